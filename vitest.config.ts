@@ -15,7 +15,7 @@ export const lookoutAliases = [
 export default defineConfig({
   resolve: { alias: lookoutAliases },
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'testing'],
     restoreMocks: true,
   },
 });
