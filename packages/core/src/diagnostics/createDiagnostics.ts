@@ -21,7 +21,7 @@ function consoleLogger(): Logger {
   if (pristineConsole === undefined) {
     const c = (globalThis as { console?: Partial<Logger> }).console ?? {};
     const noop = (): void => {};
-    const bind = (fn: ((...a: unknown[]) => void) | undefined): ((...a: unknown[]) => void) =>
+    const bind = (fn: ((message: string, ...a: unknown[]) => void) | undefined): ((message: string, ...a: unknown[]) => void) =>
       typeof fn === 'function' ? fn.bind(c) : noop;
     pristineConsole = { error: bind(c.error), warn: bind(c.warn), info: bind(c.info), debug: bind(c.debug) };
   }

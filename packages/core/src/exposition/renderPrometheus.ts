@@ -1,0 +1,126 @@
+import { HistogramImpl, type AnyInstrument } from '../metrics/internal/instruments.js';
+import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
+import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
+import { escapeHelp, escapeLabelValue, openMetricsFamilyName, openMetricsUnit } from '../metrics/names.js';
+
+/** Content type of the Prometheus text exposition format 0.0.4. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** Content type of OpenMetrics 1.0.0. */
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+export interface RenderOptions {
+  /** OpenMetrics 1.0 instead of the Prometheus text format: `# UNIT`, `# EOF`, exemplars. Default false. */
+  openMetrics?: boolean;
+  /** Runs observable callbacks for at most this long (ms). Default 1000. */
+  observeTimeoutMs?: number;
+}
+
+const OVERFLOW_LABEL = 'otel_metric_overflow="true"';
+
+/**
+ * Renders every instrument of `registry` in the Prometheus text format (or OpenMetrics). Runs
+ * observable callbacks first and applies series TTLs. Never throws: a failure is reported to the
+ * registry's diagnostics and the rest is still rendered.
+ */
+export async function renderPrometheus(registry: MetricsRegistry, options: RenderOptions = {}): Promise<string> {
+  await registry.prepareCollection(options.observeTimeoutMs);
+  return renderPrepared(registry, options.openMetrics === true);
+}
+
+/** Renders without running callbacks (the caller has called `prepareCollection`). */
+export function renderPrepared(registry: MetricsRegistry, openMetrics: boolean): string {
+  let out = '';
+  for (const inst of registry.instruments()) {
+    try {
+      out += renderInstrument(inst, openMetrics);
+    } catch (error) {
+      registry.diag.internalError(error, `render ${inst.d.promName}`);
+    }
+  }
+  return openMetrics ? `${out}# EOF\n` : out;
+}
+
+function renderInstrument(inst: AnyInstrument, om: boolean): string {
+  const d = inst.d;
+  const family = om ? openMetricsFamilyName(d.promName, d.kind) : d.promName;
+  const type = d.kind === 'counter' ? 'counter' : d.kind === 'histogram' ? 'histogram' : 'gauge';
+  let out = `# HELP ${family} ${escapeHelp(d.description || d.name)}\n# TYPE ${family} ${type}\n`;
+  if (om) {
+    const unit = openMetricsUnit(d.unit);
+    if (unit !== undefined && family.endsWith(`_${unit}`)) out += `# UNIT ${family} ${unit}\n`;
+  }
+  const list = inst.table.list;
+  if (inst instanceof HistogramImpl) {
+    const bounds = leLabels(inst);
+    for (let i = 0; i < list.length; i++) out += renderHistogramSeries(d.promName, inst, list[i] as HistogramSeries, bounds, om);
+    return out;
+  }
+  const sample = d.promName;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i] as ScalarSeries;
+    out += `${sample}${labelText(inst, s)} ${formatValue(s.v)}\n`;
+  }
+  return out;
+}
+
+/** `{a="x",b="y"}` for a series, built once and kept on the series. */
+function labelText(inst: AnyInstrument, s: ScalarSeries | HistogramSeries): string {
+  if (s.lbl !== undefined) return s.lbl;
+  const inner = innerLabels(inst, s);
+  s.lbl = inner === '' ? '' : `{${inner}}`;
+  return s.lbl;
+}
+
+function innerLabels(inst: AnyInstrument, s: ScalarSeries | HistogramSeries): string {
+  if (s === inst.table.overflow) return OVERFLOW_LABEL;
+  const names = inst.d.labelNames;
+  let inner = '';
+  for (let i = 0; i < names.length; i++) {
+    const v = s.values[i]!;
+    if (v === '') continue; // an empty label value is the same as no label in Prometheus
+    inner += `${inner === '' ? '' : ','}${names[i]}="${escapeLabelValue(v)}"`;
+  }
+  return inner;
+}
+
+const leCache = new WeakMap<HistogramImpl, string[]>();
+
+function leLabels(inst: HistogramImpl): string[] {
+  let cached = leCache.get(inst);
+  if (cached === undefined) {
+    cached = inst.bounds.map((b) => `le="${formatValue(b)}"`);
+    cached.push('le="+Inf"');
+    leCache.set(inst, cached);
+  }
+  return cached;
+}
+
+function renderHistogramSeries(name: string, inst: HistogramImpl, s: HistogramSeries, le: string[], om: boolean): string {
+  let braced = s.lbl;
+  if (braced === undefined) {
+    const inner = innerLabels(inst, s);
+    braced = s.lbl = inner === '' ? '' : `{${inner}}`;
+  }
+  const prefix = braced === '' ? '{' : `${braced.slice(0, -1)},`;
+  let out = '';
+  let cumulative = 0;
+  const counts = s.counts;
+  for (let i = 0; i < counts.length; i++) {
+    cumulative += counts[i]!;
+    out += `${name}_bucket${prefix}${le[i]}} ${cumulative}`;
+    const ex = om && s.ex !== undefined ? s.ex[i] : undefined;
+    if (ex !== undefined) {
+      out += ` # {trace_id="${escapeLabelValue(ex.traceId)}",span_id="${escapeLabelValue(ex.spanId)}"} ${formatValue(ex.value)} ${(ex.time / 1000).toFixed(3)}`;
+    }
+    out += '\n';
+  }
+  out += `${name}_sum${braced} ${formatValue(s.sum)}\n${name}_count${braced} ${s.count}\n`;
+  return out;
+}
+
+/** Prometheus number syntax: `+Inf`, `-Inf`, `NaN`, otherwise JavaScript's shortest round-trip form. */
+export function formatValue(v: number): string {
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return `${v}`;
+}
