@@ -64,6 +64,54 @@ export { createStandardMetrics, STARTUP_BUCKETS_S, STAGE_BUCKETS_S } from './sta
 export type { StandardMetrics, StandardMetricsOptions } from './standard/standardMetrics.js';
 
 // --- kernel: delivery (BatchQueue, transports, retry, beacon budget) ---
+export {
+  createBatchQueue,
+  DROP_REASONS,
+  makeFetchTransport,
+  parseRetryAfter,
+  classifyHttpStatus,
+  createBeaconBudget,
+  getBeaconBudget,
+  splitForBudget,
+  utf8Length,
+  DEFAULT_MAX_QUEUE_ITEMS,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_MAX_BATCH_ITEMS,
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_SEND_TIMEOUT_MS,
+  DEFAULT_FLUSH_DEADLINE_MS,
+  DEFAULT_RETRY_MAX_ATTEMPTS,
+  DEFAULT_RETRY_INITIAL_BACKOFF_MS,
+  DEFAULT_RETRY_MAX_BACKOFF_MS,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
+  DEFAULT_CIRCUIT_COOLDOWN_MS,
+  DEFAULT_BEACON_BUDGET_BYTES,
+} from './delivery/index.js';
+export type {
+  AbortSignalLike,
+  Transport,
+  TransportRequest,
+  TransportResult,
+  DropReason,
+  BatchQueue,
+  BatchQueueOptions,
+  BatchQueueStats,
+  RetryOptions,
+  CircuitOptions,
+  CircuitState,
+  QueueTimers,
+  EncodedBatch,
+  FlushResult,
+  FetchTransportOptions,
+  FetchLike,
+  FetchInitLike,
+  FetchResponseLike,
+  BeaconBudget,
+  BudgetChunk,
+  BudgetSplit,
+} from './delivery/index.js';
 // --- end kernel: delivery ---
 
 // --- kernel: redaction ---

@@ -1,6 +1,8 @@
 import type { TransportResult } from './types.js';
 
 const DELAY_SECONDS_PATTERN = /^\s*(\d{1,10})\s*$/;
+/** Every HTTP-date form (IMF-fixdate, RFC 850, asctime) opens with a day name. */
+const HTTP_DATE_START_PATTERN = /^\s*[A-Za-z]/;
 /** Longest `Retry-After` date string worth parsing; real HTTP dates are 29 characters. */
 const MAX_HTTP_DATE_LENGTH = 64;
 
@@ -13,7 +15,7 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   if (typeof header !== 'string' || header.length === 0) return undefined;
   const seconds = DELAY_SECONDS_PATTERN.exec(header);
   if (seconds !== null) return Number(seconds[1]) * 1000;
-  if (header.length > MAX_HTTP_DATE_LENGTH) return undefined;
+  if (header.length > MAX_HTTP_DATE_LENGTH || !HTTP_DATE_START_PATTERN.test(header)) return undefined;
   const at = Date.parse(header);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
