@@ -316,7 +316,6 @@ function spawnManaged(name: string, bin: string, args: readonly string[]): Manag
   const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, `lookout-${name}`, bin, ...args], {
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env },
   });
   const logLines: string[] = [];
   const echo = process.env['LOOKOUT_BACKEND_LOGS'] === '1';
