@@ -63,6 +63,12 @@ export type { InstrumentOptions } from './instrument/instrument.js';
 export { createStandardMetrics, STARTUP_BUCKETS_S, STAGE_BUCKETS_S } from './standard/standardMetrics.js';
 export type { StandardMetrics, StandardMetricsOptions } from './standard/standardMetrics.js';
 
+// Configuration: the shared way options are resolved (schemas live with each package).
+export { resolveOptions, LookoutConfigError } from './config/resolveOptions.js';
+export type { ConfigIssue, ResolveResult, ResolveContext, SafeParser, SchemaIssue } from './config/resolveOptions.js';
+export { PROFILES, PROFILE_DEFAULTS, DEFAULT_PROFILE } from './config/profiles.js';
+export type { Profile, ProfileDefaults } from './config/profiles.js';
+
 // --- kernel: delivery (BatchQueue, transports, retry, beacon budget) ---
 export {
   createBatchQueue,
@@ -115,4 +121,16 @@ export type {
 // --- end kernel: delivery ---
 
 // --- kernel: redaction ---
+export {
+  createRedactor,
+  redact,
+  neutraliseControlChars,
+  passesLuhn,
+  isLikelyCardNumber,
+  DEFAULT_SENSITIVE_KEYS,
+  DEFAULT_REDACT_MAX_DEPTH,
+  DEFAULT_REDACT_MAX_STRING_LENGTH,
+  DEFAULT_REDACT_MAX_NODES,
+} from './redaction/index.js';
+export type { Redactor, RedactorOptions, RedactionPattern } from './redaction/index.js';
 // --- end kernel: redaction ---

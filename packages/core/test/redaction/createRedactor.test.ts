@@ -1,0 +1,331 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createDiagnostics } from '../../src/diagnostics/index.js';
+import { createRedactor, redact } from '../../src/redaction/index.js';
+import type { RedactorOptions } from '../../src/redaction/index.js';
+
+function quiet() {
+  const lines: string[] = [];
+  const sink = (message: string): void => {
+    lines.push(message);
+  };
+  return { diagnostics: createDiagnostics({ level: 'warn', logger: { error: sink, warn: sink, info: sink, debug: sink } }), lines };
+}
+
+const redactor = createRedactor();
+const text = (s: string, options?: RedactorOptions): string => (options ? createRedactor(options) : redactor).redactString(s);
+
+describe('createRedactor', () => {
+  describe('redactString', () => {
+    it('should mask email addresses', () => {
+      expect(text('contact jane.doe+tag@mail.example.co.uk now')).toBe('contact [REDACTED:email] now');
+      expect(text('<a@b.io>, x_y@sub.domain.org')).toBe('<[REDACTED:email]>, [REDACTED:email]');
+      expect(text('not an email: a@b, @handle, foo@bar')).toBe('not an email: a@b, @handle, foo@bar');
+    });
+
+    it('should mask bearer tokens and basic credentials but not prose', () => {
+      expect(text('Authorization: Bearer abc.DEF-123_xyz~+/=')).toBe('Authorization: Bearer [REDACTED:token]');
+      expect(text('authorization: Bearer short')).toBe('authorization: Bearer [REDACTED:secret]');
+      expect(text('header Basic dXNlcjpwYXNzd29yZA==')).toBe('header Basic [REDACTED:token]');
+      expect(text('Basic authentication failed')).toBe('Basic authentication failed');
+    });
+
+    it('should mask JWTs', () => {
+      const jwt =
+        'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+      expect(text(`jwt=${jwt}`)).toBe('jwt=[REDACTED:jwt]');
+      expect(text(`got ${jwt} from idp`)).toBe('got [REDACTED:jwt] from idp');
+    });
+
+    it.each([
+      ['stripe', 'sk_live_51HxYzAbCdEfGhIjKlMn'],
+      ['stripe test', 'rk_test_abcdefgh12345678'],
+      ['github', `ghp_${'a1B2'.repeat(9)}`],
+      ['github pat', `github_pat_${'x'.repeat(40)}`],
+      ['slack', 'xoxb-123456789012-abcdefABCDEF'],
+      ['slack app', 'xoxa-2-abcdefghijkl'],
+      ['aws', 'AKIAIOSFODNN7EXAMPLE'],
+      ['google', `AIza${'B'.repeat(35)}`],
+      ['openai', `sk-proj-${'Q'.repeat(30)}`],
+      ['gitlab', `glpat-${'z'.repeat(20)}`],
+    ])('should mask a %s key', (_name, key) => {
+      expect(text(`using ${key} here`)).toBe('using [REDACTED:api_key] here');
+    });
+
+    it('should mask sensitive key=value pairs in query strings, logs and JSON text', () => {
+      expect(text('https://x.io/cb?code=1&token=abc123&page=2')).toBe('https://x.io/cb?code=1&token=[REDACTED:secret]&page=2');
+      expect(text('/api?key=k-1234&api_key=zz&X-Amz-Signature=ff00')).toBe(
+        '/api?key=[REDACTED:secret]&api_key=[REDACTED:secret]&X-Amz-Signature=[REDACTED:secret]',
+      );
+      expect(text('login failed password: hunter2, user=bob')).toBe('login failed password: [REDACTED:secret], user=bob');
+      expect(text('{"user":"bob","password":"hunter2","secret" : "s"}')).toBe(
+        '{"user":"bob","password":"[REDACTED:secret]","secret" : "[REDACTED:secret]"}',
+      );
+      expect(text('db.password=x;mode=fast')).toBe('db.password=[REDACTED:secret];mode=fast');
+    });
+
+    it('should find a sensitive pair right after an ordinary one', () => {
+      expect(text('a=b:password=hunter2')).toBe('a=b:password=[REDACTED:secret]');
+    });
+
+    it('should mask credentials in URLs', () => {
+      expect(text('postgres://admin:s3cr3t@db.internal:5432/app')).toBe('postgres://[REDACTED:credentials]@db.internal:5432/app');
+    });
+
+    it('should mask card numbers that pass Luhn, with or without separators', () => {
+      expect(text('card 4111111111111111 ok')).toBe('card [REDACTED:credit_card] ok');
+      expect(text('card 4111 1111 1111 1111')).toBe('card [REDACTED:credit_card]');
+      expect(text('amex 3782-822463-10005')).toBe('amex [REDACTED:credit_card]');
+      expect(text('mc 5555555555554444, mc2 2223003122003222')).toBe('mc [REDACTED:credit_card], mc2 [REDACTED:credit_card]');
+      expect(text('ref 12 4111-1111-1111-1111 99')).toBe('ref 12 [REDACTED:credit_card] 99');
+    });
+
+    it('should leave digit runs alone when Luhn, length or prefix rule them out', () => {
+      expect(text('card 4111111111111112')).toBe('card 4111111111111112');
+      expect(text('ts 1700000000000 and 1700000000004')).toBe('ts 1700000000000 and 1700000000004');
+      expect(text('id 41111111111111110000000')).toBe('id 41111111111111110000000');
+      expect(text('order 123456')).toBe('order 123456');
+      expect(text('a 1234 4111 1111 1111 1112 b')).toBe('a 1234 4111 1111 1111 1112 b');
+    });
+
+    it('should leave IP addresses alone by default', () => {
+      expect(text('from 10.0.0.1 and ::1')).toBe('from 10.0.0.1 and ::1');
+    });
+
+    it('should mask IPv4 and IPv6 addresses when ips is true', () => {
+      const ips = { ips: true };
+      expect(text('from 192.168.1.20, 8.8.8.8.', ips)).toBe('from [REDACTED:ip], [REDACTED:ip].');
+      expect(text('v6 2001:db8::8a2e:370:7334 and ::1 and fe80:0:0:0:202:b3ff:fe1e:8329', ips)).toBe(
+        'v6 [REDACTED:ip] and [REDACTED:ip] and [REDACTED:ip]',
+      );
+      expect(text('at 12:30:45, version 1.2.3, 999.1.1.1', ips)).toBe('at 12:30:45, version 1.2.3, 999.1.1.1');
+    });
+
+    it('should turn rules off one by one', () => {
+      const off = { emails: false, secrets: false, creditCards: false };
+      const s = 'a@b.com token=x 4111111111111111 Bearer abcdefghijk';
+      expect(text(s, off)).toBe(s);
+    });
+
+    it('should cut strings past maxStringLength', () => {
+      expect(text('x'.repeat(50), { maxStringLength: 10 })).toBe(`${'x'.repeat(10)}…[truncated]`);
+    });
+
+    it('should apply custom patterns and the host redact hook last', () => {
+      const seen: Array<string | undefined> = [];
+      const r = createRedactor({
+        patterns: [{ kind: 'order', pattern: /ORD-\d{1,8}/ }, { pattern: /\$\{secret\}/g }],
+        redact: (value, key) => {
+          seen.push(key);
+          return value.replace('internal', '***');
+        },
+      });
+      expect(r.redactString('ORD-42 ORD-7 ${secret} internal a@b.io')).toBe(
+        '[REDACTED:order] [REDACTED:order] [REDACTED:custom] *** [REDACTED:email]',
+      );
+      expect(r.redact({ note: 'internal' })).toEqual({ note: '***' });
+      expect(seen).toEqual([undefined, 'note']);
+    });
+
+    it('should keep the string when the hook throws or returns garbage, and report it', () => {
+      const q = quiet();
+      const throwing = createRedactor({
+        redact: () => {
+          throw new Error('host bug');
+        },
+        diagnostics: q.diagnostics,
+      });
+      expect(throwing.redactString('mail a@b.io')).toBe('mail [REDACTED:email]');
+      expect(q.lines.filter((l) => l.includes('redaction.redact'))).toHaveLength(1);
+      const garbage = createRedactor({ redact: (() => 42) as unknown as (v: string) => string });
+      expect(garbage.redactString('x')).toBe('x');
+    });
+  });
+
+  describe('redact', () => {
+    it('should mask the whole value of sensitive keys, case-insensitively', () => {
+      const input = {
+        user: 'bob',
+        Password: 'hunter2',
+        db_password: 'x',
+        headers: { Authorization: 'Bearer zzz', cookie: ['a=1'], 'X-Api-Key': 'k', 'content-type': 'json' },
+        SENTRY_DSN: 'https://k@o1.ingest.sentry.io/1',
+        accessToken: 't',
+        apiKey: { nested: true },
+        secret: null,
+        tokenCount: 12,
+        maxTokens: 3,
+      };
+      expect(redactor.redact(input)).toEqual({
+        user: 'bob',
+        Password: '[REDACTED:key]',
+        db_password: '[REDACTED:key]',
+        headers: { Authorization: '[REDACTED:key]', cookie: '[REDACTED:key]', 'X-Api-Key': '[REDACTED:key]', 'content-type': 'json' },
+        SENTRY_DSN: '[REDACTED:key]',
+        accessToken: '[REDACTED:key]',
+        apiKey: '[REDACTED:key]',
+        secret: null,
+        tokenCount: 12,
+        maxTokens: 3,
+      });
+    });
+
+    it('should let the host replace or extend the sensitive keys', () => {
+      expect(createRedactor({ sensitiveKeys: ['ssnumber'] }).redact({ password: 'p', SSNumber: '1' })).toEqual({
+        password: 'p',
+        SSNumber: '[REDACTED:key]',
+      });
+      expect(createRedactor({ additionalSensitiveKeys: [/^email$/i] }).redact({ password: 'p', Email: 'x' })).toEqual({
+        password: '[REDACTED:key]',
+        Email: '[REDACTED:key]',
+      });
+      expect(redactor.isSensitiveKey('x-auth-token')).toBe(true);
+      expect(redactor.isSensitiveKey('author')).toBe(false);
+    });
+
+    it('should redact deep inside arrays and objects without mutating the input', () => {
+      const input = { list: [{ msg: 'mail a@b.io' }, 'card 4111111111111111', 4111111111111111, 7], n: 1, ok: true, none: undefined };
+      const snapshot = structuredClone(input);
+      const out = redactor.redact(input);
+
+      expect(out).toEqual({
+        list: [{ msg: 'mail [REDACTED:email]' }, 'card [REDACTED:credit_card]', '[REDACTED:credit_card]', 7],
+        n: 1,
+        ok: true,
+        none: undefined,
+      });
+      expect(input).toEqual(snapshot);
+      expect(out).not.toBe(input);
+      expect(out.list[0]).not.toBe(input.list[0]);
+    });
+
+    it('should mark cycles but copy shared references', () => {
+      const shared = { v: 'a@b.io' };
+      const node: Record<string, unknown> = { name: 'root', left: shared, right: shared };
+      node.self = node;
+      const list: unknown[] = [1];
+      list.push(list);
+
+      expect(redactor.redact(node)).toEqual({
+        name: 'root',
+        left: { v: '[REDACTED:email]' },
+        right: { v: '[REDACTED:email]' },
+        self: '[Circular]',
+      });
+      expect(redactor.redact(list)).toEqual([1, '[Circular]']);
+    });
+
+    it('should survive throwing getters and hostile proxies', () => {
+      const getter = {
+        ok: 'fine',
+        get bad(): string {
+          throw new Error('nope');
+        },
+      };
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const ownKeysThrows = new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('trap');
+          },
+        },
+      );
+
+      expect(redactor.redact(getter)).toEqual({ ok: 'fine', bad: '[Unreadable]' });
+      expect(redactor.redact({ p: proxy, q: ownKeysThrows })).toEqual({ p: '[Unreadable]', q: '[Unreadable]' });
+    });
+
+    it('should stop at maxDepth and maxNodes', () => {
+      const deep = { a: { b: { c: { d: 'x' } } } };
+      expect(createRedactor({ maxDepth: 2 }).redact(deep)).toEqual({ a: { b: '[Truncated]' } });
+      const wide = Array.from({ length: 100 }, (_, i) => i);
+      const out = createRedactor({ maxNodes: 10 }).redact(wide);
+      expect(out.length).toBeLessThan(15);
+      expect(out.at(-1)).toBe('[Truncated]');
+    });
+
+    it('should copy Errors keeping their prototype, and Maps, Sets and Dates', () => {
+      const error = new TypeError('failed for a@b.io');
+      (error as TypeError & { password?: string }).password = 'p';
+      const out = redactor.redact({ error, map: new Map([['token', 'x'], ['note', 'a@b.io']]), set: new Set(['a@b.io']), at: new Date(5) });
+
+      expect(out.error).toBeInstanceOf(TypeError);
+      expect(out.error).not.toBe(error);
+      expect(out.error.message).toBe('failed for [REDACTED:email]');
+      expect(out.error.stack).toContain('[REDACTED:email]');
+      expect((out.error as TypeError & { password?: string }).password).toBe('[REDACTED:key]');
+      expect(error.message).toBe('failed for a@b.io');
+      expect([...out.map]).toEqual([
+        ['token', '[REDACTED:key]'],
+        ['note', '[REDACTED:email]'],
+      ]);
+      expect([...out.set]).toEqual(['[REDACTED:email]']);
+      expect(out.at).toEqual(new Date(5));
+      expect(out.at).not.toBe(out.at === undefined ? null : new Date(5));
+    });
+
+    it('should turn class instances into plain objects and never follow __proto__', () => {
+      class User {
+        constructor(
+          public email: string,
+          public password: string,
+        ) {}
+      }
+      expect(redactor.redact(new User('a@b.io', 'x'))).toEqual({ email: '[REDACTED:email]', password: '[REDACTED:key]' });
+      const parsed = JSON.parse('{"__proto__": {"polluted": "a@b.io"}}') as Record<string, unknown>;
+      const out = redactor.redact(parsed) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: '[REDACTED:email]' });
+    });
+
+    it('should be available as a shared default', () => {
+      expect(redact({ password: 'p', m: 'a@b.io' })).toEqual({ password: '[REDACTED:key]', m: '[REDACTED:email]' });
+    });
+  });
+
+  describe('never throws', () => {
+    it('should accept garbage options with one warning', () => {
+      const q = quiet();
+      const garbage = {
+        emails: 'yes',
+        maxDepth: -1,
+        maxStringLength: Number.NaN,
+        patterns: [null, { pattern: 'x' }, { kind: 'bad kind!', pattern: /x/ }],
+        sensitiveKeys: 'password',
+        redact: 42,
+        diagnostics: q.diagnostics,
+      } as unknown as RedactorOptions;
+      const r = createRedactor(garbage);
+
+      expect(q.lines).toHaveLength(1);
+      expect(q.lines[0]).toContain('redaction/invalid-options');
+      expect(r.redact({ password: 'p', e: 'a@b.io' })).toEqual({ password: '[REDACTED:key]', e: '[REDACTED:email]' });
+      expect(() => createRedactor(null as unknown as RedactorOptions)).not.toThrow();
+    });
+
+    it('should never throw on arbitrary values', () => {
+      fc.assert(
+        fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true }), (value) => {
+          const out = redactor.redact(value);
+          redactor.redactString(value as string);
+          return out !== undefined || value === undefined;
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('should never throw on arbitrary strings, and keep plain text as is', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => typeof redactor.redactString(s) === 'string'),
+        { numRuns: 500 },
+      );
+      fc.assert(
+        fc.property(fc.stringMatching(/^[a-z ]{0,60}$/), (s) => redactor.redactString(s) === s),
+        { numRuns: 200 },
+      );
+    });
+  });
+});
