@@ -14,6 +14,7 @@ import type {
   Timer,
   UpDownCounter,
 } from '../types.js';
+import { GLOBAL_TIMERS } from '../../delivery/timers.js';
 import { DISPOSE, monotonicMs } from './clock.js';
 import type { OtelAttributes, OtelCounterLike, OtelGaugeLike } from './otelGlobal.js';
 import { HistogramSeries, ScalarSeries, type AnySeries } from './series.js';
@@ -252,21 +253,89 @@ export class CounterImpl extends SyncInstrument<ScalarSeries> implements Counter
   }
 }
 
+// Bound handles are classes (one shape, methods on the prototype) so call sites stay monomorphic
+// and inline. Their series are pinned, so they skip the TTL flag.
 class BoundCounterImpl implements BoundCounter {
+  private readonly _r: RegistryCore;
   constructor(
     private readonly _i: CounterImpl,
     private readonly _s: ScalarSeries | undefined,
     private readonly _labels: Labels | undefined,
-  ) {}
+  ) {
+    this._r = _i.r;
+  }
+
+  add(value?: number): void {
+    if (typeof value === 'number' && value >= 0 && value < Infinity && this._r.mode === MODE_LOCAL) {
+      const s = this._s;
+      if (s !== undefined) s.v += value;
+      return;
+    }
+    if (this._s !== undefined) this._i._addElsewhere(value ?? 1, this._labels, this._s);
+  }
+}
+
+class BoundUpDownCounterImpl implements BoundUpDownCounter {
+  private readonly _r: RegistryCore;
+  constructor(
+    private readonly _i: UpDownCounterImpl,
+    private readonly _s: ScalarSeries | undefined,
+    private readonly _labels: Labels | undefined,
+  ) {
+    this._r = _i.r;
+  }
 
   add(value: number = 1): void {
     const s = this._s;
-    if (s !== undefined && this._i.r.mode === MODE_LOCAL && typeof value === 'number' && value >= 0 && value < Infinity) {
+    if (this._r.mode === MODE_LOCAL && s !== undefined && typeof value === 'number' && value - value === 0) {
       s.v += value;
-      s.t = 1;
       return;
     }
     if (s !== undefined) this._i._addElsewhere(value, this._labels, s);
+  }
+}
+
+class BoundGaugeImpl implements BoundGauge {
+  private readonly _r: RegistryCore;
+  constructor(
+    private readonly _i: GaugeImpl,
+    private readonly _s: ScalarSeries | undefined,
+    private readonly _labels: Labels | undefined,
+  ) {
+    this._r = _i.r;
+  }
+
+  set(value: number): void {
+    const s = this._s;
+    if (this._r.mode === MODE_LOCAL && s !== undefined && typeof value === 'number' && value - value === 0) {
+      s.v = value;
+      return;
+    }
+    if (s !== undefined) this._i._setElsewhere(value, this._labels, s);
+  }
+}
+
+class BoundHistogramImpl implements BoundHistogram {
+  private readonly _r: RegistryCore;
+  constructor(
+    private readonly _i: HistogramImpl,
+    private readonly _s: HistogramSeries | undefined,
+    private readonly _labels: Labels | undefined,
+  ) {
+    this._r = _i.r;
+  }
+
+  record(value: number): void {
+    const s = this._s;
+    if (this._r.mode === MODE_LOCAL && s !== undefined && typeof value === 'number' && value - value === 0) {
+      this._i.observe(s, value);
+      return;
+    }
+    if (s !== undefined) this._i._recordElsewhere(value, this._labels, s);
+  }
+
+  startTimer(): Timer {
+    return makeTimer((seconds) => this.record(seconds));
   }
 }
 
@@ -290,15 +359,7 @@ export class UpDownCounterImpl extends SyncInstrument<ScalarSeries> implements U
   }
 
   bind(labels?: Labels): BoundUpDownCounter {
-    const s = this.bindSeries(labels);
-    return {
-      add: (value: number = 1): void => {
-        if (s !== undefined && this.r.mode === MODE_LOCAL && isFiniteNumber(value)) {
-          s.v += value;
-          s.t = 1;
-        } else if (s !== undefined) this._addElsewhere(value, labels, s);
-      },
-    };
+    return new BoundUpDownCounterImpl(this, this.bindSeries(labels), labels);
   }
 
   _addElsewhere(value: unknown, labels: unknown, s: ScalarSeries | undefined): void {
@@ -337,15 +398,7 @@ export class GaugeImpl extends SyncInstrument<ScalarSeries> implements Gauge {
   }
 
   bind(labels?: Labels): BoundGauge {
-    const s = this.bindSeries(labels);
-    return {
-      set: (value: number): void => {
-        if (s !== undefined && this.r.mode === MODE_LOCAL && isFiniteNumber(value)) {
-          s.v = value;
-          s.t = 1;
-        } else if (s !== undefined) this._setElsewhere(value, labels, s);
-      },
-    };
+    return new BoundGaugeImpl(this, this.bindSeries(labels), labels);
   }
 
   _setElsewhere(value: unknown, labels: unknown, s: ScalarSeries | undefined): void {
@@ -369,12 +422,15 @@ export class GaugeImpl extends SyncInstrument<ScalarSeries> implements Gauge {
 export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Histogram {
   /** Upper bounds, finite and increasing; bucket `bounds.length` is `+Inf`. */
   readonly bounds: readonly number[];
+  /** The same bounds in a typed array: the bucket search reads unboxed doubles. */
+  private readonly _b: Float64Array;
   readonly exemplars: boolean;
   private _otel: OtelGaugeLike | undefined;
 
   constructor(r: RegistryCore, d: InstrumentDescriptor, bounds: readonly number[], exemplars: boolean) {
     super(r, d, (values) => new HistogramSeries(values, r.now(), bounds.length + 1));
     this.bounds = bounds;
+    this._b = Float64Array.from(bounds);
     this.exemplars = exemplars;
   }
 
@@ -389,7 +445,7 @@ export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Hi
 
   /** Adds one finite value to a series. */
   observe(s: HistogramSeries, value: number): void {
-    const b = this.bounds;
+    const b = this._b;
     const n = b.length;
     let i = 0;
     if (n <= 16) {
@@ -418,15 +474,7 @@ export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Hi
   }
 
   bind(labels?: Labels): BoundHistogram {
-    const s = this.bindSeries(labels);
-    const record = (value: number): void => {
-      if (s !== undefined && this.r.mode === MODE_LOCAL && isFiniteNumber(value)) this.observe(s, value);
-      else if (s !== undefined) this._recordElsewhere(value, labels, s);
-    };
-    return {
-      record,
-      startTimer: () => makeTimer((seconds) => record(seconds)),
-    };
+    return new BoundHistogramImpl(this, this.bindSeries(labels), labels);
   }
 
   startTimer(labels?: Labels): Timer {
@@ -508,12 +556,12 @@ export class ObservableGaugeImpl extends SyncInstrument<ScalarSeries> implements
     try {
       const result = cb(observer);
       if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timer: unknown;
         const timeout = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), timeoutMs);
+          timer = GLOBAL_TIMERS.setTimeout(() => resolve('timeout'), timeoutMs);
         });
         const outcome = await Promise.race([Promise.resolve(result).then(() => 'done' as const), timeout]);
-        clearTimeout(timer);
+        GLOBAL_TIMERS.clearTimeout(timer);
         if (outcome === 'timeout') this.r.diag.warn('metric.callback-timeout', `${this.d.promName}: a callback took longer than ${timeoutMs} ms; its late values are ignored`, this.d.promName);
       }
     } catch (error) {

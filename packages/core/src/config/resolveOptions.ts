@@ -1,0 +1,119 @@
+import { getDiagnostics, type Diagnostics } from '../diagnostics/index.js';
+
+/** One problem found in host-supplied options. */
+export interface ConfigIssue {
+  /** Dotted path from the options root, e.g. `exporters.otlp.endpoint`. */
+  path: string;
+  message: string;
+}
+
+export type ResolveResult<T> = { ok: true; options: T } | { ok: false; options: T; issues: ConfigIssue[] };
+
+/** Thrown at init by `strict: true` when options are invalid; lists every issue. */
+export class LookoutConfigError extends Error {
+  override readonly name = 'LookoutConfigError';
+  constructor(
+    readonly component: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(`${component}: invalid options:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** An issue as zod reports it; `keys` lists unknown keys for `unrecognized_keys`. */
+export interface SchemaIssue {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  keys?: readonly string[];
+}
+
+/** The part of a zod (or zod/mini) schema this helper needs. */
+export interface SafeParser<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly SchemaIssue[] } };
+}
+
+export interface ResolveContext {
+  /** Names the component in messages, e.g. `startPrometheusServer`. */
+  component: string;
+  diagnostics?: Diagnostics;
+  /** Throw {@link LookoutConfigError} instead of correcting. Default: `input.strict === true`. */
+  strict?: boolean;
+}
+
+const MAX_PASSES = 8;
+
+/**
+ * Validates host options against a schema, the one way every Lookout package resolves options:
+ * each invalid field gets one diagnostic naming its path and falls back to its default (the
+ * field is removed and the rest parsed again); with `strict`, a {@link LookoutConfigError} is
+ * thrown instead. Never throws otherwise.
+ */
+export function resolveOptions<T>(schema: SafeParser<T>, input: unknown, context: ResolveContext): ResolveResult<T> {
+  const diag = context.diagnostics ?? getDiagnostics();
+  const strict = context.strict ?? (isRecord(input) && input.strict === true);
+  let current: unknown = input === undefined ? {} : input;
+  const issues: ConfigIssue[] = [];
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let result: ReturnType<SafeParser<T>['safeParse']>;
+    try {
+      result = schema.safeParse(current);
+    } catch (error) {
+      issues.push({ path: '', message: `could not be read (${String((error as Error)?.message ?? error)})` });
+      current = {};
+      continue;
+    }
+    if (result.success) {
+      if (issues.length === 0) return { ok: true, options: result.data };
+      return { ok: false, options: result.data, issues };
+    }
+    const found = result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' && i.keys !== undefined
+        ? i.keys.map((k) => ({ path: [...i.path, k].map(String).join('.'), message: 'unknown option' }))
+        : [{ path: i.path.map(String).join('.'), message: i.message }],
+    );
+    if (strict) throw new LookoutConfigError(context.component, found);
+    for (const issue of found) {
+      issues.push(issue);
+      diag.warn('config.invalid', `${context.component}: ${issue.path || '(options)'}: ${issue.message}; the default is used`, `${context.component}\u0000${issue.path}`);
+    }
+    current = withoutPaths(
+      current,
+      result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' && i.keys !== undefined ? i.keys.map((k) => [...i.path, k]) : [i.path])),
+    );
+  }
+  const fallback = schema.safeParse({});
+  if (!fallback.success) throw new Error(`${context.component}: the defaults do not satisfy the schema`);
+  return { ok: false, options: fallback.data, issues };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A copy of `input` without the values at `paths` (the whole input when a path is empty). */
+function withoutPaths(input: unknown, paths: readonly (readonly PropertyKey[])[]): unknown {
+  if (!isRecord(input)) return {};
+  let copy: Record<string, unknown> = { ...input };
+  for (const path of paths) {
+    if (path.length === 0) return {};
+    copy = removePath(copy, path) as Record<string, unknown>;
+  }
+  return copy;
+}
+
+function removePath(node: unknown, path: readonly PropertyKey[]): unknown {
+  if (!isRecord(node) && !Array.isArray(node)) return node;
+  const [head, ...rest] = path;
+  const key = String(head);
+  if (Array.isArray(node)) {
+    const arr = [...node];
+    if (rest.length === 0) arr.splice(Number(key), 1);
+    else arr[Number(key)] = removePath(arr[Number(key)], rest);
+    return arr;
+  }
+  const copy = { ...node };
+  if (rest.length === 0) delete copy[key];
+  else copy[key] = removePath(copy[key], rest);
+  return copy;
+}

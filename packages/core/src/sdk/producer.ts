@@ -1,0 +1,104 @@
+import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
+import { HistogramImpl, type AnyInstrument } from '../metrics/internal/instruments.js';
+import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
+import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
+
+// Numeric values of the SDK's enums, so this module needs no runtime import of the SDK.
+const DATA_POINT_HISTOGRAM = 0;
+const DATA_POINT_GAUGE = 2;
+const DATA_POINT_SUM = 3;
+const TEMPORALITY_CUMULATIVE = 1;
+const VALUE_TYPE_DOUBLE = 1;
+
+export const LOOKOUT_SCOPE = { name: '@lookout/core', version: '0.1.0' } as const;
+
+function hrTime(ms: number): HrTime {
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
+}
+
+/**
+ * Hands a Lookout registry to OpenTelemetry's readers (`PeriodicExportingMetricReader`,
+ * `PrometheusExporter`, any `MetricReader`) through the SDK's MetricProducer interface: each
+ * collection reads the registry's own aggregates and returns them as cumulative OpenTelemetry
+ * MetricData, so every OTel exporter (OTLP protobuf/JSON, console, in-memory) sends them exactly
+ * in its format. Attribute keys are the instruments' declared keys as given.
+ */
+export function createOtelMetricProducer(registry: MetricsRegistry, resource: Resource, timeoutMs?: number): MetricProducer {
+  registry.enable();
+  return {
+    async collect(options): Promise<CollectionResult> {
+      const errors: unknown[] = [];
+      try {
+        await registry.prepareCollection(options?.timeoutMillis ?? timeoutMs);
+      } catch (error) {
+        errors.push(error);
+      }
+      const end = hrTime(registry.now());
+      const metrics: MetricData[] = [];
+      for (const inst of registry.instruments()) {
+        try {
+          const data = toMetricData(inst, end);
+          if (data !== undefined) metrics.push(data);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      return { resourceMetrics: { resource, scopeMetrics: [{ scope: { ...LOOKOUT_SCOPE }, metrics }] }, errors };
+    },
+  };
+}
+
+function attributesOf(inst: AnyInstrument, s: ScalarSeries | HistogramSeries): Attributes {
+  const attrs: Attributes = {};
+  if (s === inst.table.overflow) {
+    attrs['otel.metric.overflow'] = true;
+    return attrs;
+  }
+  const keys = inst.d.keys;
+  for (let i = 0; i < keys.length; i++) {
+    const v = s.values[i]!;
+    if (v !== '') attrs[keys[i]!] = v;
+  }
+  return attrs;
+}
+
+function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefined {
+  const d = inst.d;
+  const descriptor = { name: d.name, description: d.description, unit: d.unit, valueType: VALUE_TYPE_DOUBLE };
+  const startTime = hrTime(inst.startTime);
+  const list = inst.table.list;
+  if (inst instanceof HistogramImpl) {
+    const boundaries = [...inst.bounds];
+    return {
+      descriptor,
+      aggregationTemporality: TEMPORALITY_CUMULATIVE,
+      dataPointType: DATA_POINT_HISTOGRAM,
+      dataPoints: (list as HistogramSeries[]).map((s) => ({
+        startTime,
+        endTime,
+        attributes: attributesOf(inst, s),
+        value: {
+          buckets: { boundaries, counts: [...s.counts] },
+          sum: s.sum,
+          count: s.count,
+          min: s.count > 0 ? s.min : undefined,
+          max: s.count > 0 ? s.max : undefined,
+        },
+      })),
+    } as MetricData;
+  }
+  const points = (list as ScalarSeries[]).map((s) => ({ startTime, endTime, attributes: attributesOf(inst, s), value: s.v }));
+  if (d.kind === 'counter' || d.kind === 'updowncounter') {
+    return {
+      descriptor,
+      aggregationTemporality: TEMPORALITY_CUMULATIVE,
+      dataPointType: DATA_POINT_SUM,
+      isMonotonic: d.kind === 'counter',
+      dataPoints: points,
+    } as MetricData;
+  }
+  return { descriptor, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPointType: DATA_POINT_GAUGE, dataPoints: points } as MetricData;
+}
