@@ -69,6 +69,9 @@ export type { ConfigIssue, ResolveResult, ResolveContext, SafeParser, SchemaIssu
 export { PROFILES, PROFILE_DEFAULTS, DEFAULT_PROFILE } from './config/profiles.js';
 export type { Profile, ProfileDefaults } from './config/profiles.js';
 
+// Lookout's own metrics of delivery.
+export { observeDeliveryStats } from './selfMetrics/observeDeliveryStats.js';
+
 // --- kernel: delivery (BatchQueue, transports, retry, beacon budget) ---
 export {
   createBatchQueue,

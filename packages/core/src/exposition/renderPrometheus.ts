@@ -43,7 +43,7 @@ export function renderPrepared(registry: MetricsRegistry, openMetrics: boolean):
 function renderInstrument(inst: AnyInstrument, om: boolean): string {
   const d = inst.d;
   const family = om ? openMetricsFamilyName(d.promName, d.kind) : d.promName;
-  const type = d.kind === 'counter' ? 'counter' : d.kind === 'histogram' ? 'histogram' : 'gauge';
+  const type = d.kind === 'counter' || d.kind === 'observablecounter' ? 'counter' : d.kind === 'histogram' ? 'histogram' : 'gauge';
   let out = `# HELP ${family} ${escapeHelp(d.description || d.name)}\n# TYPE ${family} ${type}\n`;
   if (om) {
     const unit = openMetricsUnit(d.unit);

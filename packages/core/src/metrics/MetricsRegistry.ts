@@ -117,6 +117,20 @@ export class MetricsRegistry implements RegistryCore {
   }
 
   /**
+   * A counter read at collection time: callbacks observe running totals (e.g. a queue's
+   * `sent` count). Exported like a counter (`_total`).
+   */
+  observableCounter<K extends string = never>(
+    name: string,
+    options?: InstrumentOptions<K>,
+    callback?: ObservableCallback<K>,
+  ): ObservableGauge<K> {
+    const counter = this._define('observablecounter', name, options) as ObservableGauge<K>;
+    if (callback !== undefined) counter.addCallback(callback);
+    return counter;
+  }
+
+  /**
    * Records `value` under a name known only at run time: validates the name, creates the
    * instrument on first use (a gauge unless `options.kind` says otherwise; label keys taken from
    * the first call) and reuses it after.
@@ -379,6 +393,7 @@ export class MetricsRegistry implements RegistryCore {
         inst = new HistogramImpl(this, d, this._buckets(name, unit, options.buckets), options.exemplars === true);
         break;
       case 'observablegauge':
+      case 'observablecounter':
         inst = new ObservableGaugeImpl(this, d);
         break;
     }
@@ -426,7 +441,7 @@ export class MetricsRegistry implements RegistryCore {
 /** Sample names an instrument exports, plus its OpenMetrics family name. */
 function sampleNames(promName: string, kind: InstrumentKind): string[] {
   if (kind === 'histogram') return [promName, `${promName}_bucket`, `${promName}_sum`, `${promName}_count`];
-  if (kind === 'counter') return [promName, openMetricsFamilyName(promName, kind)];
+  if (kind === 'counter' || kind === 'observablecounter') return [promName, openMetricsFamilyName(promName, kind)];
   return [promName];
 }
 
@@ -459,6 +474,7 @@ function noopInstrument(kind: InstrumentKind, name: string, onRecord: () => void
     case 'histogram':
       return { name, record, startTimer: timer, bind: () => ({ record, startTimer: timer }) };
     case 'observablegauge':
+    case 'observablecounter':
       return { name, addCallback: () => {}, removeCallback: () => {} };
   }
 }

@@ -33,12 +33,12 @@ export function promFamilyName(name: string, kind: InstrumentKind, unit: string)
   if (base.endsWith('_total')) base = base.slice(0, -'_total'.length);
   const suffix = UNIT_SUFFIX[unit];
   if (suffix !== undefined && !base.endsWith(suffix)) base += suffix;
-  return kind === 'counter' ? `${base}_total` : base;
+  return kind === 'counter' || kind === 'observablecounter' ? `${base}_total` : base;
 }
 
 /** The OpenMetrics family name: counters are named without `_total`; samples carry it. */
 export function openMetricsFamilyName(promName: string, kind: InstrumentKind): string {
-  return kind === 'counter' ? promName.slice(0, -'_total'.length) : promName;
+  return kind === 'counter' || kind === 'observablecounter' ? promName.slice(0, -'_total'.length) : promName;
 }
 
 /** OpenMetrics `# UNIT` value for a unit, or undefined when it has none. */

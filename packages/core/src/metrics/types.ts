@@ -7,7 +7,7 @@ export type LabelValue = string | number | boolean;
 export type Labels<K extends string = string> = { readonly [P in K]?: LabelValue };
 
 /** The kinds of instrument a registry holds. */
-export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram' | 'observablegauge';
+export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram' | 'observablegauge' | 'observablecounter';
 
 /**
  * Units follow OpenTelemetry's UCUM conventions and Prometheus's base units: `s` (seconds),
@@ -115,6 +115,7 @@ export interface Observer<K extends string = string> {
 }
 export type ObservableCallback<K extends string = string> = (observer: Observer<K>) => void | Promise<void>;
 
+/** An observable instrument: a gauge, or a counter whose callbacks report a running total. */
 export interface ObservableGauge<K extends string = string> {
   readonly name: string;
   /** Adds another callback. */

@@ -91,12 +91,12 @@ function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefi
     } as MetricData;
   }
   const points = (list as ScalarSeries[]).map((s) => ({ startTime, endTime, attributes: attributesOf(inst, s), value: s.v }));
-  if (d.kind === 'counter' || d.kind === 'updowncounter') {
+  if (d.kind === 'counter' || d.kind === 'updowncounter' || d.kind === 'observablecounter') {
     return {
       descriptor,
       aggregationTemporality: TEMPORALITY_CUMULATIVE,
       dataPointType: DATA_POINT_SUM,
-      isMonotonic: d.kind === 'counter',
+      isMonotonic: d.kind !== 'updowncounter',
       dataPoints: points,
     } as MetricData;
   }

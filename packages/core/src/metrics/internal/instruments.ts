@@ -544,7 +544,7 @@ export class ObservableGaugeImpl extends SyncInstrument<ScalarSeries> implements
     this.table.clear();
     const observer: Observer = {
       observe: (value, labels) => {
-        if (!isFiniteNumber(value)) return this.reject(value, GAUGE_RULE);
+        if (!isFiniteNumber(value) || (this.d.kind === 'observablecounter' && value < 0)) return this.reject(value, GAUGE_RULE);
         const s = this.find(labels);
         if (s !== undefined) s.v = value;
       },
@@ -575,7 +575,10 @@ export class ObservableGaugeImpl extends SyncInstrument<ScalarSeries> implements
     const meter = this.r.meter();
     if (meter === undefined) return;
     this._otelBound = true;
-    const gauge = meter.createObservableGauge(this.d.name, otelOptions(this.d));
+    const gauge =
+      this.d.kind === 'observablecounter' && typeof meter.createObservableCounter === 'function'
+        ? meter.createObservableCounter(this.d.name, otelOptions(this.d))
+        : meter.createObservableGauge(this.d.name, otelOptions(this.d));
     gauge.addCallback(async (result) => {
       const observer: Observer = {
         observe: (value, labels) => {

@@ -24,6 +24,7 @@ export interface OtelMeterLike {
   createHistogram(name: string, options?: object): OtelGaugeLike;
   createGauge?(name: string, options?: object): OtelGaugeLike;
   createObservableGauge(name: string, options?: object): OtelObservableLike;
+  createObservableCounter?(name: string, options?: object): OtelObservableLike;
 }
 export interface OtelMeterProviderLike {
   getMeter(name: string, version?: string): OtelMeterLike;

@@ -1,0 +1,49 @@
+import type { BatchQueue } from '../delivery/index.js';
+import { getDefaultRegistry } from '../metrics/defaultRegistry.js';
+import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
+
+interface DeliveryInstruments {
+  queues: Map<string, Pick<BatchQueue<unknown>, 'stats'>>;
+}
+
+const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
+
+/**
+ * Exports a delivery queue's counts as Lookout's own metrics, read at each collection:
+ * `lookout_delivery_items_sent_total{signal}`, `lookout_delivery_items_dropped_total{signal,reason}`,
+ * `lookout_delivery_retries_total{signal}`, `lookout_delivery_circuit_opened_total{signal}` and
+ * `lookout_delivery_queue_items{signal}`. `signal` names what the queue carries (`events`,
+ * `errors`, `security`…); registering the same signal again replaces the earlier queue.
+ */
+export function observeDeliveryStats(queue: Pick<BatchQueue<unknown>, 'stats'>, signal: string, registry: MetricsRegistry = getDefaultRegistry()): void {
+  let state = byRegistry.get(registry);
+  if (state === undefined) {
+    const queues = new Map<string, Pick<BatchQueue<unknown>, 'stats'>>();
+    state = { queues };
+    byRegistry.set(registry, state);
+    const each = (fn: (signal: string, q: Pick<BatchQueue<unknown>, 'stats'>) => void): void => {
+      for (const [s, q] of queues) fn(s, q);
+    };
+    registry.observableCounter('lookout.delivery.items.sent', { description: 'Items the receiver accepted', unit: '{item}', labels: ['signal'] }, (o) =>
+      each((s, q) => o.observe(q.stats.sent, { signal: s })),
+    );
+    registry.observableCounter(
+      'lookout.delivery.items.dropped',
+      { description: 'Items dropped before delivery, by reason', unit: '{item}', labels: ['signal', 'reason'] },
+      (o) =>
+        each((s, q) => {
+          for (const [reason, n] of Object.entries(q.stats.dropped)) o.observe(n, { signal: s, reason });
+        }),
+    );
+    registry.observableCounter('lookout.delivery.retries', { description: 'Sends that retried a batch', unit: '{request}', labels: ['signal'] }, (o) =>
+      each((s, q) => o.observe(q.stats.retried, { signal: s })),
+    );
+    registry.observableCounter('lookout.delivery.circuit.opened', { description: 'Times the circuit breaker opened', labels: ['signal'] }, (o) =>
+      each((s, q) => o.observe(q.stats.circuitOpened, { signal: s })),
+    );
+    registry.observableGauge('lookout.delivery.queue.items', { description: 'Items waiting for delivery', unit: '{item}', labels: ['signal'] }, (o) =>
+      each((s, q) => o.observe(q.stats.queuedItems, { signal: s })),
+    );
+  }
+  state.queues.set(signal, queue);
+}
