@@ -221,7 +221,9 @@ class BatchQueueImpl<T> {
           resolve(this._result());
         };
         this._idleWaiters.add(done);
-        deadline = this._setTimer(done, wait);
+        // Not unref'd: a host awaiting flush() at exit wants the process kept alive until the
+        // queue empties or the deadline passes, even while only (unref'd) backoff timers remain.
+        deadline = this._setTimer(done, wait, true);
       });
     } catch (error) {
       this._diagnostics().internalError(error, `${this._name}.flush`);
@@ -517,14 +519,21 @@ class BatchQueueImpl<T> {
     }
   }
 
-  private _setTimer(callback: () => void, ms: number): unknown {
-    const handle = this._timers.setTimeout(() => {
+  private _setTimer(callback: () => void, ms: number, keepAlive = false): unknown {
+    const guarded = (): void => {
       try {
         callback();
       } catch (error) {
         this._diagnostics().internalError(error, `${this._name}.timer`);
       }
-    }, ms);
+    };
+    if (keepAlive) {
+      const setTimeoutRef = (globalThis as { setTimeout?: (cb: () => void, ms: number) => unknown }).setTimeout;
+      // Injected timers (tests) are used as given; the global one is called directly so it stays ref'd.
+      if (this._timers === GLOBAL_TIMERS && typeof setTimeoutRef === 'function') return setTimeoutRef(guarded, ms);
+      return this._timers.setTimeout(guarded, ms);
+    }
+    const handle = this._timers.setTimeout(guarded, ms);
     unrefTimer(handle);
     return handle;
   }

@@ -197,7 +197,8 @@ export interface BatchQueue<T> {
   /**
    * Closes the open batch and sends everything held, honouring backoff, `Retry-After` and the
    * circuit breaker. Resolves once nothing is held, or after `deadlineMs` milliseconds from now
-   * (default {@link DEFAULT_FLUSH_DEADLINE_MS}), whichever is first. Never rejects.
+   * (default {@link DEFAULT_FLUSH_DEADLINE_MS}), whichever is first. Never rejects. While it
+   * waits, its deadline timer keeps a Node process alive (every other queue timer is unref'd).
    */
   flush(deadlineMs?: number): Promise<FlushResult>;
   /**

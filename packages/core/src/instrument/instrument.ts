@@ -96,7 +96,7 @@ type AnyFunction = (...args: never[]) => unknown;
  */
 export function instrument<F extends AnyFunction>(name: string, fn: F, options?: InstrumentOptions): F {
   if (typeof fn !== 'function') {
-    getDiagnostics().warn('instrument.not-function', `instrument("${String(name).slice(0, 64)}"): expected a function, got ${typeof fn}; returned unchanged`);
+    (options?.registry?.diag ?? getDiagnostics()).warn('instrument.not-function', `instrument("${String(name).slice(0, 64)}"): expected a function, got ${typeof fn}; returned unchanged`);
     return fn;
   }
   try {

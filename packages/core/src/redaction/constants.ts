@@ -31,9 +31,13 @@ export const DEFAULT_SENSITIVE_KEYS: ReadonlyArray<string | RegExp> = [
 /** Keys that mark a secret only in `key=value` text (query strings, logs), not as object keys. */
 export const TEXT_ONLY_SENSITIVE_KEYS: ReadonlyArray<string | RegExp> = ['signature', /^(?:key|sig)$/i];
 
-/** Replaces a value under a sensitive key, and the mask prefix every rule uses. */
+/** Start of every mask: `[REDACTED:<kind>]`. */
 export const MASK_PREFIX = '[REDACTED:';
+/** Stands in for a reference back to an object that is being copied. */
 export const CIRCULAR_MARK = '[Circular]';
+/** Stands in for what lies past `maxDepth` or `maxNodes`. */
 export const TRUNCATED_MARK = '[Truncated]';
+/** Stands in for a value that threw when read (getter, revoked proxy). */
 export const UNREADABLE_MARK = '[Unreadable]';
+/** Appended to a string cut at `maxStringLength`. */
 export const STRING_TRUNCATED_SUFFIX = '…[truncated]';

@@ -277,6 +277,27 @@ describe('createBatchQueue', () => {
       await queue.shutdown(0);
     });
 
+    it('should keep a Node process alive while it waits, and unref every other timer', async () => {
+      await receiver.stop();
+      const handles: Array<{ ms: number; handle: NodeJS.Timeout }> = [];
+      const realSetTimeout = globalThis.setTimeout;
+      vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+        const handle = realSetTimeout(fn, ms);
+        handles.push({ ms: ms ?? 0, handle });
+        return handle;
+      }) as typeof setTimeout);
+      const queue = makeQueue({ flushIntervalMs: 1234 });
+      queue.enqueue({ id: 'k' });
+      const pending = queue.flush(777);
+
+      expect(handles.find((h) => h.ms === 777)?.handle.hasRef()).toBe(true);
+      expect(handles.find((h) => h.ms === 1234)?.handle.hasRef()).toBe(false);
+      await queue.shutdown(0);
+      await pending;
+      console.log(handles.map((h) => [h.ms, h.handle.hasRef(), String(new Error().stack).length]));
+      expect(handles.filter((h) => h.ms !== 777).every((h) => !h.handle.hasRef())).toBe(true);
+    });
+
     it('should resolve at once when nothing is held', async () => {
       const queue = makeQueue();
       await expect(queue.flush(10_000)).resolves.toEqual({ complete: true, pendingItems: 0, inFlight: false });
