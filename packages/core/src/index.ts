@@ -2,6 +2,7 @@
 export {
   createDiagnostics,
   describeError,
+  safeString,
   getDiagnostics,
   configureDiagnostics,
   resetDiagnosticsForTests,

@@ -7,7 +7,12 @@ export interface ConfigIssue {
   message: string;
 }
 
-export type ResolveResult<T> = { ok: true; options: T } | { ok: false; options: T; issues: ConfigIssue[] };
+/**
+ * `options` is always set when `ok`; when not, it holds the input with every invalid field
+ * replaced by its default, or is undefined when even the defaults do not parse (a schema with
+ * required fields whose value was missing or invalid).
+ */
+export type ResolveResult<T> = { ok: true; options: T } | { ok: false; options: T | undefined; issues: ConfigIssue[] };
 
 /** Thrown at init by `strict: true` when options are invalid; lists every issue. */
 export class LookoutConfigError extends Error {
@@ -58,8 +63,11 @@ export function resolveOptions<T>(schema: SafeParser<T>, input: unknown, context
     let result: ReturnType<SafeParser<T>['safeParse']>;
     try {
       result = schema.safeParse(current);
-    } catch (error) {
-      issues.push({ path: '', message: `could not be read (${String((error as Error)?.message ?? error)})` });
+    } catch {
+      // The input could not even be read (hostile getters or proxies): start again from defaults.
+      issues.push({ path: '', message: 'could not be read' });
+      diag.warn('config.invalid', `${context.component}: the options could not be read; the defaults are used`, `${context.component}\u0000unreadable`);
+      if (strict) throw new LookoutConfigError(context.component, issues);
       current = {};
       continue;
     }
@@ -83,8 +91,7 @@ export function resolveOptions<T>(schema: SafeParser<T>, input: unknown, context
     );
   }
   const fallback = schema.safeParse({});
-  if (!fallback.success) throw new Error(`${context.component}: the defaults do not satisfy the schema`);
-  return { ok: false, options: fallback.data, issues };
+  return { ok: false, options: fallback.success ? fallback.data : undefined, issues };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -100,3 +100,15 @@ export function describeError(error: unknown): string {
     return '<unprintable error>';
   }
 }
+
+/**
+ * `String(value)` for messages and labels, bounded to `max` characters, that never throws
+ * (objects whose `toString` throws or is not a function, symbols, revoked proxies).
+ */
+export function safeString(value: unknown, max = 64): string {
+  try {
+    return (typeof value === 'string' ? value : typeof value === 'symbol' ? value.toString() : String(value)).slice(0, max);
+  } catch {
+    return `<${typeof value}>`;
+  }
+}

@@ -1,4 +1,4 @@
-import { describeError, getDiagnostics } from '../diagnostics/index.js';
+import { describeError, getDiagnostics, safeString } from '../diagnostics/index.js';
 import { getDefaultRegistry } from '../metrics/defaultRegistry.js';
 import { monotonicMs } from '../metrics/internal/clock.js';
 import { MODE_OFF } from '../metrics/internal/instruments.js';
@@ -96,7 +96,7 @@ type AnyFunction = (...args: never[]) => unknown;
  */
 export function instrument<F extends AnyFunction>(name: string, fn: F, options?: InstrumentOptions): F {
   if (typeof fn !== 'function') {
-    (options?.registry?.diag ?? getDiagnostics()).warn('instrument.not-function', `instrument("${String(name).slice(0, 64)}"): expected a function, got ${typeof fn}; returned unchanged`);
+    (options?.registry?.diag ?? getDiagnostics()).warn('instrument.not-function', `instrument("${safeString(name)}"): expected a function, got ${typeof fn}; returned unchanged`);
     return fn;
   }
   try {
@@ -218,12 +218,12 @@ export function instrumentMethod<T extends object>(target: T, method: keyof T & 
   try {
     const original = target[method];
     if (typeof original !== 'function') {
-      getDiagnostics().warn('instrument.not-method', `instrumentMethod: "${String(method)}" is not a method; left alone`);
+      getDiagnostics().warn('instrument.not-method', `instrumentMethod: "${safeString(method)}" is not a method; left alone`);
       return;
     }
     (target as Record<string, unknown>)[method] = instrument(name ?? method, original as AnyFunction, options);
   } catch (error) {
-    getDiagnostics().warn('instrument.not-method', `instrumentMethod: could not replace "${String(method)}": ${describeError(error)}`);
+    getDiagnostics().warn('instrument.not-method', `instrumentMethod: could not replace "${safeString(method)}": ${describeError(error)}`);
   }
 }
 
@@ -235,13 +235,13 @@ export function instrumented(name?: string, options?: InstrumentOptions) {
   return function decorate(value: unknown, context: unknown, descriptor?: PropertyDescriptor): any {
     // Legacy decorators: (prototype, key, descriptor)
     if (descriptor !== undefined && typeof descriptor.value === 'function') {
-      descriptor.value = instrument(name ?? String(context), descriptor.value as AnyFunction, options);
+      descriptor.value = instrument(name ?? safeString(context, 128), descriptor.value as AnyFunction, options);
       return descriptor;
     }
     // Standard decorators: (method, { kind: 'method', name })
     if (typeof value === 'function') {
       const methodName = (context as { name?: unknown } | undefined)?.name;
-      return instrument(name ?? String(methodName ?? (value as AnyFunction).name), value as AnyFunction, options);
+      return instrument(name ?? safeString(methodName ?? (value as AnyFunction).name, 128), value as AnyFunction, options);
     }
     return value;
   };

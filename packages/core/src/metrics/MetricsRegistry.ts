@@ -1,4 +1,4 @@
-import { getDiagnostics, type Diagnostics } from '../diagnostics/index.js';
+import { getDiagnostics, safeString, type Diagnostics } from '../diagnostics/index.js';
 import { defaultBucketsFor, normaliseBuckets } from './buckets.js';
 import {
   CounterImpl,
@@ -139,7 +139,7 @@ export class MetricsRegistry implements RegistryCore {
     try {
       const kind = options?.kind ?? 'gauge';
       if (!['counter', 'gauge', 'histogram', 'updowncounter'].includes(kind)) {
-        this.diag.warn('metric.kind-invalid', `recordMetric: unknown kind "${String(kind)}"; record dropped`);
+        this.diag.warn('metric.kind-invalid', `recordMetric: unknown kind "${safeString(kind)}"; record dropped`);
         return;
       }
       let inst = this._findByName(name, kind);
@@ -316,7 +316,7 @@ export class MetricsRegistry implements RegistryCore {
       return this._defineUnsafe(kind, name, rawOptions);
     } catch (error) {
       this.diag.internalError(error, `define ${kind}`);
-      return noopInstrument(kind, String(name));
+      return noopInstrument(kind, safeString(name));
     }
   }
 
@@ -325,9 +325,9 @@ export class MetricsRegistry implements RegistryCore {
       this.diag.warn(
         'metric.name-invalid',
         `${describe(name)} is not a valid instrument name (a letter, then up to 254 letters, digits, "_", ".", "-" or "/"); its records are dropped`,
-        String(name).slice(0, 64),
+        safeString(name),
       );
-      return noopInstrument(kind, String(name));
+      return noopInstrument(kind, safeString(name));
     }
     const options = (rawOptions !== null && typeof rawOptions === 'object' ? rawOptions : {}) as HistogramOptions;
     if (rawOptions !== undefined && rawOptions !== options) {
@@ -413,7 +413,7 @@ export class MetricsRegistry implements RegistryCore {
     for (const key of raw) {
       const label = typeof key === 'string' ? promLabelName(key) : undefined;
       if (label === undefined || (kind === 'histogram' && label === 'le') || label === 'otel_metric_overflow') {
-        this.diag.warn('metric.label-key-invalid', `${name}: ${describe(key)} cannot be a label key; it is ignored`, `${name}\u0000${String(key)}`);
+        this.diag.warn('metric.label-key-invalid', `${name}: ${describe(key)} cannot be a label key; it is ignored`, `${name}\u0000${safeString(key)}`);
         continue;
       }
       if (labelNames.includes(label)) {

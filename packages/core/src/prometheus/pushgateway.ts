@@ -22,10 +22,8 @@ export interface PushResult {
 export async function pushToGateway(options: PushOptions): Promise<PushResult> {
   const diag = getDiagnostics();
   const resolved = resolveOptions(pushOptionsSchema, options, { component: 'pushToGateway', diagnostics: diag });
-  if (!resolved.ok && resolved.issues.some((i) => i.path === 'url' || i.path === 'job' || i.path === '')) {
-    return { ok: false, error: 'invalid options: url and job are required' };
-  }
   const o = resolved.options;
+  if (o === undefined) return { ok: false, error: 'invalid options: url and job are required' };
   const registry = (o.registry as MetricsRegistry | undefined) ?? getDefaultRegistry();
   try {
     const body = await renderPrometheus(registry);
@@ -39,10 +37,8 @@ export async function pushToGateway(options: PushOptions): Promise<PushResult> {
 /** Deletes a group from the Pushgateway (e.g. at the end of a batch job). Never rejects. */
 export async function deleteFromGateway(options: Omit<PushOptions, 'method'>): Promise<PushResult> {
   const resolved = resolveOptions(pushOptionsSchema, options, { component: 'deleteFromGateway' });
-  if (!resolved.ok && resolved.issues.some((i) => i.path === 'url' || i.path === 'job' || i.path === '')) {
-    return { ok: false, error: 'invalid options: url and job are required' };
-  }
   const o = resolved.options;
+  if (o === undefined) return { ok: false, error: 'invalid options: url and job are required' };
   return send(groupUrl(o.url, o.job, o.groupingLabels), 'DELETE', undefined, o.timeoutMs, o.headers);
 }
 

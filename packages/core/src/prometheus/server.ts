@@ -23,7 +23,7 @@ export interface PrometheusServer {
  */
 export function startPrometheusServer(options?: PrometheusServerOptions): PrometheusServer {
   const diag = getDiagnostics();
-  const { options: o } = resolveOptions(prometheusServerOptionsSchema, options, { component: 'startPrometheusServer', diagnostics: diag });
+  const o = resolveOptions(prometheusServerOptionsSchema, options, { component: 'startPrometheusServer', diagnostics: diag }).options ?? prometheusServerOptionsSchema.parse({});
   const handler = createPrometheusHandler({ registry: o.registry as MetricsRegistry | undefined, openMetrics: o.openMetrics });
   let url = `http://${formatHost(o.host)}:${o.port}${o.path}`;
   let server: Server | undefined;

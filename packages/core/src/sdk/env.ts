@@ -30,8 +30,14 @@ export function processEnv(): Env {
  * A value that does not parse gets a warning and is ignored. Header values are never logged.
  */
 export function parseOtelEnv(env: Env = processEnv(), diag: Diagnostics = getDiagnostics()): OtelEnvConfig {
+  const source: Env = env !== null && typeof env === 'object' ? env : {};
   const get = (name: string): string | undefined => {
-    const v = env[name];
+    let v: unknown;
+    try {
+      v = source[name];
+    } catch {
+      v = undefined;
+    }
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
   };
   const int = (name: string): number | undefined => {

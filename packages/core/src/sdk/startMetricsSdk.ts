@@ -38,7 +38,7 @@ const DEFAULT_DEADLINE_MS = 5_000;
  */
 export function startMetricsSdk(options: MetricsSdkOptions = {}): MetricsSdk {
   const diag = getDiagnostics();
-  const { options: o } = resolveOptions(metricsSdkOptionsSchema, options, { component: 'startMetricsSdk', diagnostics: diag });
+  const o = resolveOptions(metricsSdkOptionsSchema, options, { component: 'startMetricsSdk', diagnostics: diag }).options ?? {};
   const registry = (o.registry as MetricsRegistry | undefined) ?? getDefaultRegistry();
   registry.enable();
   const env = parseOtelEnv(o.env ?? undefined, diag);

@@ -15,6 +15,7 @@ import type {
   UpDownCounter,
 } from '../types.js';
 import { GLOBAL_TIMERS } from '../../delivery/timers.js';
+import { describeError, safeString } from '../../diagnostics/index.js';
 import { DISPOSE, monotonicMs } from './clock.js';
 import type { OtelAttributes, OtelCounterLike, OtelGaugeLike } from './otelGlobal.js';
 import { HistogramSeries, ScalarSeries, type AnySeries } from './series.js';
@@ -74,11 +75,16 @@ export abstract class SyncInstrument<S extends AnySeries> {
     if (n === 0) return this.table.single ?? this._slowFind(labels);
     if (labels === undefined || labels === null || typeof labels !== 'object') return this._slowFind(labels);
     let node: unknown = this.table.root;
-    for (let i = 0; i < n; i++) {
-      const v = (labels as Record<string, unknown>)[keys[i]!];
-      if (typeof v !== 'string') return this._slowFind(labels);
-      node = (node as Map<string, unknown>).get(v);
-      if (node === undefined) return this._slowFind(labels);
+    try {
+      for (let i = 0; i < n; i++) {
+        const v = (labels as Record<string, unknown>)[keys[i]!];
+        if (typeof v !== 'string') return this._slowFind(labels);
+        node = (node as Map<string, unknown>).get(v);
+        if (node === undefined) return this._slowFind(labels);
+      }
+    } catch {
+      // A throwing getter or a hostile Proxy: the slow path reports it and drops the record.
+      return this._slowFind(labels);
     }
     return node as S;
   }
@@ -122,7 +128,7 @@ export abstract class SyncInstrument<S extends AnySeries> {
         if (!this._keySet.has(k)) {
           this.r.diag.warn(
             'metric.label-undeclared',
-            `${d.promName}: label "${String(k).slice(0, 64)}" is not declared (declared: ${d.keys.join(', ') || 'none'}); it is dropped`,
+            `${d.promName}: label "${safeString(k)}" is not declared (declared: ${d.keys.join(', ') || 'none'}); it is dropped`,
             `${d.promName}\u0000${k}`,
           );
         }
@@ -479,7 +485,16 @@ export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Hi
 
   startTimer(labels?: Labels): Timer {
     return makeTimer((seconds, endLabels) => {
-      const merged = endLabels === undefined ? labels : labels === undefined ? endLabels : { ...labels, ...endLabels };
+      let merged = labels;
+      if (endLabels !== undefined) {
+        try {
+          merged = labels === undefined ? endLabels : { ...labels, ...endLabels };
+        } catch {
+          this.r.diag.warn('metric.labels-invalid', `${this.d.promName}: the timer's labels could not be read; record dropped`, this.d.promName);
+          this.r.countDropped(this.d.promName, 'invalid_labels');
+          return;
+        }
+      }
       this.record(seconds, merged);
     });
   }
@@ -565,7 +580,7 @@ export class ObservableGaugeImpl extends SyncInstrument<ScalarSeries> implements
         if (outcome === 'timeout') this.r.diag.warn('metric.callback-timeout', `${this.d.promName}: a callback took longer than ${timeoutMs} ms; its late values are ignored`, this.d.promName);
       }
     } catch (error) {
-      this.r.diag.warn('metric.callback-failed', `${this.d.promName}: a callback threw (${String((error as Error)?.message ?? error).slice(0, 200)}); its values are skipped`, this.d.promName);
+      this.r.diag.warn('metric.callback-failed', `${this.d.promName}: a callback threw (${describeError(error).slice(0, 200)}); its values are skipped`, this.d.promName);
     }
   }
 
