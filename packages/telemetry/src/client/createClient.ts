@@ -1,0 +1,465 @@
+import { createBatchQueue, createRedactor, DROP_REASONS, getDiagnostics, makeFetchTransport, neutraliseControlChars } from '@lookout/core';
+import type { BatchQueue, Diagnostics, DropReason, FlushResult, Redactor, Transport, TransportRequest } from '@lookout/core';
+import { resolveTelemetryOptions } from '../config.js';
+import type { ResolvedTelemetryOptions } from '../config.js';
+import { withCompression } from '../delivery/compression.js';
+import type { Compress } from '../delivery/compression.js';
+import { createEncoder } from '../encoding/encoders.js';
+import type { EventEncoder } from '../encoding/encoders.js';
+import { findEventIssue } from '../events/eventSchema.js';
+import { randomId } from '../events/ids.js';
+import { globals } from '../internal/globals.js';
+import type {
+  ConsentState,
+  EventProperties,
+  TelemetryClient,
+  TelemetryClientOptions,
+  TelemetryDropReason,
+  TelemetryEvent,
+  TelemetryStats,
+} from '../types.js';
+import { observeTelemetryStats } from './selfMetrics.js';
+
+/** Name of the `command` events of `trackCommand()`. */
+export const COMMAND_EVENT_NAME = 'command';
+/** Name of the `feature` events of `trackFeature()`. */
+export const FEATURE_EVENT_NAME = 'feature';
+/** Every reason a client counts a drop under, in a stable order. */
+export const TELEMETRY_DROP_REASONS: readonly TelemetryDropReason[] = [...DROP_REASONS, 'consent', 'before_send', 'expired'];
+
+/** Queue drops whose events a store may keep for a later run. */
+const PERSISTED_REASONS: ReadonlySet<DropReason> = new Set(['retries_exhausted', 'shutdown']);
+const MAX_NAME_IN_MESSAGE = 64;
+
+/** What a platform entry (`./node`, `./browser`) plugs into the shared client. */
+export interface PlatformHooks {
+  /** The platform string events carry unless `options.platform` is set. */
+  platform?: string;
+  /** gzip for this platform; `undefined` sends bodies uncompressed. */
+  compress?: Compress;
+  /** Builds the transport to `endpoint`. Default: core's fetch transport. */
+  makeTransport?: (options: ResolvedTelemetryOptions, endpoint: string) => Transport;
+  /** Names the factory in diagnostics. */
+  component?: string;
+}
+
+/** The client's parts platform entries need; never exported from the package. */
+export interface ClientInternals {
+  readonly options: ResolvedTelemetryOptions;
+  readonly queue: BatchQueue<TelemetryEvent>;
+  readonly encode: EventEncoder;
+  readonly diagnostics: Diagnostics;
+  readonly stats: TelemetryStats;
+  /** Whether events may be sent now. */
+  consentGranted(): boolean;
+  /** Events of the batch being sent right now (empty when none). */
+  inFlight(): readonly TelemetryEvent[];
+  /** Hands `events` to the store, or counts them dropped under `reason` when there is none or it refuses. */
+  persistOrDrop(events: readonly TelemetryEvent[], reason: TelemetryDropReason): void;
+  /** Counts a drop the platform decided on. */
+  countDrop(reason: TelemetryDropReason, events: readonly TelemetryEvent[], count?: number): void;
+  /** Queues events that came back (from a store, or a page-hide send that failed). */
+  requeue(events: readonly TelemetryEvent[]): void;
+  /** Called once when the client shuts down. */
+  onShutdown(callback: () => void): void;
+}
+
+/**
+ * Builds a client on core's `createBatchQueue`: the public client plus the internals that the
+ * platform entries use. Never throws unless `strict: true` and the options are invalid.
+ */
+export function createClient(input: TelemetryClientOptions | undefined, hooks: PlatformHooks = {}): { client: TelemetryClient; internals: ClientInternals } {
+  const component = hooks.component ?? 'createTelemetryClient';
+  const earlyDiagnostics = pickDiagnostics(input);
+  const options = resolveTelemetryOptions(input, earlyDiagnostics, component).options;
+  const diagnostics = options.diagnostics ?? getDiagnostics();
+  const signal = options.signal;
+  const platform = options.platform ?? hooks.platform ?? detectPlatform();
+  const appVersion = options.app.version;
+  const sessionId = options.sessionId ?? randomId();
+  const rates = new Map(Object.entries(options.sampling.rates));
+  const defaultRate = options.sampling.defaultRate;
+  const redactor: Redactor | undefined = options.redaction === false ? undefined : createRedactor({ ...options.redaction, diagnostics });
+  const store = options.store;
+  let userId = options.userId;
+  const anonymousId = options.anonymousId;
+  let consent: ConsentState = options.consent;
+  let restoring = false;
+  let loading: Promise<void> | undefined;
+  let shutdownResult: Promise<FlushResult> | undefined;
+  const shutdownCallbacks: Array<() => void> = [];
+
+  const dropped = {} as Record<TelemetryDropReason, number>;
+  for (const reason of TELEMETRY_DROP_REASONS) dropped[reason] = 0;
+  let queue: BatchQueue<TelemetryEvent>;
+  // Queue counters are read through, so the client's stats stay one live object.
+  const stats: TelemetryStats = {
+    tracked: 0,
+    dropped,
+    persisted: 0,
+    restored: 0,
+    beaconed: 0,
+    get enqueued() {
+      return queue.stats.enqueued;
+    },
+    get sent() {
+      return queue.stats.sent;
+    },
+    get sentBatches() {
+      return queue.stats.sentBatches;
+    },
+    get retried() {
+      return queue.stats.retried;
+    },
+    get failedSends() {
+      return queue.stats.failedSends;
+    },
+    get circuitOpened() {
+      return queue.stats.circuitOpened;
+    },
+    get queuedItems() {
+      return queue.stats.queuedItems;
+    },
+    get queuedBytes() {
+      return queue.stats.queuedBytes;
+    },
+  };
+
+  const countDrop = (reason: TelemetryDropReason, events: readonly TelemetryEvent[], count: number = events.length): void => {
+    if (count <= 0) return;
+    dropped[reason] += count;
+    const hook = options.onDrop;
+    if (hook === undefined) return;
+    try {
+      hook(reason, events);
+    } catch (error) {
+      diagnostics.internalError(error, `${signal}.onDrop`);
+    }
+  };
+
+  const persistOrDrop = (events: readonly TelemetryEvent[], reason: TelemetryDropReason): void => {
+    if (events.length === 0) return;
+    if (store !== undefined && consent === 'granted') {
+      let saved = false;
+      try {
+        saved = store.save(events) === true;
+      } catch (error) {
+        diagnostics.internalError(error, `${signal}.store.save`);
+      }
+      if (saved) {
+        stats.persisted += events.length;
+        return;
+      }
+    }
+    countDrop(reason, events);
+  };
+
+  // --- delivery: encoder and transport around core's queue ---------------------------------
+  const baseEncode = createEncoder(options.format, { appName: options.app.name, resourceAttributes: options.resourceAttributes });
+  const batches = new WeakMap<object, readonly TelemetryEvent[]>();
+  const encode: EventEncoder = (events) => {
+    const encoded = baseEncode(events);
+    if (typeof encoded.body !== 'string') batches.set(encoded.body, events);
+    return encoded;
+  };
+  let transport: Transport | undefined = options.transport;
+  if (transport === undefined && options.endpoint !== undefined) {
+    transport = hooks.makeTransport?.(options, options.endpoint) ?? makeFetchTransport({ url: options.endpoint, headers: options.headers, timeoutMs: options.sendTimeoutMs });
+  }
+  if (transport === undefined) {
+    diagnostics.warn('telemetry/no-endpoint', `${component}: neither endpoint nor transport is set; events will be counted as rejected`, `${signal}:no-endpoint`);
+    transport = { send: () => Promise.resolve({ kind: 'failure', reason: 'no endpoint' }) };
+  } else if (options.compression === 'gzip' && hooks.compress !== undefined) {
+    transport = withCompression(transport, hooks.compress, (message) => diagnostics.warn('telemetry/gzip', `${signal}: ${message}`, `${signal}:gzip`));
+  }
+  const sender = transport;
+  let current: readonly TelemetryEvent[] | undefined;
+  const tracked: Transport = {
+    async send(request: TransportRequest) {
+      current = typeof request.body === 'string' ? undefined : batches.get(request.body);
+      try {
+        return await sender.send(request);
+      } finally {
+        current = undefined;
+      }
+    },
+  };
+
+  queue = createBatchQueue<TelemetryEvent>({
+    transport: tracked,
+    encode,
+    maxQueueItems: options.maxQueueEvents,
+    maxQueueBytes: options.maxQueueBytes,
+    maxBatchItems: options.maxBatchEvents,
+    maxBatchBytes: options.maxBatchBytes,
+    flushIntervalMs: options.flushIntervalMs,
+    sendTimeoutMs: options.sendTimeoutMs,
+    retry: options.retry,
+    circuit: options.circuit,
+    diagnostics,
+    name: signal,
+    onDrop(reason, events) {
+      if (PERSISTED_REASONS.has(reason) || (restoring && reason === 'queue_full')) persistOrDrop(events, reason);
+      else countDrop(reason, events);
+    },
+  });
+  if (options.selfMetrics) {
+    try {
+      observeTelemetryStats(stats, signal, options.registry);
+    } catch (error) {
+      diagnostics.internalError(error, `${signal}.selfMetrics`);
+    }
+  }
+
+  const requeue = (events: readonly TelemetryEvent[]): void => {
+    restoring = true;
+    try {
+      for (const event of events) queue.enqueue(event);
+    } finally {
+      restoring = false;
+    }
+  };
+
+  const loadStore = (): void => {
+    if (store === undefined || loading !== undefined) return;
+    loading = (async () => {
+      let events: TelemetryEvent[] = [];
+      try {
+        events = await store.load((count) => countDrop('expired', [], count));
+      } catch (error) {
+        diagnostics.internalError(error, `${signal}.store.load`);
+      }
+      if (consent !== 'granted' || !Array.isArray(events)) return;
+      const valid: TelemetryEvent[] = [];
+      for (const event of events) {
+        const issue = findEventIssue(event);
+        if (issue === undefined) valid.push(event);
+        else {
+          reportInvalid(diagnostics, signal, 'stored event', issue.path, issue.message);
+          countDrop('invalid', [], 1);
+        }
+      }
+      stats.restored += valid.length;
+      requeue(valid);
+    })();
+  };
+
+  // --- tracking --------------------------------------------------------------------------
+  const track = (name: unknown, properties: unknown, user?: unknown): string | undefined => {
+    stats.tracked++;
+    if (consent !== 'granted') {
+      countDrop('consent', [], 1);
+      return undefined;
+    }
+    let sampleRate: number | undefined;
+    const rate = typeof name === 'string' ? (rates.get(name) ?? defaultRate) : defaultRate;
+    if (rate < 1) {
+      if (!(Math.random() < rate)) {
+        countDrop('sampled_out', [], 1);
+        return undefined;
+      }
+      sampleRate = rate;
+    }
+    const event = {
+      id: randomId(),
+      name,
+      timestamp: Date.now(),
+      sessionId,
+      appVersion,
+      platform,
+      properties: copyProperties(properties),
+    } as TelemetryEvent;
+    const who = user === undefined ? userId : user;
+    if (who !== undefined) event.userId = who as string;
+    if (anonymousId !== undefined) event.anonymousId = anonymousId;
+    if (sampleRate !== undefined) event.sampleRate = sampleRate;
+    let issue = findEventIssue(event);
+    if (issue !== undefined) {
+      reportInvalid(diagnostics, signal, describeName(name), issue.path, issue.message);
+      countDrop('invalid', [event]);
+      return undefined;
+    }
+    let out: TelemetryEvent = event;
+    const beforeSend = options.beforeSend;
+    if (beforeSend !== undefined) {
+      let edited: TelemetryEvent | null | undefined = event;
+      try {
+        edited = beforeSend(event);
+      } catch (error) {
+        diagnostics.internalError(error, `${signal}.beforeSend`);
+      }
+      if (edited === null || edited === undefined) {
+        countDrop('before_send', [event]);
+        return undefined;
+      }
+      issue = findEventIssue(edited);
+      if (issue !== undefined) {
+        reportInvalid(diagnostics, signal, `beforeSend(${describeName(name)})`, issue.path, issue.message);
+        countDrop('invalid', [event]);
+        return undefined;
+      }
+      out = edited;
+    }
+    if (redactor !== undefined) out = redactEvent(redactor, out);
+    return queue.enqueue(out) ? out.id : undefined;
+  };
+
+  const guard = <A extends unknown[]>(where: string, fn: (...args: A) => string | undefined) => {
+    return (...args: A): string | undefined => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        diagnostics.internalError(error, `${signal}.${where}`);
+        return undefined;
+      }
+    };
+  };
+
+  const flush = async (deadlineMs?: number): Promise<FlushResult> => {
+    try {
+      const started = Date.now();
+      const budget = typeof deadlineMs === 'number' && Number.isFinite(deadlineMs) && deadlineMs >= 0 ? deadlineMs : undefined;
+      if (loading !== undefined) await withDeadline(loading, budget);
+      const left = budget === undefined ? undefined : Math.max(0, budget - (Date.now() - started));
+      return await queue.flush(left);
+    } catch (error) {
+      diagnostics.internalError(error, `${signal}.flush`);
+      return { complete: false, pendingItems: stats.queuedItems, inFlight: false };
+    }
+  };
+
+  const client: TelemetryClient = {
+    track: guard('track', (name: string, properties?: Record<string, unknown>) => track(name, properties)),
+    trackCommand: guard('trackCommand', (command: string, durationMs: number, success: boolean, properties?: Record<string, unknown>) =>
+      track(COMMAND_EVENT_NAME, { ...asObject(properties), command, durationMs, success }),
+    ),
+    trackFeature: guard('trackFeature', (feature: string, context?: Record<string, unknown>) => track(FEATURE_EVENT_NAME, { ...asObject(context), feature })),
+    trackAction: guard('trackAction', (user: string, action: string, properties?: Record<string, unknown>) =>
+      track(action, properties, typeof user === 'string' && user.length > 0 ? user : (user ?? null)),
+    ),
+    identify(id) {
+      try {
+        if (id === undefined || (typeof id === 'string' && id.length > 0 && id.length <= 256)) userId = id;
+        else diagnostics.warn('telemetry/invalid-user-id', `${signal}: identify() needs a string of 1–256 characters or undefined; ignored`, `${signal}:identify`);
+      } catch (error) {
+        diagnostics.internalError(error, `${signal}.identify`);
+      }
+    },
+    optIn() {
+      if (shutdownResult !== undefined) return;
+      consent = 'granted';
+      loadStore();
+    },
+    optOut() {
+      try {
+        consent = 'denied';
+        countDrop('consent', queue.drain());
+        if (store !== undefined) void store.clear().catch((error: unknown) => diagnostics.internalError(error, `${signal}.store.clear`));
+      } catch (error) {
+        diagnostics.internalError(error, `${signal}.optOut`);
+      }
+    },
+    get consent() {
+      return consent;
+    },
+    sessionId,
+    flush,
+    shutdown(deadlineMs?: number) {
+      shutdownResult ??= (async () => {
+        const started = Date.now();
+        const budget = typeof deadlineMs === 'number' && Number.isFinite(deadlineMs) && deadlineMs >= 0 ? deadlineMs : 5000;
+        await flush(budget);
+        // What the flush could not send is dropped as `shutdown` by the queue, which hands it to the store.
+        const result = await queue.shutdown(Math.max(0, budget - (Date.now() - started)));
+        for (const callback of shutdownCallbacks.splice(0)) {
+          try {
+            callback();
+          } catch (error) {
+            diagnostics.internalError(error, `${signal}.shutdown`);
+          }
+        }
+        return result;
+      })().catch((error: unknown) => {
+        diagnostics.internalError(error, `${signal}.shutdown`);
+        return { complete: false, pendingItems: 0, inFlight: false };
+      });
+      return shutdownResult;
+    },
+    stats,
+  };
+
+  if (consent === 'granted') loadStore();
+
+  const internals: ClientInternals = {
+    options,
+    queue,
+    encode,
+    diagnostics,
+    stats,
+    consentGranted: () => consent === 'granted',
+    inFlight: () => current ?? [],
+    persistOrDrop,
+    countDrop,
+    requeue,
+    onShutdown: (callback) => {
+      shutdownCallbacks.push(callback);
+    },
+  };
+  return { client, internals };
+}
+
+/** Copies own enumerable properties, leaving out `undefined` values; a non-object is kept as is so validation names it. */
+function copyProperties(properties: unknown): EventProperties {
+  if (properties === undefined || properties === null) return {};
+  if (typeof properties !== 'object' || Array.isArray(properties)) return properties as EventProperties;
+  const out: EventProperties = {};
+  for (const key of Object.keys(properties)) {
+    const value = (properties as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value as EventProperties[string];
+  }
+  return out;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function redactEvent(redactor: Redactor, event: TelemetryEvent): TelemetryEvent {
+  const out: TelemetryEvent = { ...event, name: redactor.redactString(event.name), properties: redactor.redact(event.properties) };
+  if (event.userId !== undefined) out.userId = redactor.redactString(event.userId);
+  if (event.anonymousId !== undefined) out.anonymousId = redactor.redactString(event.anonymousId);
+  return out;
+}
+
+function describeName(name: unknown): string {
+  if (typeof name !== 'string') return `track(<${name === null ? 'null' : typeof name}>)`;
+  const short = name.length > MAX_NAME_IN_MESSAGE ? `${name.slice(0, MAX_NAME_IN_MESSAGE)}…` : name;
+  return `track(${JSON.stringify(neutraliseControlChars(short))})`;
+}
+
+function reportInvalid(diagnostics: Diagnostics, signal: string, where: string, path: string, message: string): void {
+  diagnostics.warn('telemetry/invalid-event', `${signal}: ${where}: ${path}: ${message}; event dropped`, `${signal}:invalid:${path}:${message}`);
+}
+
+function pickDiagnostics(input: unknown): Diagnostics | undefined {
+  const d = (input as { diagnostics?: Diagnostics } | null | undefined)?.diagnostics;
+  return typeof d === 'object' && d !== null && typeof d.warn === 'function' ? d : undefined;
+}
+
+/** `node/<version> <os> <arch>` in Node, `browser` where there is a document, else `unknown`. */
+export function detectPlatform(): string {
+  const g = globals();
+  const node = g.process?.versions?.node;
+  if (typeof node === 'string') return `node/${node} ${g.process?.platform ?? ''} ${g.process?.arch ?? ''}`.trim();
+  if (g.document !== undefined) return 'browser';
+  return 'unknown';
+}
+
+function withDeadline(promise: Promise<void>, ms: number | undefined): Promise<void> {
+  if (ms === undefined) return promise;
+  return new Promise<void>((resolve) => {
+    const timer = globals().setTimeout?.(resolve, ms);
+    if (typeof timer === 'object' && timer !== null) (timer as { unref?: () => void }).unref?.();
+    void promise.then(resolve, resolve);
+  });
+}
