@@ -1,0 +1,112 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent } from 'node:http';
+import { classifyHttpStatus, describeError } from '@lookout/core';
+import type { Transport, TransportRequest, TransportResult } from '@lookout/core';
+import { DEFAULT_SEND_TIMEOUT_MS } from '../config.js';
+
+/** Default most sockets the transport keeps to one receiver. */
+export const DEFAULT_MAX_SOCKETS = 4;
+/** Default time an idle keep-alive socket stays open. */
+export const DEFAULT_KEEP_ALIVE_IDLE_MS = 4000;
+
+/** Input of {@link makeNodeHttpTransport}. */
+export interface NodeHttpTransportOptions {
+  /** Where to POST (http or https). */
+  url: string;
+  /** Headers sent with every request (auth). Never logged. */
+  headers?: Readonly<Record<string, string>>;
+  /** Per-request timeout in ms; the smaller of this and the request's own applies. Default 10000. */
+  timeoutMs?: number;
+  /** Agent to use. Default: a keep-alive agent of {@link DEFAULT_MAX_SOCKETS} sockets owned by this transport. */
+  agent?: Agent;
+}
+
+/**
+ * A {@link Transport} on Node's `http`/`https` with keep-alive connections. Never rejects: network
+ * errors, resets, timeouts and aborts are `retryable`; statuses are classified by core's
+ * `classifyHttpStatus` (429/5xx retryable honouring `Retry-After`, other 4xx `failure`). Idle
+ * keep-alive sockets do not keep the process alive (Node unrefs pooled sockets); a request in
+ * flight does, until it answers or times out.
+ */
+export function makeNodeHttpTransport(options: NodeHttpTransportOptions): Transport {
+  let target: URL;
+  try {
+    target = new URL(options.url);
+  } catch {
+    return { send: () => Promise.resolve({ kind: 'failure', reason: 'invalid url' }) };
+  }
+  const https = target.protocol === 'https:';
+  const request = https ? httpsRequest : httpRequest;
+  const agent =
+    options.agent ??
+    (https
+      ? new HttpsAgent({ keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, timeout: DEFAULT_KEEP_ALIVE_IDLE_MS })
+      : new HttpAgent({ keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, timeout: DEFAULT_KEEP_ALIVE_IDLE_MS }));
+  const baseHeaders = { ...(options.headers ?? {}) };
+  const transportTimeout = positiveOr(options.timeoutMs, DEFAULT_SEND_TIMEOUT_MS);
+
+  const send = (req: TransportRequest): Promise<TransportResult> =>
+    new Promise<TransportResult>((resolve) => {
+      if (req.signal?.aborted === true) {
+        resolve({ kind: 'retryable', reason: 'aborted' });
+        return;
+      }
+      const timeoutMs = Math.min(transportTimeout, positiveOr(req.timeoutMs, transportTimeout));
+      const body = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (result: TransportResult): void => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const outgoing = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { ...baseHeaders, 'content-type': req.contentType, 'content-length': String(body.byteLength), ...(req.headers ?? {}) },
+        },
+        (res) => {
+          const result = classifyHttpStatus(res.statusCode ?? 0, headerValue(res.headers['retry-after']));
+          // Read the answer to its end so the socket goes back to the pool.
+          res.on('error', () => undefined);
+          res.resume();
+          settle(result);
+        },
+      );
+      const onAbort = (): void => {
+        settle({ kind: 'retryable', reason: 'aborted' });
+        outgoing.destroy();
+      };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      outgoing.on('error', (error) => settle({ kind: 'retryable', reason: `network error: ${describeError(error)}` }));
+      timer = setTimeout(() => {
+        settle({ kind: 'retryable', reason: `timed out after ${timeoutMs} ms` });
+        outgoing.destroy();
+      }, timeoutMs);
+      timer.unref();
+      outgoing.end(body);
+    });
+
+  return {
+    send(req) {
+      try {
+        return send(req);
+      } catch (error) {
+        return Promise.resolve({ kind: 'retryable', reason: `network error: ${describeError(error)}` });
+      }
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
