@@ -49,38 +49,46 @@ function renderInstrument(inst: AnyInstrument, om: boolean): string {
     const unit = openMetricsUnit(d.unit);
     if (unit !== undefined && family.endsWith(`_${unit}`)) out += `# UNIT ${family} ${unit}\n`;
   }
-  const list = inst.table.list;
+  const name = d.promName;
   if (inst instanceof HistogramImpl) {
-    const bounds = leLabels(inst);
-    for (let i = 0; i < list.length; i++) out += renderHistogramSeries(d.promName, inst, list[i] as HistogramSeries, bounds, om);
+    const le = leLabels(inst);
+    forEachLabelText(inst, (s, inner) => {
+      out += renderHistogramSeries(name, s as HistogramSeries, inner, le, om);
+    });
     return out;
   }
-  const sample = d.promName;
-  for (let i = 0; i < list.length; i++) {
-    const s = list[i] as ScalarSeries;
-    out += `${sample}${labelText(inst, s)} ${formatValue(s.v)}\n`;
-  }
+  forEachLabelText(inst, (s, inner) => {
+    out += `${name}${inner === '' ? '' : `{${inner}}`} ${formatValue((s as ScalarSeries).v)}\n`;
+  });
   return out;
 }
 
-/** `{a="x",b="y"}` for a series, built once and kept on the series. */
-function labelText(inst: AnyInstrument, s: ScalarSeries | HistogramSeries): string {
-  if (s.lbl !== undefined) return s.lbl;
-  const inner = innerLabels(inst, s);
-  s.lbl = inner === '' ? '' : `{${inner}}`;
-  return s.lbl;
-}
-
-function innerLabels(inst: AnyInstrument, s: ScalarSeries | HistogramSeries): string {
-  if (s === inst.table.overflow) return OVERFLOW_LABEL;
+/**
+ * Walks the instrument's series with their label text (`a="x",b="y"`, without braces). The text
+ * of each level of the tree is built once and shared by everything below it, so a series costs
+ * one label's worth of string work and no label text is kept between scrapes.
+ */
+function forEachLabelText(inst: AnyInstrument, emit: (s: ScalarSeries | HistogramSeries, inner: string) => void): void {
+  const table = inst.table;
   const names = inst.d.labelNames;
-  let inner = '';
-  for (let i = 0; i < names.length; i++) {
-    const v = s.values[i]!;
-    if (v === '') continue; // an empty label value is the same as no label in Prometheus
-    inner += `${inner === '' ? '' : ','}${names[i]}="${escapeLabelValue(v)}"`;
+  const last = names.length - 1;
+  if (last < 0) {
+    if (table.single !== undefined) emit(table.single, '');
+  } else {
+    // Map#forEach rather than for…of: no entry array is allocated per series.
+    const walk = (node: Map<string, unknown>, depth: number, prefix: string): void => {
+      const sep = prefix === '' ? '' : ',';
+      const label = names[depth]!;
+      node.forEach((child, value) => {
+        // An empty label value is the same as no label in Prometheus.
+        const text = value === '' ? prefix : `${prefix}${sep}${label}="${escapeLabelValue(value)}"`;
+        if (depth === last) emit(child as ScalarSeries | HistogramSeries, text);
+        else walk(child as Map<string, unknown>, depth + 1, text);
+      });
+    };
+    walk(table.root, 0, '');
   }
-  return inner;
+  if (table.overflow !== undefined) emit(table.overflow, OVERFLOW_LABEL);
 }
 
 const leCache = new WeakMap<HistogramImpl, string[]>();
@@ -95,13 +103,9 @@ function leLabels(inst: HistogramImpl): string[] {
   return cached;
 }
 
-function renderHistogramSeries(name: string, inst: HistogramImpl, s: HistogramSeries, le: string[], om: boolean): string {
-  let braced = s.lbl;
-  if (braced === undefined) {
-    const inner = innerLabels(inst, s);
-    braced = s.lbl = inner === '' ? '' : `{${inner}}`;
-  }
-  const prefix = braced === '' ? '{' : `${braced.slice(0, -1)},`;
+function renderHistogramSeries(name: string, s: HistogramSeries, inner: string, le: string[], om: boolean): string {
+  const braced = inner === '' ? '' : `{${inner}}`;
+  const prefix = inner === '' ? '{' : `{${inner},`;
   let out = '';
   let cumulative = 0;
   const counts = s.counts;

@@ -14,6 +14,7 @@ import {
   type InstrumentDescriptor,
 } from './internal/instruments.js';
 import { findHostMeterProvider, type OtelMeterLike, type OtelMeterProviderLike } from './internal/otelGlobal.js';
+import { PINNED } from './internal/series.js';
 import type { RegistryCore } from './internal/RegistryCore.js';
 import { isAcceptedUnit, isValidInstrumentName, openMetricsFamilyName, promFamilyName, promLabelName } from './names.js';
 import type {
@@ -64,6 +65,7 @@ export class MetricsRegistry implements RegistryCore {
   private readonly _cardinalityLimit: number;
   private readonly _seriesTtlMs: number;
   private readonly _now: () => number;
+  private readonly _epochMs: number;
   private readonly _instruments = new Map<string, AnyInstrument>();
   /** Every sample name in use (`x_bucket`, `x_total` …) and OpenMetrics family name, to refuse clashes. */
   private readonly _sampleNames = new Map<string, string>();
@@ -79,6 +81,7 @@ export class MetricsRegistry implements RegistryCore {
     this._seriesTtlMs = nonNegative(options.seriesTtlMs, 0);
     this.maxLabelValueLength = positiveInt(options.maxLabelValueLength, DEFAULT_MAX_LABEL_VALUE_LENGTH);
     this._now = typeof options.now === 'function' ? options.now : Date.now;
+    this._epochMs = this._now();
     this.mode = mode === 'local' ? MODE_LOCAL : MODE_OFF;
     if (mode === 'delegate') this._probe();
   }
@@ -211,6 +214,10 @@ export class MetricsRegistry implements RegistryCore {
     return this._now();
   }
 
+  epochSeconds(): number {
+    return Math.floor((this._now() - this._epochMs) / 1000);
+  }
+
   exemplarContext(): { traceId: string; spanId: string } | undefined {
     if (this._exemplarSource === undefined) return undefined;
     try {
@@ -275,22 +282,18 @@ export class MetricsRegistry implements RegistryCore {
 
   private _sweep(inst: Exclude<AnyInstrument, ObservableGaugeImpl>): void {
     const ttl = inst.d.seriesTtlMs;
-    const list = inst.table.list;
-    if (ttl <= 0) {
-      for (let i = 0; i < list.length; i++) list[i]!.t = 0;
-      return;
-    }
-    const now = this._now();
-    for (let i = list.length - 1; i >= 0; i--) {
-      const s = list[i]!;
+    if (ttl <= 0) return;
+    const now = this.epochSeconds();
+    const ttlSeconds = ttl / 1000;
+    const removed = (inst.table as { removeWhere(drop: (s: { t: number; last: number }) => boolean): number }).removeWhere((s) => {
       if (s.t === 1) {
         s.t = 0;
-        s.last = now;
-      } else if (!s.pinned && now - s.last > ttl) {
-        (inst.table as { remove(x: typeof s): void }).remove(s);
-        this._selfMetrics().evicted.add(1, { metric: inst.d.promName });
+        if (s.last !== PINNED) s.last = now;
+        return false;
       }
-    }
+      return s.last !== PINNED && now - s.last > ttlSeconds;
+    });
+    if (removed > 0) this._selfMetrics().evicted.add(removed, { metric: inst.d.promName });
   }
 
   /** Forgets every instrument and series (tests). */

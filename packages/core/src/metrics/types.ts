@@ -31,7 +31,7 @@ export interface InstrumentOptions<K extends string = string> {
    */
   cardinalityLimit?: number;
   /**
-   * Drop a series that was not updated for this long (ms), checked at collection time.
+   * Drop a series that was not updated for this long (ms, with one-second resolution), checked at collection time.
    * Series of bound handles are never dropped. Default: the registry's `seriesTtlMs` (off).
    */
   seriesTtlMs?: number;

@@ -51,15 +51,16 @@ export function createOtelMetricProducer(registry: MetricsRegistry, resource: Re
   };
 }
 
-function attributesOf(inst: AnyInstrument, s: ScalarSeries | HistogramSeries): Attributes {
+/** OpenTelemetry attributes of a series: its declared keys as given; `undefined` values mean the overflow series. */
+function attributesOf(inst: AnyInstrument, values: readonly string[] | undefined): Attributes {
   const attrs: Attributes = {};
-  if (s === inst.table.overflow) {
+  if (values === undefined) {
     attrs['otel.metric.overflow'] = true;
     return attrs;
   }
   const keys = inst.d.keys;
   for (let i = 0; i < keys.length; i++) {
-    const v = s.values[i]!;
+    const v = values[i]!;
     if (v !== '') attrs[keys[i]!] = v;
   }
   return attrs;
@@ -69,28 +70,27 @@ function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefi
   const d = inst.d;
   const descriptor = { name: d.name, description: d.description, unit: d.unit, valueType: VALUE_TYPE_DOUBLE };
   const startTime = hrTime(inst.startTime);
-  const list = inst.table.list;
   if (inst instanceof HistogramImpl) {
     const boundaries = [...inst.bounds];
-    return {
-      descriptor,
-      aggregationTemporality: TEMPORALITY_CUMULATIVE,
-      dataPointType: DATA_POINT_HISTOGRAM,
-      dataPoints: (list as HistogramSeries[]).map((s) => ({
+    const dataPoints: object[] = [];
+    inst.table.forEach((s, values) => {
+      dataPoints.push({
         startTime,
         endTime,
-        attributes: attributesOf(inst, s),
+        attributes: attributesOf(inst, values),
         value: {
-          buckets: { boundaries, counts: [...s.counts] },
-          sum: s.sum,
-          count: s.count,
-          min: s.count > 0 ? s.min : undefined,
-          max: s.count > 0 ? s.max : undefined,
+          buckets: { boundaries, counts: [...(s as HistogramSeries).counts] },
+          sum: (s as HistogramSeries).sum,
+          count: (s as HistogramSeries).count,
         },
-      })),
-    } as MetricData;
+      });
+    });
+    return { descriptor, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPointType: DATA_POINT_HISTOGRAM, dataPoints } as MetricData;
   }
-  const points = (list as ScalarSeries[]).map((s) => ({ startTime, endTime, attributes: attributesOf(inst, s), value: s.v }));
+  const points: object[] = [];
+  inst.table.forEach((s, values) => {
+    points.push({ startTime, endTime, attributes: attributesOf(inst, values), value: (s as ScalarSeries).v });
+  });
   if (d.kind === 'counter' || d.kind === 'updowncounter' || d.kind === 'observablecounter') {
     return {
       descriptor,

@@ -256,15 +256,16 @@ describe('MetricsRegistry', () => {
     it('should drop series not updated within the TTL, but never bound ones', async () => {
       let now = 1_000;
       const { logger } = capture();
-      const registry = createMetricsRegistry({ seriesTtlMs: 100, now: () => now, diagnostics: createDiagnostics({ logger }) });
+      // TTL has one-second resolution: series remember the last collection in whole seconds.
+      const registry = createMetricsRegistry({ seriesTtlMs: 10_000, now: () => now, diagnostics: createDiagnostics({ logger }) });
       const c = registry.counter('seen', { labels: ['k'] });
       c.add(1, { k: 'old' });
       c.bind({ k: 'pinned' }).add(1);
       await renderPrometheus(registry);
-      now += 50;
+      now += 5_000;
       c.add(1, { k: 'fresh' });
       await renderPrometheus(registry);
-      now += 80;
+      now += 8_000;
       const s = samples(await renderPrometheus(registry));
       expect(s.has('seen_total{k="old"}')).toBe(false);
       expect(s.get('seen_total{k="fresh"}')).toBe(1);

@@ -89,7 +89,7 @@ describe('OpenTelemetry interop', () => {
       expect(find(all, 'temp').dataPointType).toBe(DataPointType.GAUGE);
       const dur = find(all, 'job.duration') as HistogramMetricData;
       expect(dur.descriptor.unit).toBe('s');
-      expect(dur.dataPoints[0]!.value).toMatchObject({ count: 3, min: 0.05, max: 5, buckets: { boundaries: [0.1, 1], counts: [1, 1, 1] } });
+      expect(dur.dataPoints[0]!.value).toMatchObject({ count: 3, buckets: { boundaries: [0.1, 1], counts: [1, 1, 1] } });
       expect(dur.dataPoints[0]!.value.sum).toBeCloseTo(5.55, 10);
       const first = sdk.shutdown();
       expect(sdk.shutdown()).toBe(first);

@@ -12,6 +12,8 @@ export interface RegistryCore {
   readonly diag: Diagnostics;
   readonly maxLabelValueLength: number;
   now(): number;
+  /** Whole seconds since the registry was created: what series remember for TTL (kept a small integer). */
+  epochSeconds(): number;
   countDropped(metric: string, reason: string): void;
   countOverflow(metric: string): void;
   exemplarContext(): { traceId: string; spanId: string } | undefined;

@@ -18,7 +18,7 @@ import { GLOBAL_TIMERS } from '../../delivery/timers.js';
 import { describeError, safeString } from '../../diagnostics/index.js';
 import { DISPOSE, monotonicMs } from './clock.js';
 import type { OtelAttributes, OtelCounterLike, OtelGaugeLike } from './otelGlobal.js';
-import { HistogramSeries, ScalarSeries, type AnySeries } from './series.js';
+import { HistogramSeries, PINNED, ScalarSeries, type AnySeries } from './series.js';
 import { SeriesTable } from './SeriesTable.js';
 import type { RegistryCore } from './RegistryCore.js';
 
@@ -60,7 +60,7 @@ export abstract class SyncInstrument<S extends AnySeries> {
   constructor(
     readonly r: RegistryCore,
     readonly d: InstrumentDescriptor,
-    make: (values: readonly string[]) => S,
+    make: () => S,
   ) {
     this.name = d.promName;
     this.table = new SeriesTable<S>(d.keys.length, make);
@@ -199,7 +199,7 @@ export abstract class SyncInstrument<S extends AnySeries> {
   /** A series created by `bind()`: pinned, so TTL never removes a series a handle points to. */
   bindSeries(labels: Labels | undefined): S | undefined {
     const s = this.find(labels);
-    if (s !== undefined) s.pinned = true;
+    if (s !== undefined) s.last = PINNED;
     return s;
   }
 }
@@ -223,7 +223,7 @@ export class CounterImpl extends SyncInstrument<ScalarSeries> implements Counter
   private _otel: OtelCounterLike | undefined;
 
   constructor(r: RegistryCore, d: InstrumentDescriptor) {
-    super(r, d, (values) => new ScalarSeries(values, r.now()));
+    super(r, d, () => new ScalarSeries(r.epochSeconds()));
   }
 
   add(value: number = 1, labels?: Labels): void {
@@ -349,7 +349,7 @@ export class UpDownCounterImpl extends SyncInstrument<ScalarSeries> implements U
   private _otel: OtelCounterLike | undefined;
 
   constructor(r: RegistryCore, d: InstrumentDescriptor) {
-    super(r, d, (values) => new ScalarSeries(values, r.now()));
+    super(r, d, () => new ScalarSeries(r.epochSeconds()));
   }
 
   add(value: number = 1, labels?: Labels): void {
@@ -388,7 +388,7 @@ export class GaugeImpl extends SyncInstrument<ScalarSeries> implements Gauge {
   private _otel: OtelGaugeLike | undefined;
 
   constructor(r: RegistryCore, d: InstrumentDescriptor) {
-    super(r, d, (values) => new ScalarSeries(values, r.now()));
+    super(r, d, () => new ScalarSeries(r.epochSeconds()));
   }
 
   set(value: number, labels?: Labels): void {
@@ -434,7 +434,7 @@ export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Hi
   private _otel: OtelGaugeLike | undefined;
 
   constructor(r: RegistryCore, d: InstrumentDescriptor, bounds: readonly number[], exemplars: boolean) {
-    super(r, d, (values) => new HistogramSeries(values, r.now(), bounds.length + 1));
+    super(r, d, () => new HistogramSeries(r.epochSeconds(), bounds.length + 1));
     this.bounds = bounds;
     this._b = Float64Array.from(bounds);
     this.exemplars = exemplars;
@@ -467,8 +467,6 @@ export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Hi
     s.counts[i]!++;
     s.sum += value;
     s.count++;
-    if (value < s.min) s.min = value;
-    if (value > s.max) s.max = value;
     s.t = 1;
     if (this.exemplars) this._exemplar(s, i, value);
   }
@@ -537,7 +535,7 @@ export class ObservableGaugeImpl extends SyncInstrument<ScalarSeries> implements
   private _otelBound = false;
 
   constructor(r: RegistryCore, d: InstrumentDescriptor) {
-    super(r, d, (values) => new ScalarSeries(values, r.now()));
+    super(r, d, () => new ScalarSeries(r.epochSeconds()));
   }
 
   addCallback(callback: ObservableCallback): void {

@@ -7,27 +7,21 @@ export interface Exemplar {
   time: number;
 }
 
-/** Values of the overflow series: it carries `otel_metric_overflow="true"` instead of the declared labels. */
-export const OVERFLOW_VALUES: readonly string[] = Object.freeze([]);
+/** `last` of a series a bound handle points to: TTL never drops it. */
+export const PINNED = -1;
 
-/** One label set of a counter, up-down counter or gauge. Fields are kept few: memory per series matters. */
+/**
+ * One label set of a counter, up-down counter or gauge: three small fields. Its label values
+ * are the path to it in the instrument's tree, so it does not store them.
+ */
 export class ScalarSeries {
   /** Current value (sum or last value). */
   v = 0;
   /** 1 when recorded into since the last collection; drives TTL without a clock read per record. */
   t = 0;
-  /** Exposition label text, e.g. `{a="x",b="y"}`, built on first collection. */
-  lbl: string | undefined = undefined;
-  /** Position in its table's list, for O(1) removal. */
-  idx = 0;
-  /** Last collection time at which it had been recorded into (ms). */
+  /** Last collection (whole seconds since the registry's epoch) that saw it recorded into, or {@link PINNED}. */
   last: number;
-  /** Series of bound handles are never dropped by TTL. */
-  pinned = false;
-  constructor(
-    readonly values: readonly string[],
-    now: number,
-  ) {
+  constructor(now: number) {
     this.last = now;
   }
 }
@@ -37,20 +31,11 @@ export class HistogramSeries {
   readonly counts: number[];
   sum = 0;
   count = 0;
-  min = Infinity;
-  max = -Infinity;
   t = 0;
-  lbl: string | undefined = undefined;
-  idx = 0;
   last: number;
-  pinned = false;
   /** Per-bucket exemplars, only when the instrument keeps them. */
   ex: (Exemplar | undefined)[] | undefined = undefined;
-  constructor(
-    readonly values: readonly string[],
-    now: number,
-    bucketCount: number,
-  ) {
+  constructor(now: number, bucketCount: number) {
     this.last = now;
     const counts = new Array<number>(bucketCount);
     for (let i = 0; i < bucketCount; i++) counts[i] = 0;
