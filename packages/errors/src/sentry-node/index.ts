@@ -1,0 +1,70 @@
+import { createSentrySink } from '../sentry/createSentrySink.js';
+import type { SentrySdkLike, SentrySink, SentrySinkOptions } from '../sentry/createSentrySink.js';
+
+export { makeSentryTransport, DEFAULT_SENTRY_MAX_QUEUE_ITEMS, DEFAULT_SENTRY_MAX_QUEUE_BYTES, DEFAULT_SENTRY_MAX_ENVELOPE_BYTES, DEFAULT_SENTRY_SEND_TIMEOUT_MS, DEFAULT_SENTRY_RETRY, DEFAULT_SENTRY_CIRCUIT } from '../sentry/makeSentryTransport.js';
+export type { SentryTransportOptions, SentrySpool, SpooledEnvelope, LookoutSentryTransport, SentryTransportFactoryOptions } from '../sentry/makeSentryTransport.js';
+export { toSentryEvent, SEVERITY_TO_SENTRY_LEVEL } from '../sentry/toSentryEvent.js';
+export type { SentryEventLike } from '../sentry/toSentryEvent.js';
+export { DEFAULT_SENTRY_MAX_PENDING_EVENTS } from '../sentry/createSentrySink.js';
+export type { SentrySink, SentrySinkOptions, SentryClientLike } from '../sentry/createSentrySink.js';
+
+/** Deadline of the flush run when the event loop empties (`beforeExit`). */
+export const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 2000;
+
+/** Options of {@link createSentryNodeSink}. */
+export interface SentryNodeSinkOptions extends SentrySinkOptions {
+  /**
+   * `true` (default): flush when the event loop empties (`beforeExit`), and on `exit` hand what
+   * is still queued to the transport's spool hook (`transport.spool`), synchronously.
+   */
+  flushOnExit?: boolean;
+  /** Deadline of the `beforeExit` flush. Default {@link DEFAULT_EXIT_FLUSH_TIMEOUT_MS}. */
+  exitFlushTimeoutMs?: number;
+}
+
+type Listener = () => void;
+interface ProcessView {
+  on(event: string, listener: Listener): unknown;
+  off?(event: string, listener: Listener): unknown;
+}
+
+/**
+ * An error sink for Node.js servers and CLIs that forwards records to Sentry through
+ * `@sentry/node` (an optional peer, imported only when `dsn` is set), with Lookout's transport
+ * (`makeSentryTransport`) unless `transport: false`. A `client` the host created is used as is.
+ */
+export function createSentryNodeSink(options: SentryNodeSinkOptions = {}): SentrySink {
+  const o: SentryNodeSinkOptions = typeof options === 'object' && options !== null ? options : {};
+  return createSentrySink(
+    {
+      name: '@lookout/errors:sentry-node',
+      load: async (): Promise<SentrySdkLike> => {
+        const sdk = await import('@sentry/node');
+        return { Client: sdk.NodeClient as unknown as SentrySdkLike['Client'], stackParser: sdk.defaultStackParser };
+      },
+      install: (sink) => (o.flushOnExit === false ? () => {} : installExitHooks(sink, o.exitFlushTimeoutMs)),
+    },
+    o,
+  );
+}
+
+function installExitHooks(sink: SentrySink, timeoutMs: number | undefined): () => void {
+  const proc = (globalThis as { process?: ProcessView }).process;
+  if (proc === undefined || typeof proc.on !== 'function') return () => {};
+  const deadline = typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : DEFAULT_EXIT_FLUSH_TIMEOUT_MS;
+  const onBeforeExit: Listener = () => {
+    const transport = sink.getTransport();
+    // Only when something is held: a flush with nothing to do must not keep the loop alive forever.
+    if (transport === undefined || transport.stats.queuedItems === 0) return;
+    void sink.flush(deadline);
+  };
+  const onExit: Listener = () => {
+    sink.getTransport()?.spoolNow();
+  };
+  proc.on('beforeExit', onBeforeExit);
+  proc.on('exit', onExit);
+  return () => {
+    proc.off?.('beforeExit', onBeforeExit);
+    proc.off?.('exit', onExit);
+  };
+}

@@ -1,0 +1,327 @@
+import { createBatchQueue, getDiagnostics, makeFetchTransport, observeDeliveryStats, utf8Length } from '@lookout/core';
+import type {
+  BatchQueue,
+  CircuitOptions,
+  Diagnostics,
+  DropReason,
+  FetchInitLike,
+  FetchLike,
+  FetchResponseLike,
+  MetricsRegistry,
+  RetryOptions as QueueRetryOptions,
+  Transport,
+  TransportRequest,
+  TransportResult,
+} from '@lookout/core';
+import type { SentryTransportStats } from '../types.js';
+import { envelopeCategories, serializeEnvelope } from './envelope.js';
+import type { EnvelopeLike } from './envelope.js';
+import { SentryRateLimits } from './rateLimits.js';
+
+/** Envelopes held at once by default (queued, waiting for a retry, or in flight). */
+export const DEFAULT_SENTRY_MAX_QUEUE_ITEMS = 1000;
+/** Bytes held at once by default: 8 MiB (an error event is typically 2–10 KB). */
+export const DEFAULT_SENTRY_MAX_QUEUE_BYTES = 8 * 1024 * 1024;
+/** Largest envelope sent by default: 1 MiB, Sentry's own limit for an event. */
+export const DEFAULT_SENTRY_MAX_ENVELOPE_BYTES = 1024 * 1024;
+/** Request timeout by default. Sentry's own Node transport has none. */
+export const DEFAULT_SENTRY_SEND_TIMEOUT_MS = 5000;
+/**
+ * Retries by default: up to 10 attempts per envelope, backoff from 500 ms to 5 s (full jitter),
+ * so a receiver that is away for about half a minute loses nothing the queue can hold.
+ */
+export const DEFAULT_SENTRY_RETRY: Readonly<Required<QueueRetryOptions>> = Object.freeze({
+  maxAttempts: 10,
+  initialBackoffMs: 500,
+  maxBackoffMs: 5000,
+  jitter: true,
+  maxRetryAfterMs: 5 * 60_000,
+});
+/** Circuit breaker by default: 5 failures in a row pause sending for 5 s, then one probe. */
+export const DEFAULT_SENTRY_CIRCUIT: Readonly<Required<CircuitOptions>> = Object.freeze({ failureThreshold: 5, cooldownMs: 5000 });
+
+/** Pseudo-header carrying an envelope's categories from `encode` to the transport; never sent. */
+const CATEGORIES_HEADER = 'x-lookout-sentry-categories';
+const ENVELOPE_CONTENT_TYPE = 'application/x-sentry-envelope';
+
+/** One serialised envelope, as held by the queue and handed to a spool. */
+export interface SpooledEnvelope {
+  /** The envelope's wire form. */
+  body: string | Uint8Array;
+  /** Its rate-limit categories (`error`, `session`, …). */
+  categories: string[];
+}
+
+/**
+ * Where envelopes go when the process ends before they could be sent, and where they come back
+ * from at the next start. `@lookout/node` implements it on disk; this package writes no files.
+ * Both calls are synchronous (a process `exit` handler cannot wait) and guarded.
+ */
+export interface SentrySpool {
+  /** Keeps envelopes that could not be sent (called at shutdown and on process exit). */
+  save(envelopes: readonly SpooledEnvelope[]): void;
+  /** Returns envelopes kept by an earlier run (called once, when the transport is created); they are sent first. */
+  load?(): readonly SpooledEnvelope[] | undefined;
+}
+
+/** Options of {@link makeSentryTransport}. Every field is optional. */
+export interface SentryTransportOptions {
+  /** Default {@link DEFAULT_SENTRY_MAX_QUEUE_ITEMS}. */
+  maxQueueItems?: number;
+  /** Default {@link DEFAULT_SENTRY_MAX_QUEUE_BYTES}. */
+  maxQueueBytes?: number;
+  /** Larger envelopes are dropped as `too_large`. Default {@link DEFAULT_SENTRY_MAX_ENVELOPE_BYTES}. */
+  maxEnvelopeBytes?: number;
+  /** Default {@link DEFAULT_SENTRY_SEND_TIMEOUT_MS}. */
+  sendTimeoutMs?: number;
+  /** Default {@link DEFAULT_SENTRY_RETRY}. */
+  retry?: QueueRetryOptions;
+  /** Default {@link DEFAULT_SENTRY_CIRCUIT}. */
+  circuit?: CircuitOptions;
+  /** Send with `keepalive` (browsers, within the page's beacon budget). Default `false`. */
+  keepalive?: boolean;
+  /** The fetch to use. Default: the global `fetch`, looked up at each send. */
+  fetchImpl?: FetchLike;
+  /** See {@link SentrySpool}. */
+  spool?: SentrySpool;
+  /** Registry of Lookout's delivery metrics (`lookout_delivery_*{signal}`). Default: the default registry. */
+  registry?: MetricsRegistry;
+  /** The `signal` label of those metrics. Default `'errors'`. */
+  signal?: string;
+  diagnostics?: Diagnostics;
+  /** Clock in ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What a Sentry client passes to a transport factory. */
+export interface SentryTransportFactoryOptions {
+  url: string;
+  headers?: Record<string, string>;
+  recordDroppedEvent?: (reason: string, category: string, count?: number) => void;
+}
+
+/** The transport a Sentry client gets from {@link makeSentryTransport}, with Lookout's extras. */
+export interface LookoutSentryTransport {
+  /** Serialises and queues the envelope; resolves at once (delivery is the queue's job). */
+  send(envelope: EnvelopeLike): Promise<{ statusCode?: number }>;
+  /** Resolves `true` once nothing is held, `false` at `timeoutMs` (default 5000). */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Flushes until `timeoutMs`, hands what is left to the spool (if any), then stops. */
+  shutdown(timeoutMs?: number): Promise<boolean>;
+  /** Hands every envelope not in flight to the spool now, synchronously; returns how many. For process `exit`. */
+  spoolNow(): number;
+  /** A snapshot of the queue's counters. */
+  readonly stats: SentryTransportStats;
+}
+
+/**
+ * A Sentry transport factory (for `transport` in Sentry's client options) built on Lookout's
+ * delivery kernel instead of Sentry's fire-and-forget buffer: a queue bounded in envelopes and
+ * bytes, retries with backoff and jitter that honour `Retry-After` and `X-Sentry-Rate-Limits`
+ * (envelopes of a rate-limited category wait, they are not dropped), a request timeout, a
+ * circuit breaker, flush with a deadline and a spool hook. Every drop is counted by reason in
+ * `lookout_delivery_items_dropped_total{signal="errors"}` and reported to the Sentry client as a
+ * client report (`recordDroppedEvent`).
+ */
+export function makeSentryTransport(options: SentryTransportOptions = {}): (sentryOptions: SentryTransportFactoryOptions) => LookoutSentryTransport {
+  const o: SentryTransportOptions = typeof options === 'object' && options !== null ? options : {};
+  return (sentryOptions) => createLookoutSentryTransport(o, sentryOptions);
+}
+
+function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryTransportFactoryOptions): LookoutSentryTransport {
+  const diagnostics = (): Diagnostics => o.diagnostics ?? getDiagnostics();
+  const now = typeof o.now === 'function' ? o.now : Date.now;
+  const limits = new SentryRateLimits();
+  let spooled = 0;
+  let rateLimitedWaits = 0;
+  const last: { response: { status: number; rateLimits: string | null; retryAfter: string | null } | undefined } = { response: undefined };
+
+  // Wraps fetch only to read Sentry's rate-limit headers; core's fetch transport does the rest
+  // (timeout, abort, keepalive budget, status classification). The queue sends one request at
+  // a time, so `last.response` always belongs to the request being awaited.
+  const capturingFetch: FetchLike = async (url: string, init: FetchInitLike): Promise<FetchResponseLike> => {
+    const impl = o.fetchImpl ?? (globalThis as { fetch?: FetchLike }).fetch;
+    if (typeof impl !== 'function') throw new Error('fetch is not available');
+    const response = await impl(url, init);
+    last.response = {
+      status: response.status,
+      rateLimits: response.headers.get('x-sentry-rate-limits'),
+      retryAfter: response.headers.get('retry-after'),
+    };
+    return response;
+  };
+  const fetchOptions: Parameters<typeof makeFetchTransport>[0] = {
+    url: sentry.url,
+    fetchImpl: capturingFetch,
+    timeoutMs: positive(o.sendTimeoutMs, DEFAULT_SENTRY_SEND_TIMEOUT_MS),
+    keepalive: o.keepalive === true,
+  };
+  if (sentry.headers !== undefined) fetchOptions.headers = sentry.headers;
+  const http = makeFetchTransport(fetchOptions);
+
+  const transport: Transport = {
+    async send(request: TransportRequest): Promise<TransportResult> {
+      const { [CATEGORIES_HEADER]: categoryList, ...headers } = request.headers ?? {};
+      const categories = typeof categoryList === 'string' && categoryList !== '' ? categoryList.split(',') : [];
+      const wait = limits.waitMs(categories, now());
+      if (wait > 0) {
+        rateLimitedWaits++;
+        return { kind: 'retryable', reason: `Sentry rate limit for ${categories.join(', ')}`, retryAfterMs: wait };
+      }
+      last.response = undefined;
+      const result = await http.send({ ...request, headers });
+      const response = readLast(last);
+      if (response !== undefined) {
+        limits.update(response.status, response.rateLimits, response.retryAfter, now());
+        if (result.kind === 'retryable' && response.status === 429) {
+          const limited = limits.waitMs(categories, now());
+          return { ...result, retryAfterMs: Math.max(result.retryAfterMs ?? 0, limited) };
+        }
+      }
+      return result;
+    },
+  };
+
+  const queue: BatchQueue<SpooledEnvelope & { bytes: number }> = createBatchQueue({
+    name: 'sentry',
+    transport,
+    // An envelope carries at most one event, so each envelope is its own request.
+    maxBatchItems: 1,
+    maxBatchBytes: positive(o.maxEnvelopeBytes, DEFAULT_SENTRY_MAX_ENVELOPE_BYTES),
+    maxQueueItems: positive(o.maxQueueItems, DEFAULT_SENTRY_MAX_QUEUE_ITEMS),
+    maxQueueBytes: positive(o.maxQueueBytes, DEFAULT_SENTRY_MAX_QUEUE_BYTES),
+    flushIntervalMs: 0,
+    sendTimeoutMs: positive(o.sendTimeoutMs, DEFAULT_SENTRY_SEND_TIMEOUT_MS),
+    retry: { ...DEFAULT_SENTRY_RETRY, ...(o.retry ?? {}) },
+    circuit: { ...DEFAULT_SENTRY_CIRCUIT, ...(o.circuit ?? {}) },
+    sizeOf: (item) => item.bytes,
+    encode: (items) => {
+      const item = items[0];
+      return {
+        body: item?.body ?? '',
+        contentType: ENVELOPE_CONTENT_TYPE,
+        headers: { [CATEGORIES_HEADER]: (item?.categories ?? []).join(',') },
+      };
+    },
+    onDrop: (reason, items) => recordDropped(sentry, reason, items),
+    ...(o.diagnostics === undefined ? {} : { diagnostics: o.diagnostics }),
+    ...(typeof o.now === 'function' ? { now: o.now } : {}),
+  });
+  try {
+    observeDeliveryStats(queue, typeof o.signal === 'string' && o.signal !== '' ? o.signal : 'errors', o.registry);
+  } catch (error) {
+    diagnostics().internalError(error, 'errors.sentryTransport.observe');
+  }
+
+  const enqueue = (item: SpooledEnvelope): boolean => {
+    const bytes = typeof item.body === 'string' ? utf8Length(item.body) : item.body.length;
+    return queue.enqueue({ body: item.body, categories: item.categories, bytes });
+  };
+
+  const spool = (items: readonly SpooledEnvelope[]): boolean => {
+    if (items.length === 0 || o.spool === undefined) return false;
+    try {
+      o.spool.save(items.map((i) => ({ body: i.body, categories: i.categories })));
+      spooled += items.length;
+      return true;
+    } catch (error) {
+      diagnostics().internalError(error, 'errors.sentryTransport.spool');
+      return false;
+    }
+  };
+
+  if (o.spool !== undefined && typeof o.spool.load === 'function') {
+    try {
+      const restored = o.spool.load();
+      if (Array.isArray(restored)) {
+        for (const item of restored) {
+          if (isSpooled(item)) enqueue(item);
+          else queue.recordDrop('invalid');
+        }
+      }
+    } catch (error) {
+      diagnostics().internalError(error, 'errors.sentryTransport.load');
+    }
+  }
+
+  return {
+    send(envelope) {
+      try {
+        const body = serializeEnvelope(envelope);
+        enqueue({ body, categories: envelopeCategories(envelope) });
+      } catch (error) {
+        diagnostics().internalError(error, 'errors.sentryTransport.send');
+        queue.recordDrop('invalid');
+      }
+      return Promise.resolve({});
+    },
+    flush(timeoutMs) {
+      return queue.flush(timeoutMs).then((r) => r.complete);
+    },
+    async shutdown(timeoutMs) {
+      const flushed = await queue.flush(timeoutMs);
+      if (!flushed.complete && o.spool !== undefined) {
+        const left = queue.drain();
+        if (!spool(left)) for (const item of left) queue.enqueue(item);
+      }
+      const result = await queue.shutdown(0);
+      return flushed.complete || result.complete;
+    },
+    spoolNow() {
+      try {
+        if (o.spool === undefined) return 0;
+        const left = queue.drain();
+        if (spool(left)) return left.length;
+        for (const item of left) queue.enqueue(item);
+        return 0;
+      } catch (error) {
+        diagnostics().internalError(error, 'errors.sentryTransport.spoolNow');
+        return 0;
+      }
+    },
+    get stats(): SentryTransportStats {
+      return { ...queue.stats, dropped: { ...queue.stats.dropped }, spooled, rateLimitedWaits };
+    },
+  };
+}
+
+/** Sentry's client-report reason for each of the kernel's drop reasons. */
+const SENTRY_DROP_REASON: Readonly<Record<DropReason, string>> = {
+  queue_full: 'queue_overflow',
+  too_large: 'send_error',
+  retries_exhausted: 'network_error',
+  rejected: 'send_error',
+  shutdown: 'network_error',
+  invalid: 'internal_sdk_error',
+  sampled_out: 'sample_rate',
+};
+
+function recordDropped(sentry: SentryTransportFactoryOptions, reason: DropReason, items: readonly SpooledEnvelope[]): void {
+  if (typeof sentry.recordDroppedEvent !== 'function') return;
+  for (const item of items) {
+    for (const category of item.categories) {
+      // A dropped client report is not itself reported, or reports would never end.
+      if (category !== 'internal') sentry.recordDroppedEvent(SENTRY_DROP_REASON[reason], category, 1);
+    }
+  }
+}
+
+function isSpooled(value: unknown): value is SpooledEnvelope {
+  const v = value as Partial<SpooledEnvelope> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (typeof v.body === 'string' || v.body instanceof Uint8Array) &&
+    Array.isArray(v.categories) &&
+    v.categories.every((c) => typeof c === 'string')
+  );
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Reads the holder through a call, so the compiler does not assume it is still `undefined` after an await. */
+function readLast<T>(holder: { response: T | undefined }): T | undefined {
+  return holder.response;
+}
