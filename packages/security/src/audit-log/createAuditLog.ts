@@ -1,0 +1,512 @@
+import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeError, getDiagnostics } from '@lookout/core';
+import type { Diagnostics } from '@lookout/core';
+import type { SecuritySink } from '../types.js';
+import {
+  AUDIT_RETENTION_CHECK_INTERVAL_MS,
+  DEFAULT_AUDIT_FLUSH_INTERVAL_MS,
+  DEFAULT_AUDIT_MAX_BATCH_RECORDS,
+  DEFAULT_AUDIT_MAX_FILE_AGE_MS,
+  DEFAULT_AUDIT_MAX_FILE_BYTES,
+  DEFAULT_AUDIT_MAX_PENDING_RECORDS,
+  resolveAuditLogOptions,
+} from './config.js';
+import type { AuditLogOptions } from './config.js';
+import {
+  buildRecordLine,
+  checkLine,
+  DEFAULT_AUDIT_PREFIX,
+  GENESIS_HASH,
+  headMacInput,
+  headName,
+  hmacHex,
+  listSegments,
+  peekSeq,
+  segmentName,
+  sha256Hex,
+} from './format.js';
+import type { AuditHead, AuditKey, AuditSystemRecord } from './format.js';
+import { LineCursor } from './LineCursor.js';
+
+/** Counters of an audit log's life. */
+export interface AuditLogStats {
+  /** Records accepted by `append`. */
+  appended: number;
+  /** Records written to disk. */
+  written: number;
+  /** Appends refused (invalid, not serialisable, queue full, closed). */
+  dropped: number;
+  /** Files started by rotation. */
+  rotations: number;
+  /** Files deleted by the retention policy. */
+  filesDeleted: number;
+  /** Torn last lines removed on start. */
+  repairs: number;
+  /** Batches that failed to be written (they stay pending and are retried). */
+  writeErrors: number;
+}
+
+/** What a flush achieved. */
+export interface AuditFlushResult {
+  /** `true` when every pending record was written (and synced, with `fsync`). */
+  ok: boolean;
+  /** Sequence number of the last record on disk. */
+  lastSeq: number;
+  /** Records still waiting. */
+  pending: number;
+}
+
+/** A tamper-evident, append-only audit log. Methods never throw; promises never reject. */
+export interface AuditLog {
+  /**
+   * Queues one record (normally a `SecurityEvent` from the logger) and returns at once: `true`
+   * when accepted. It is written within `flushIntervalMs`, or at once when `maxBatchRecords`
+   * are pending. The record is stored as given: pass events through the security logger, which
+   * redacts them.
+   */
+  append(event: object): boolean;
+  /** Writes every pending record, syncs it to disk (unless `fsync: false`) and updates the head file. */
+  flush(): Promise<AuditFlushResult>;
+  /** Flushes, then closes the file. Later appends are refused. Idempotent. */
+  close(): Promise<AuditFlushResult>;
+  /** Resolves once the log has been opened (and a torn last line repaired). */
+  ready(): Promise<void>;
+  /** A sink for `createSecurityLogger({ sinks: [auditLog.sink] })`. */
+  readonly sink: SecuritySink;
+  readonly stats: Readonly<AuditLogStats>;
+  readonly dir: string;
+  readonly prefix: string;
+  /** The retention policy in force. */
+  readonly retention: { maxAgeMs?: number; maxFiles?: number };
+}
+
+interface Pending {
+  json: string;
+  kind: 'event' | 'sys';
+  ts: number;
+}
+
+interface Current {
+  name: string;
+  handle: FileHandle;
+  size: number;
+  startedMs: number;
+}
+
+/**
+ * Opens (or creates) a tamper-evident audit log in `options.dir`: JSON lines, each record
+ * carrying its sequence number, the SHA-256 of the previous record, its own SHA-256 and, with a
+ * `key`, an HMAC. Files rotate by size or age with the chain carried across them; the
+ * retention policy deletes whole expired files and records each deletion in the chain. A torn
+ * last line (a crash mid-write) is cut off on open and the repair recorded. Records are
+ * durable once `flush()` resolves (with `fsync`, the default). One writer per directory.
+ */
+export function createAuditLog(options: AuditLogOptions): AuditLog {
+  return new AuditLogWriter(options).api();
+}
+
+class AuditLogWriter {
+  readonly stats: AuditLogStats = { appended: 0, written: 0, dropped: 0, rotations: 0, filesDeleted: 0, repairs: 0, writeErrors: 0 };
+  readonly dir: string;
+  readonly prefix: string;
+  readonly retention: { maxAgeMs?: number; maxFiles?: number };
+  private readonly _key: AuditKey | undefined;
+  private readonly _fsync: boolean;
+  private readonly _flushIntervalMs: number;
+  private readonly _maxBatch: number;
+  private readonly _maxPending: number;
+  private readonly _maxFileBytes: number;
+  private readonly _maxFileAgeMs: number;
+  private readonly _diag: Diagnostics;
+  private readonly _now: () => number;
+  private _pending: Pending[] = [];
+  private _lastSeq = 0;
+  private _lastHash = GENESIS_HASH;
+  private _current: Current | undefined;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _tail: Promise<unknown>;
+  private readonly _ready: Promise<boolean>;
+  private _closed = false;
+  private _closing: Promise<AuditFlushResult> | undefined;
+  private _lastRetentionMs = -Infinity;
+  private readonly _usable: boolean;
+
+  constructor(options: AuditLogOptions) {
+    const diagnostics = (options as { diagnostics?: Diagnostics } | undefined)?.diagnostics;
+    const o = resolveAuditLogOptions(options, diagnostics).options;
+    this._diag = o?.diagnostics ?? getDiagnostics();
+    this._usable = o !== undefined;
+    this.dir = o?.dir ?? '';
+    this.prefix = o?.prefix ?? DEFAULT_AUDIT_PREFIX;
+    this._key = o?.key;
+    this._fsync = o?.fsync ?? true;
+    this._flushIntervalMs = o?.flushIntervalMs ?? DEFAULT_AUDIT_FLUSH_INTERVAL_MS;
+    this._maxBatch = o?.maxBatchRecords ?? DEFAULT_AUDIT_MAX_BATCH_RECORDS;
+    this._maxPending = o?.maxPendingRecords ?? DEFAULT_AUDIT_MAX_PENDING_RECORDS;
+    this._maxFileBytes = o?.maxFileBytes ?? DEFAULT_AUDIT_MAX_FILE_BYTES;
+    this._maxFileAgeMs = o?.maxFileAgeMs ?? DEFAULT_AUDIT_MAX_FILE_AGE_MS;
+    this.retention = { ...(o?.retention ?? {}) };
+    this._now = o?.now ?? Date.now;
+    if (!this._usable) this._diag.error('audit-log/no-dir', 'createAuditLog: a dir is required; every record is dropped');
+    this._ready = this._usable ? this._open().then(() => true, (error: unknown) => this._failOpen(error)) : Promise.resolve(false);
+    this._tail = this._ready;
+  }
+
+  api(): AuditLog {
+    const sink: SecuritySink = {
+      name: 'audit-log',
+      write: (event) => {
+        this.append(event);
+      },
+      flush: () => this.flush(),
+      shutdown: () => this.close(),
+    };
+    return {
+      append: (event) => this.append(event),
+      flush: () => this.flush(),
+      close: () => this.close(),
+      ready: () => this._ready.then(() => undefined),
+      sink,
+      stats: this.stats,
+      dir: this.dir,
+      prefix: this.prefix,
+      retention: this.retention,
+    };
+  }
+
+  append(event: object): boolean {
+    try {
+      if (this._closed || !this._usable) {
+        this.stats.dropped++;
+        return false;
+      }
+      if (event === null || typeof event !== 'object') {
+        this.stats.dropped++;
+        this._diag.warn('audit-log/invalid-record', 'AuditLog.append: a record must be an object; it was dropped');
+        return false;
+      }
+      if (this._pending.length >= this._maxPending) {
+        this.stats.dropped++;
+        this._diag.error('audit-log/queue-full', `AuditLog: ${this._maxPending} records are waiting to be written; new records are dropped (is the disk full or slow?)`);
+        return false;
+      }
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(event);
+      } catch {
+        json = undefined;
+      }
+      if (typeof json !== 'string') {
+        this.stats.dropped++;
+        this._diag.warn('audit-log/invalid-record', 'AuditLog.append: the record cannot be serialised as JSON; it was dropped');
+        return false;
+      }
+      this._pending.push({ json, kind: 'event', ts: this._now() });
+      this.stats.appended++;
+      if (this._pending.length >= this._maxBatch) void this.flush();
+      else this._schedule();
+      return true;
+    } catch (error) {
+      this._diag.internalError(error, 'AuditLog.append');
+      return false;
+    }
+  }
+
+  flush(): Promise<AuditFlushResult> {
+    const run = this._tail.then(() => this._flushNow());
+    this._tail = run.catch(() => undefined);
+    return run.catch((error: unknown) => {
+      this._diag.internalError(error, 'AuditLog.flush');
+      return this._result(false);
+    });
+  }
+
+  close(): Promise<AuditFlushResult> {
+    if (this._closing !== undefined) return this._closing;
+    this._closed = true;
+    this._closing = this.flush().then(async (result) => {
+      if (this._timer !== undefined) clearTimeout(this._timer);
+      const current = this._current;
+      this._current = undefined;
+      await current?.handle.close().catch(() => undefined);
+      return result;
+    });
+    return this._closing;
+  }
+
+  // --------------------------------------------------------------------------- internals
+
+  private _schedule(): void {
+    if (this._timer !== undefined) return;
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      void this.flush();
+    }, this._flushIntervalMs);
+    this._timer.unref?.();
+  }
+
+  private _result(ok: boolean): AuditFlushResult {
+    return { ok, lastSeq: this._lastSeq, pending: this._pending.length };
+  }
+
+  private _failOpen(error: unknown): boolean {
+    this._diag.error('audit-log/open-failed', `createAuditLog: cannot open ${this.dir}: ${describeError(error)}; records wait in memory and the open is retried at each flush`);
+    return false;
+  }
+
+  private async _flushNow(): Promise<AuditFlushResult> {
+    if (this._timer !== undefined) {
+      clearTimeout(this._timer);
+      this._timer = undefined;
+    }
+    if (!(await this._ready) && !this._opened) {
+      if (!this._usable) return this._result(false);
+      try {
+        await this._open();
+      } catch (error) {
+        this._diag.error('audit-log/open-failed', `AuditLog: cannot open ${this.dir}: ${describeError(error)}`, 'audit-log/open-retry');
+        return this._result(false);
+      }
+    }
+    let ok = true;
+    while (this._pending.length > 0) {
+      const batch = this._pending;
+      this._pending = [];
+      const written = await this._writeBatch(batch);
+      if (written < batch.length) {
+        this._pending = batch.slice(written).concat(this._pending);
+        ok = false;
+        break;
+      }
+    }
+    if (ok && this._retentionDue()) await this._applyRetention();
+    return this._result(ok && this._pending.length === 0);
+  }
+
+  private _opened = false;
+
+  /** Finds where the chain ends, repairing a torn last line. */
+  private async _open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const segments = listSegments(await readdir(this.dir), this.prefix);
+    for (let i = segments.length - 1; i >= 0; i--) {
+      const seg = segments[i] as { name: string; firstSeq: number };
+      const path = join(this.dir, seg.name);
+      let content = await readFile(path);
+      if (content.length > 0 && content[content.length - 1] !== 0x0a) {
+        const keep = content.lastIndexOf(0x0a) + 1;
+        await truncate(path, keep);
+        const removed = content.length - keep;
+        content = content.subarray(0, keep);
+        this.stats.repairs++;
+        this._diag.warn('audit-log/repaired', `AuditLog: removed an incomplete last line (${removed} bytes) from ${seg.name}, left by an interrupted write`);
+        this._pending.push({ json: JSON.stringify({ op: 'repair', file: seg.name, removedBytes: removed } satisfies AuditSystemRecord), kind: 'sys', ts: this._now() });
+      }
+      if (i === segments.length - 1) {
+        const handle = await open(path, 'a');
+        this._current = { name: seg.name, handle, size: content.length, startedMs: this._firstRecordMs(content) };
+      }
+      if (content.length === 0) {
+        this._lastSeq = seg.firstSeq - 1;
+        continue;
+      }
+      const lastStart = content.lastIndexOf(0x0a, content.length - 2) + 1;
+      const lastLine = content.subarray(lastStart, content.length - 1);
+      const c = checkLine(lastLine, this._key);
+      if (c.ok) {
+        this._lastSeq = c.record.seq;
+        this._lastHash = c.record.hash;
+      } else {
+        this._lastSeq = peekSeq(lastLine) ?? seg.firstSeq;
+        this._lastHash = sha256Hex(lastLine);
+        this._diag.error('audit-log/corrupt-tail', `AuditLog: the last record of ${seg.name} fails its checks (${c.fault}); appending continues after it, and verification will report it`);
+      }
+      break;
+    }
+    // Records pushed before the open finished were queued behind the repair record: keep that order.
+    this._pending.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'sys' ? -1 : 1));
+    this._opened = true;
+    if (this.retention.maxAgeMs !== undefined || this.retention.maxFiles !== undefined) {
+      this._lastRetentionMs = -Infinity;
+    }
+  }
+
+  private _firstRecordMs(content: Buffer): number {
+    if (content.length === 0) return this._now();
+    const end = content.indexOf(0x0a);
+    try {
+      const ts = (JSON.parse(content.subarray(0, end === -1 ? content.length : end).toString('utf8')) as { ts?: string }).ts;
+      const ms = typeof ts === 'string' ? Date.parse(ts) : NaN;
+      return Number.isFinite(ms) ? ms : this._now();
+    } catch {
+      return this._now();
+    }
+  }
+
+  /**
+   * Writes records in order, rotating as needed. Returns how many records reached the file: on
+   * a failure the chain state is rolled back to the last record written and a partial write is
+   * cut off, so the rest can be retried.
+   */
+  private async _writeBatch(batch: readonly Pending[]): Promise<number> {
+    let committed = { seq: this._lastSeq, hash: this._lastHash, count: 0 };
+    let chunk: string[] = [];
+    let chunkBytes = 0;
+    let sizeBefore = this._current?.size ?? 0;
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        const item = batch[i] as Pending;
+        const seq = this._lastSeq + 1;
+        const { line, hash } = buildRecordLine(seq, item.ts, this._lastHash, item.json, item.kind, this._key);
+        const bytes = Buffer.byteLength(line) + 1;
+        const cur = this._current;
+        const used = (cur?.size ?? 0) + chunkBytes;
+        const tooBig = used > 0 && used + bytes > this._maxFileBytes;
+        const tooOld = cur !== undefined && used > 0 && this._now() - cur.startedMs >= this._maxFileAgeMs;
+        if (cur === undefined || tooBig || tooOld) {
+          if (cur !== undefined) {
+            await this._writeChunk(chunk, chunkBytes);
+            committed = { seq: this._lastSeq, hash: this._lastHash, count: i };
+            chunk = [];
+            chunkBytes = 0;
+          }
+          await this._startFile(seq, cur !== undefined);
+          sizeBefore = 0;
+        }
+        chunk.push(line);
+        chunkBytes += bytes;
+        this._lastSeq = seq;
+        this._lastHash = hash;
+      }
+      await this._writeChunk(chunk, chunkBytes);
+      committed = { seq: this._lastSeq, hash: this._lastHash, count: batch.length };
+      if (this._fsync) await this._current?.handle.datasync();
+      await this._writeHead();
+      this.stats.written += batch.length;
+      return batch.length;
+    } catch (error) {
+      this.stats.writeErrors++;
+      this.stats.written += committed.count;
+      this._diag.error('audit-log/write-failed', `AuditLog: writing to ${this.dir} failed: ${describeError(error)}; the records stay pending`);
+      const cur = this._current;
+      if (cur !== undefined && committed.count < batch.length) {
+        // Cut off a partial write so the file never ends in half a record.
+        await cur.handle.truncate(sizeBefore).catch(() => undefined);
+        cur.size = sizeBefore;
+      }
+      this._lastSeq = committed.seq;
+      this._lastHash = committed.hash;
+      return committed.count;
+    }
+  }
+
+  private async _writeChunk(lines: readonly string[], bytes: number): Promise<void> {
+    const cur = this._current;
+    if (cur === undefined || lines.length === 0) return;
+    const text = lines.join('\n') + '\n';
+    await cur.handle.write(text, null, 'utf8');
+    cur.size += bytes;
+  }
+
+  /** Closes the current file (synced) and starts `<prefix>-<seq>.jsonl`. */
+  private async _startFile(seq: number, rotation: boolean): Promise<void> {
+    const previous = this._current;
+    if (previous !== undefined) {
+      if (this._fsync) await previous.handle.datasync();
+      await previous.handle.close();
+      this._current = undefined;
+    }
+    const name = segmentName(this.prefix, seq);
+    const handle = await open(join(this.dir, name), 'a');
+    this._current = { name, handle, size: 0, startedMs: this._now() };
+    if (this._fsync) await this._syncDir();
+    if (rotation) {
+      this.stats.rotations++;
+      this._lastRetentionMs = -Infinity;
+    }
+  }
+
+  private async _syncDir(): Promise<void> {
+    try {
+      const handle = await open(this.dir, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      // Some platforms cannot sync a directory; the file data itself is synced.
+    }
+  }
+
+  /** Records the last durable record, so verification can tell truncation from a clean end. */
+  private async _writeHead(): Promise<void> {
+    const cur = this._current;
+    if (cur === undefined || this._lastSeq === 0) return;
+    const head: AuditHead = { seq: this._lastSeq, hash: this._lastHash, file: cur.name, ts: new Date(this._now()).toISOString() };
+    if (this._key !== undefined) head.mac = hmacHex(this._key, headMacInput(head));
+    const path = join(this.dir, headName(this.prefix));
+    await writeFile(`${path}.tmp`, JSON.stringify(head) + '\n');
+    await rename(`${path}.tmp`, path);
+  }
+
+  private _retentionDue(): boolean {
+    if (this.retention.maxAgeMs === undefined && this.retention.maxFiles === undefined) return false;
+    return this._now() - this._lastRetentionMs >= AUDIT_RETENTION_CHECK_INTERVAL_MS;
+  }
+
+  /** Deletes whole expired files, oldest first, never the active one; records the deletion first. */
+  private async _applyRetention(): Promise<void> {
+    this._lastRetentionMs = this._now();
+    try {
+      const segments = listSegments(await readdir(this.dir), this.prefix).filter((s) => s.name !== this._current?.name);
+      const { maxAgeMs, maxFiles } = this.retention;
+      const total = segments.length + (this._current === undefined ? 0 : 1);
+      const doomed: Array<{ name: string; firstSeq: number }> = [];
+      for (const seg of segments) {
+        const overCount = maxFiles !== undefined && total - doomed.length > maxFiles;
+        let expired = false;
+        if (maxAgeMs !== undefined) expired = (await stat(join(this.dir, seg.name))).mtimeMs < this._now() - maxAgeMs;
+        if (!overCount && !expired) break;
+        doomed.push(seg);
+      }
+      if (doomed.length === 0) return;
+      const following = segments[doomed.length]?.name ?? this._current?.name;
+      if (following === undefined) return;
+      const first = await firstRecord(this.dir, following);
+      if (first === undefined) return;
+      const sys: AuditSystemRecord = {
+        op: 'retention',
+        files: doomed.map((d) => d.name),
+        throughSeq: first.seq - 1,
+        lastHash: first.prev,
+        ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+        ...(maxFiles === undefined ? {} : { maxFiles }),
+      };
+      if ((await this._writeBatch([{ json: JSON.stringify(sys), kind: 'sys', ts: this._now() }])) === 0) return;
+      for (const d of doomed) {
+        await unlink(join(this.dir, d.name));
+        this.stats.filesDeleted++;
+      }
+    } catch (error) {
+      this._diag.error('audit-log/retention-failed', `AuditLog: applying the retention policy failed: ${describeError(error)}`);
+    }
+  }
+}
+
+/** The first record of a file: its seq and prev. */
+async function firstRecord(dir: string, file: string): Promise<{ seq: number; prev: string } | undefined> {
+  const cursor = new LineCursor(dir, [file]);
+  try {
+    const line = await cursor.next();
+    if (line === undefined) return undefined;
+    const r = JSON.parse(line.bytes.toString('utf8')) as { seq?: unknown; prev?: unknown };
+    return typeof r.seq === 'number' && typeof r.prev === 'string' ? { seq: r.seq, prev: r.prev } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await cursor.close();
+  }
+}

@@ -1,0 +1,21 @@
+export { createAuditLog } from './createAuditLog.js';
+export type { AuditLog, AuditLogStats, AuditFlushResult } from './createAuditLog.js';
+export { verifyAuditLog } from './verifyAuditLog.js';
+export type { AuditVerifyResult, AuditProblem, TamperKind, VerifyAuditLogOptions } from './verifyAuditLog.js';
+export { runAuditVerifyCommand, AUDIT_VERIFY_EXIT } from './runAuditVerifyCommand.js';
+export type { AuditVerifyCommandIo } from './runAuditVerifyCommand.js';
+export { complianceReport } from './complianceReport.js';
+export type { ComplianceReportOptions } from './complianceReport.js';
+export {
+  auditLogOptionsSchema,
+  resolveAuditLogOptions,
+  DEFAULT_AUDIT_MAX_FILE_BYTES,
+  DEFAULT_AUDIT_MAX_FILE_AGE_MS,
+  DEFAULT_AUDIT_FLUSH_INTERVAL_MS,
+  DEFAULT_AUDIT_MAX_BATCH_RECORDS,
+  DEFAULT_AUDIT_MAX_PENDING_RECORDS,
+} from './config.js';
+export type { AuditLogOptions, ResolvedAuditLogOptions } from './config.js';
+export { GENESIS_HASH, DEFAULT_AUDIT_PREFIX, segmentName, headName } from './format.js';
+export type { AuditKey, AuditHead, AuditSystemRecord, ParsedRecord } from './format.js';
+export { formatComplianceReport } from '../compliance/formatComplianceReport.js';
