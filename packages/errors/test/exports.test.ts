@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import * as errors from '@lookout/errors';
+import * as sentryNode from '@lookout/errors/sentry-node';
+import * as sentryBrowser from '@lookout/errors/sentry-browser';
+
+describe('@lookout/errors exports', () => {
+  it('should expose the root surface', () => {
+    expect(Object.keys(errors).sort()).toEqual(
+      [
+        'AnalysisError',
+        'ConfigurationError',
+        'DEFAULT_ERRORS_FLUSH_TIMEOUT_MS',
+        'DEFAULT_ERRORS_NAMESPACE',
+        'DEFAULT_FINGERPRINT_FRAMES',
+        'DEFAULT_MAX_BREADCRUMBS',
+        'DEFAULT_MAX_GROUPS',
+        'DEFAULT_MAX_MESSAGE_LENGTH',
+        'DEFAULT_MAX_STACK_FRAMES',
+        'DEFAULT_RATE_LIMIT_PER_GROUP',
+        'DEFAULT_RATE_LIMIT_WINDOW_MS',
+        'DEFAULT_RETRY_ATTEMPTS',
+        'DEFAULT_RETRY_INITIAL_MS',
+        'DEFAULT_RETRY_MAX_MS',
+        'DEFAULT_SPIKE_CATEGORY_THRESHOLD',
+        'DEFAULT_SPIKE_COOLDOWN_MS',
+        'DEFAULT_SPIKE_GROUP_THRESHOLD',
+        'DEFAULT_SPIKE_WINDOW_MS',
+        'DatabaseError',
+        'ERROR_CATEGORIES',
+        'MAX_CUSTOM_CATEGORIES',
+        'MAX_RETRY_ATTEMPTS',
+        'MonitoredError',
+        'PipelineStageError',
+        'SEVERITIES',
+        'analysisFailed',
+        'configurationError',
+        'createErrorTracker',
+        'databaseOperationFailed',
+        'defaultIsInApp',
+        'fingerprintParts',
+        'hashParts',
+        'normaliseMessage',
+        'parseStack',
+        'pipelineStageFailed',
+        'resolveErrorTrackerOptions',
+      ].sort(),
+    );
+  });
+
+  it('should expose the same Sentry surface on both platform subpaths', () => {
+    const shared = [
+      'DEFAULT_SENTRY_CIRCUIT',
+      'DEFAULT_SENTRY_MAX_ENVELOPE_BYTES',
+      'DEFAULT_SENTRY_MAX_PENDING_EVENTS',
+      'DEFAULT_SENTRY_MAX_QUEUE_BYTES',
+      'DEFAULT_SENTRY_MAX_QUEUE_ITEMS',
+      'DEFAULT_SENTRY_RETRY',
+      'DEFAULT_SENTRY_SEND_TIMEOUT_MS',
+      'SEVERITY_TO_SENTRY_LEVEL',
+      'makeSentryTransport',
+      'toSentryEvent',
+    ];
+    expect(Object.keys(sentryNode).sort()).toEqual([...shared, 'DEFAULT_EXIT_FLUSH_TIMEOUT_MS', 'createSentryNodeSink'].sort());
+    expect(Object.keys(sentryBrowser).sort()).toEqual([...shared, 'DEFAULT_HIDE_FLUSH_TIMEOUT_MS', 'createSentryBrowserSink'].sort());
+    expect(sentryNode.makeSentryTransport).toBe(sentryBrowser.makeSentryTransport);
+  });
+});
