@@ -184,7 +184,7 @@ class AuditLogWriter {
       }
       if (event === null || typeof event !== 'object') {
         this.stats.dropped++;
-        this._diag.warn('audit-log/invalid-record', 'AuditLog.append: a record must be an object; it was dropped');
+        this._diag.warn('audit-log/invalid-record', 'AuditLog.append: a record must be an object; it was dropped', 'audit-log/invalid-record:type');
         return false;
       }
       if (this._pending.length >= this._maxPending) {
@@ -200,7 +200,7 @@ class AuditLogWriter {
       }
       if (typeof json !== 'string') {
         this.stats.dropped++;
-        this._diag.warn('audit-log/invalid-record', 'AuditLog.append: the record cannot be serialised as JSON; it was dropped');
+        this._diag.warn('audit-log/invalid-record', 'AuditLog.append: the record cannot be serialised as JSON; it was dropped', 'audit-log/invalid-record:json');
         return false;
       }
       this._pending.push({ json, kind: 'event', ts: this._now() });
