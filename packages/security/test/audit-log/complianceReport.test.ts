@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiagnostics } from '@lookout/core';
-import { createSecurityLogger, formatComplianceReport } from '@lookout/security';
+import { createComplianceAccumulator, createSecurityLogger, formatComplianceReport } from '@lookout/security';
 import { complianceReport, createAuditLog } from '@lookout/security/audit-log';
 import type { AuditLog } from '@lookout/security/audit-log';
 import { readLines, segments, tempDir, writeLines } from '../helpers/auditFiles.js';
@@ -55,7 +55,10 @@ describe('complianceReport', () => {
     const csv = formatComplianceReport(report, 'csv');
     expect(csv.split('\r\n')[0]).toBe('section,key,value');
     expect(csv).toContain('summary,events,6');
-    expect(csv).toContain("'=cmd|calc");
+    expect(csv).toContain('file_access_fail denied medium =cmd|calc');
+    const hostile = createComplianceAccumulator();
+    hostile.add({ id: 'x', time: T0, type: '=HYPERLINK("http://evil")', action: 'a', outcome: 'success', risk: 'low' });
+    expect(formatComplianceReport(hostile.finish({}), 'csv')).toContain(`by_type,"'=HYPERLINK(""http://evil"")",1`);
     const html = formatComplianceReport(report, 'html');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|src=|href=/i);
