@@ -38,7 +38,7 @@ export function createSentryBrowserSink(options: SentryBrowserSinkOptions = {}):
         const sdk = await import('@sentry/browser');
         return { Client: sdk.BrowserClient as unknown as SentrySdkLike['Client'], stackParser: sdk.defaultStackParser };
       },
-      transportDefaults: { keepalive: true },
+      transportDefaults: { keepalive: true, contentType: 'text/plain;charset=UTF-8' },
       install: (sink) => (o.flushOnHide === false ? () => {} : installHideHooks(sink)),
     },
     o,

@@ -78,6 +78,11 @@ export interface SentryTransportOptions {
   retry?: QueueRetryOptions;
   /** Default {@link DEFAULT_SENTRY_CIRCUIT}. */
   circuit?: CircuitOptions;
+  /**
+   * `Content-Type` of each request. Default `application/x-sentry-envelope`; browsers use
+   * `text/plain;charset=UTF-8`, which needs no CORS preflight (keepalive requests cannot have one).
+   */
+  contentType?: string;
   /** Send with `keepalive` (browsers, within the page's beacon budget). Default `false`. */
   keepalive?: boolean;
   /** The fetch to use. Default: the global `fetch`, looked up at each send. */
@@ -199,7 +204,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       const item = items[0];
       return {
         body: item?.body ?? '',
-        contentType: ENVELOPE_CONTENT_TYPE,
+        contentType: typeof o.contentType === 'string' && o.contentType !== '' ? o.contentType : ENVELOPE_CONTENT_TYPE,
         headers: { [CATEGORIES_HEADER]: (item?.categories ?? []).join(',') },
       };
     },
