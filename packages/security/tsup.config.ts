@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     'index': 'src/index.ts',
     'audit-log/index': 'src/audit-log/index.ts',
+    'syslog/index': 'src/syslog/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
