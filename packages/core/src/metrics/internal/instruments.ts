@@ -261,23 +261,27 @@ export class CounterImpl extends SyncInstrument<ScalarSeries> implements Counter
 
 // Bound handles are classes (one shape, methods on the prototype) so call sites stay monomorphic
 // and inline. Their series are pinned, so they skip the TTL flag.
+/** Where a handle whose labels were rejected at `bind()` writes: a series no collection sees. */
+const DETACHED = new ScalarSeries(PINNED);
+
 class BoundCounterImpl implements BoundCounter {
   private readonly _r: RegistryCore;
+  private readonly _s: ScalarSeries;
   constructor(
     private readonly _i: CounterImpl,
-    private readonly _s: ScalarSeries | undefined,
+    s: ScalarSeries | undefined,
     private readonly _labels: Labels | undefined,
   ) {
     this._r = _i.r;
+    this._s = s ?? DETACHED;
   }
 
   add(value?: number): void {
     if (typeof value === 'number' && value >= 0 && value < Infinity && this._r.mode === MODE_LOCAL) {
-      const s = this._s;
-      if (s !== undefined) s.v += value;
+      this._s.v += value;
       return;
     }
-    if (this._s !== undefined) this._i._addElsewhere(value ?? 1, this._labels, this._s);
+    if (this._s !== DETACHED) this._i._addElsewhere(value ?? 1, this._labels, this._s);
   }
 }
 
