@@ -62,6 +62,8 @@ export interface ClientInternals {
   requeue(events: readonly TelemetryEvent[]): void;
   /** Called once when the client shuts down. */
   onShutdown(callback: () => void): void;
+  /** Takes back what the store holds and queues it (no-op without a store, or while a load runs). */
+  loadStore(): void;
 }
 
 /**
@@ -220,8 +222,10 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     }
   };
 
+  let loadingNow = false;
   const loadStore = (): void => {
-    if (store === undefined || loading !== undefined) return;
+    if (store === undefined || loadingNow) return;
+    loadingNow = true;
     loading = (async () => {
       let events: TelemetryEvent[] = [];
       try {
@@ -241,7 +245,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       }
       stats.restored += valid.length;
       requeue(valid);
-    })();
+    })().finally(() => {
+      loadingNow = false;
+    });
   };
 
   // --- tracking --------------------------------------------------------------------------
@@ -260,6 +266,15 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       }
       sampleRate = rate;
     }
+    let copied: EventProperties;
+    try {
+      copied = copyProperties(properties);
+    } catch {
+      // Throwing getters, revoked proxies: the properties cannot be read, so the event is invalid.
+      reportInvalid(diagnostics, signal, describeName(name), 'properties', 'could not be read');
+      countDrop('invalid', [], 1);
+      return undefined;
+    }
     const event = {
       id: randomId(),
       name,
@@ -267,7 +282,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       sessionId,
       appVersion,
       platform,
-      properties: copyProperties(properties),
+      properties: copied,
     } as TelemetryEvent;
     const who = user === undefined ? userId : user;
     if (who !== undefined) event.userId = who as string;
@@ -309,7 +324,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       try {
         return fn(...args);
       } catch (error) {
+        // Whatever failed, the event is not delivered: count it so nothing is lost silently.
         diagnostics.internalError(error, `${signal}.${where}`);
+        countDrop('invalid', [], 1);
         return undefined;
       }
     };
@@ -403,6 +420,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     requeue,
     onShutdown: (callback) => {
       shutdownCallbacks.push(callback);
+    },
+    loadStore: () => {
+      if (consent === 'granted' && shutdownResult === undefined) loadStore();
     },
   };
   return { client, internals };

@@ -6,18 +6,18 @@ import { build } from 'esbuild';
 const ROOT = resolve(import.meta.dirname, '../../../..');
 
 /**
- * Bundles a test fixture (TypeScript, importing `@lookout/*` by name) into one Node ESM file
+ * Bundles a test fixture (TypeScript, importing `@lookout/*` by name) into one Node (CJS) or browser (IIFE) file
  * that runs against the package sources, as the test suite does. Returns its path.
  */
-export async function bundleFixture(entry: string): Promise<string> {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'lookout-telemetry-')), 'script.cjs');
+export async function bundleFixture(entry: string, platform: 'node' | 'browser' = 'node'): Promise<string> {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'lookout-telemetry-')), platform === 'node' ? 'script.cjs' : 'app.js');
   await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    platform,
+    format: platform === 'node' ? 'cjs' : 'iife',
+    target: platform === 'node' ? 'node20' : 'es2020',
     logLevel: 'silent',
     plugins: [
       {

@@ -1,0 +1,270 @@
+import { describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { createDiagnostics, createMetricsRegistry, LookoutConfigError, renderPrometheus } from '@lookout/core';
+import type { Diagnostics, Logger } from '@lookout/core';
+import { createTelemetryClient, TELEMETRY_DROP_REASONS } from '@lookout/telemetry';
+import type { EventStore, TelemetryClientOptions, TelemetryEvent } from '@lookout/telemetry';
+import { memoryTransport } from '../helpers/memoryTransport.js';
+
+function recordingDiagnostics(): { diagnostics: Diagnostics; warnings: string[] } {
+  const warnings: string[] = [];
+  const logger: Logger = { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => undefined, debug: () => undefined };
+  return { diagnostics: createDiagnostics({ logger, level: 'warn', maxPerMinute: 10_000 }), warnings };
+}
+
+function makeClient(extra: TelemetryClientOptions = {}) {
+  const transport = memoryTransport();
+  const { diagnostics, warnings } = recordingDiagnostics();
+  const registry = createMetricsRegistry();
+  const client = createTelemetryClient({ transport, diagnostics, registry, flushIntervalMs: 10, format: 'json', ...extra });
+  return { client, transport, warnings, registry };
+}
+
+const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+
+describe('createTelemetryClient', () => {
+  describe('track', () => {
+    it('should give every event an id, timestamp, session, user, app version, platform and its properties', async () => {
+      const { client, transport } = makeClient({ app: { version: '2.0.0' }, platform: 'test', userId: 'u1', anonymousId: 'a1' });
+      const id = client.track('opened', { screen: 'home', n: 1, skip: undefined });
+      await client.flush(1000);
+      expect(transport.events).toEqual([
+        { id, name: 'opened', timestamp: expect.any(Number), sessionId: client.sessionId, userId: 'u1', anonymousId: 'a1', appVersion: '2.0.0', platform: 'test', properties: { screen: 'home', n: 1 } },
+      ]);
+    });
+
+    it('should drop an invalid event with one diagnostic naming the field, and count it', () => {
+      const { client, warnings } = makeClient();
+      expect(client.track('bad', { price: Number.NaN })).toBeUndefined();
+      expect(client.track('bad', { price: Number.NaN })).toBeUndefined();
+      expect(client.stats.dropped.invalid).toBe(2);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('properties.price');
+    });
+
+    it('should name the field of an invalid event name', () => {
+      const { client, warnings } = makeClient();
+      client.track('', {});
+      expect(warnings[0]).toContain('name');
+      expect(client.stats.dropped.invalid).toBe(1);
+    });
+
+    it('should never throw and report one diagnostic per distinct problem, whatever it is given', () => {
+      fc.assert(
+        fc.property(fc.anything(), fc.anything(), (name, properties) => {
+          const { client, warnings } = makeClient();
+          expect(() => client.track(name as string, properties as Record<string, unknown>)).not.toThrow();
+          const accepted = client.stats.enqueued === 1;
+          expect(warnings.length).toBe(accepted ? 0 : 1);
+          expect(client.stats.enqueued + sum(client.stats.dropped)).toBe(1);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('should survive hostile properties (throwing getters, cycles, proxies)', () => {
+      const { client } = makeClient();
+      const hostile = Object.defineProperty({}, 'x', { enumerable: true, get: () => { throw new Error('boom'); } });
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      const revoked = Proxy.revocable({}, {});
+      revoked.revoke();
+      for (const p of [hostile, cyclic, revoked.proxy]) expect(() => client.track('x', p as Record<string, unknown>)).not.toThrow();
+      expect(client.stats.tracked).toBe(3);
+      expect(client.stats.enqueued + sum(client.stats.dropped)).toBe(3);
+    });
+  });
+
+  describe('sampling', () => {
+    it('should keep about the configured share per event name and count the rest as sampled_out', () => {
+      const { client } = makeClient({ sampling: { rates: { noisy: 0.25 } }, maxQueueEvents: 100_000 });
+      vi.spyOn(Math, 'random').mockImplementation(((seq) => () => (seq = (seq * 16807) % 2147483647) / 2147483647)(7));
+      for (let i = 0; i < 4000; i++) client.track('noisy');
+      for (let i = 0; i < 100; i++) client.track('rare');
+      const kept = client.stats.enqueued - 100;
+      expect(kept).toBeGreaterThan(850);
+      expect(kept).toBeLessThan(1150);
+      expect(client.stats.dropped.sampled_out).toBe(4000 - kept);
+    });
+
+    it('should carry the sample rate on kept events', async () => {
+      const { client, transport } = makeClient({ sampling: { defaultRate: 0.999999 } });
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      client.track('x');
+      await client.flush(1000);
+      expect(transport.events[0]).toMatchObject({ sampleRate: 0.999999 });
+    });
+  });
+
+  describe('beforeSend', () => {
+    it('should let the hook edit or drop, and re-validate what it returns', async () => {
+      const { client, transport, warnings } = makeClient({
+        beforeSend: (e) => (e.name === 'drop' ? null : e.name === 'break' ? ({ ...e, timestamp: -1 } as TelemetryEvent) : { ...e, properties: { ...e.properties, edited: true } }),
+      });
+      client.track('keep');
+      client.track('drop');
+      client.track('break');
+      await client.flush(1000);
+      expect(transport.events.map((e) => [e.name, e.properties])).toEqual([['keep', { edited: true }]]);
+      expect(client.stats.dropped.before_send).toBe(1);
+      expect(client.stats.dropped.invalid).toBe(1);
+      expect(warnings.join('\n')).toContain('timestamp');
+    });
+
+    it('should keep the event when the hook throws', async () => {
+      const { client, transport } = makeClient({ beforeSend: () => { throw new Error('hook'); } });
+      client.track('x');
+      await client.flush(1000);
+      expect(transport.events).toHaveLength(1);
+    });
+
+    it('should scrub what the hook adds', async () => {
+      const { client, transport } = makeClient({ beforeSend: (e) => ({ ...e, properties: { contact: 'ann@example.org' } }) });
+      client.track('x');
+      await client.flush(1000);
+      expect(transport.events[0]?.properties.contact).toBe('[REDACTED:email]');
+    });
+  });
+
+  describe('redaction', () => {
+    it('should scrub emails, tokens, keys and card numbers by default and IPs only when configured', async () => {
+      const { client, transport } = makeClient({ userId: 'bob@example.com' });
+      client.track('x', { ip: '10.1.2.3', card: 4111111111111111, password: 'hunter2', text: 'key sk_live_abcdefghijklmnop1234' });
+      const { client: withIps, transport: t2 } = makeClient({ redaction: { ips: true } });
+      withIps.track('x', { ip: '10.1.2.3' });
+      await Promise.all([client.flush(1000), withIps.flush(1000)]);
+      const e = transport.events[0];
+      expect(e?.userId).toBe('[REDACTED:email]');
+      expect(e?.properties).toMatchObject({ ip: '10.1.2.3', card: '[REDACTED:credit_card]', password: '[REDACTED:key]' });
+      expect(String(e?.properties.text)).not.toContain('sk_live_');
+      expect(t2.events[0]?.properties.ip).toBe('[REDACTED:ip]');
+    });
+
+    it('should send properties unchanged with redaction: false', async () => {
+      const { client, transport } = makeClient({ redaction: false });
+      client.track('x', { email: 'a@b.co' });
+      await client.flush(1000);
+      expect(transport.events[0]?.properties.email).toBe('a@b.co');
+    });
+  });
+
+  describe('consent', () => {
+    it('should send nothing until optIn() when consent is pending', async () => {
+      const { client, transport } = makeClient({ consent: 'pending' });
+      expect(client.track('before')).toBeUndefined();
+      client.optIn();
+      client.track('after');
+      await client.flush(1000);
+      expect(transport.events.map((e) => e.name)).toEqual(['after']);
+      expect(client.stats.dropped.consent).toBe(1);
+    });
+
+    it('should clear queued events and the store on optOut()', async () => {
+      const clear = vi.fn(() => Promise.resolve());
+      const store: EventStore = { save: () => true, load: () => Promise.resolve([]), clear };
+      const { client, transport } = makeClient({ store, flushIntervalMs: 60_000 });
+      client.track('a');
+      client.track('b');
+      client.optOut();
+      client.track('c');
+      await client.flush(1000);
+      expect(transport.events).toEqual([]);
+      expect(client.stats.dropped.consent).toBe(3);
+      expect(clear).toHaveBeenCalledOnce();
+      expect(client.consent).toBe('denied');
+    });
+  });
+
+  describe('queue bounds', () => {
+    it('should count queue_full drops exactly and pass them to onDrop', () => {
+      const onDrop = vi.fn();
+      const { client } = makeClient({ maxQueueEvents: 10, flushIntervalMs: 60_000, maxBatchEvents: 10, transport: { send: () => new Promise(() => undefined) }, onDrop });
+      for (let i = 0; i < 25; i++) client.track('x');
+      expect(client.stats.dropped.queue_full).toBe(15);
+      expect(onDrop).toHaveBeenCalledTimes(15);
+      expect(onDrop.mock.calls[0]?.[0]).toBe('queue_full');
+    });
+
+    it('should count a batch the receiver refuses as rejected, without retrying it', async () => {
+      const transport = memoryTransport(() => ({ kind: 'failure', reason: 'HTTP 400', status: 400 }));
+      const { client } = makeClient({ transport });
+      client.track('x');
+      await client.flush(1000);
+      expect(client.stats.dropped.rejected).toBe(1);
+      expect(transport.requests).toHaveLength(1);
+    });
+  });
+
+  describe('store', () => {
+    it('should queue what the store gives back and persist what shutdown could not send', async () => {
+      const saved: TelemetryEvent[] = [];
+      const old: TelemetryEvent = { id: 'old-1', name: 'earlier', timestamp: 1, sessionId: 's0', appVersion: '1', platform: 'p', properties: {} };
+      const store: EventStore = { save: (e) => (saved.push(...e), true), load: async (onExpired) => (onExpired?.(2), [old, { bad: true } as unknown as TelemetryEvent]), clear: async () => undefined };
+      const transport = memoryTransport();
+      const { client } = makeClient({ store, transport });
+      await client.flush(1000);
+      expect(transport.events.map((e) => e.id)).toEqual(['old-1']);
+      expect(client.stats.restored).toBe(1);
+      expect(client.stats.dropped.expired).toBe(2);
+      expect(client.stats.dropped.invalid).toBe(1);
+
+      const empty: EventStore = { ...store, load: async () => [] };
+      const down = createTelemetryClient({ store: empty, transport: { send: async () => ({ kind: 'retryable', reason: 'down' }) }, diagnostics: createDiagnostics({ level: 'none' }), registry: createMetricsRegistry(), flushIntervalMs: 10 });
+      down.track('late');
+      await down.shutdown(200);
+      expect(saved.map((e) => e.name)).toContain('late');
+      expect(down.stats.persisted).toBe(1);
+      expect(sum(down.stats.dropped)).toBe(0);
+    });
+  });
+
+  describe('self-metrics', () => {
+    it('should export delivery and drop counts by reason as Lookout metrics', async () => {
+      const { client, registry } = makeClient({ signal: 'product_events' });
+      client.track('ok');
+      client.track('', {});
+      await client.flush(1000);
+      const text = await renderPrometheus(registry);
+      expect(text).toContain('lookout_delivery_items_sent_total{signal="product_events"} 1');
+      expect(text).toContain('lookout_delivery_items_dropped_total{signal="product_events",reason="invalid"} 1');
+      expect(text).toContain('lookout_telemetry_events_tracked_total{signal="product_events"} 2');
+      expect(TELEMETRY_DROP_REASONS).toContain('consent');
+    });
+  });
+
+  describe('options', () => {
+    it('should report each invalid option once and fall back to its default', () => {
+      const { diagnostics, warnings } = recordingDiagnostics();
+      const client = createTelemetryClient({ endpoint: 'ftp://x', maxQueueEvents: -1, diagnostics, registry: createMetricsRegistry() } as TelemetryClientOptions);
+      expect(warnings.some((w) => w.includes('endpoint'))).toBe(true);
+      expect(warnings.some((w) => w.includes('maxQueueEvents'))).toBe(true);
+      expect(client.track('x')).toBeTypeOf('string');
+    });
+
+    it('should throw LookoutConfigError with strict: true', () => {
+      expect(() => createTelemetryClient({ strict: true, format: 'xml' } as unknown as TelemetryClientOptions)).toThrow(LookoutConfigError);
+    });
+
+    it('should never throw on garbage options', () => {
+      fc.assert(
+        fc.property(fc.anything(), (options) => {
+          const { diagnostics } = recordingDiagnostics();
+          const input = typeof options === 'object' && options !== null && !Array.isArray(options) ? { ...options, diagnostics, strict: false } : options;
+          expect(() => createTelemetryClient(input as TelemetryClientOptions).track('x')).not.toThrow();
+        }),
+        { numRuns: 100 },
+      );
+    });
+  });
+
+  describe('shutdown', () => {
+    it('should be idempotent and drop later events as shutdown', async () => {
+      const { client } = makeClient();
+      const a = client.shutdown(100);
+      expect(client.shutdown(100)).toBe(a);
+      await a;
+      expect(client.track('late')).toBeUndefined();
+      expect(client.stats.dropped.shutdown).toBe(1);
+    });
+  });
+});
