@@ -138,3 +138,6 @@ export {
 } from './redaction/index.js';
 export type { Redactor, RedactorOptions, RedactionPattern } from './redaction/index.js';
 // --- end kernel: redaction ---
+
+// --- budgets and anomaly detection ---
+// --- end budgets and anomaly detection ---
