@@ -8,7 +8,20 @@ import { fileURLToPath } from 'node:url';
 const quick = process.argv.includes('--quick');
 const write = process.argv.includes('--write');
 const root = fileURLToPath(new URL('..', import.meta.url));
-const node = (args) => JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] }));
+const SCENARIO_TIMEOUT_MS = 10 * 60_000;
+const node = (args) =>
+  JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, timeout: SCENARIO_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'inherit'] }));
+
+/** A scenario that printed plain JSON without its own markdown: one table of its (flattened) figures. */
+function genericTable(title, data) {
+  const rows = [];
+  const walk = (prefix, v) => {
+    if (v !== null && typeof v === 'object') for (const [k, c] of Object.entries(v)) walk(prefix === '' ? k : `${prefix}.${k}`, c);
+    else rows.push(`| ${prefix} | ${typeof v === 'number' ? f(v, 2) : String(v)} |`);
+  };
+  walk('', data);
+  return [`## ${title}`, '', '| measure | value |', '|---|---|', ...rows].join('\n');
+}
 const q = quick ? ['--quick'] : [];
 
 const f = (n, d = 1) => (n >= 100 ? n.toFixed(0) : n.toFixed(d));
@@ -64,12 +77,14 @@ const targets = [
 for (const [t, v, ok] of targets) lines.push(`| ${t} | ${v} | ${check(ok)} |`);
 lines.push('');
 
-// Scenarios of the other packages: each prints JSON with a `markdown` section.
+// Scenarios of the other packages: every bench/scenarios/*.mjs prints JSON, with a `markdown`
+// section of its own or plain figures. Helper processes a scenario starts live elsewhere
+// (files starting with `_` are skipped).
 for (const file of readdirSync(new URL('./scenarios/', import.meta.url)).sort()) {
-  if (file === 'metrics.mjs' || !file.endsWith('.mjs')) continue;
+  if (file === 'metrics.mjs' || !file.endsWith('.mjs') || file.startsWith('_')) continue;
   try {
     const out = node([`bench/scenarios/${file}`, ...q]);
-    if (typeof out.markdown === 'string') lines.push(out.markdown.trim(), '');
+    lines.push(typeof out.markdown === 'string' ? out.markdown.trim() : genericTable(file.replace(/\.mjs$/, ''), out), '');
   } catch (error) {
     lines.push(`## ${file}`, '', `Failed to run: ${String(error.message).split('\n')[0]}`, '');
     process.exitCode = 1;
