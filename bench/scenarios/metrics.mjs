@@ -25,7 +25,7 @@ function otelProvider(cardinalityLimit) {
   const reader = new PeriodicExportingMetricReader({
     exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     exportIntervalMillis: 3_600_000,
-    ...(cardinalityLimit ? { cardinalitySelector: () => cardinalityLimit } : {}),
+    ...(cardinalityLimit ? { cardinalityLimits: { default: cardinalityLimit } } : {}),
   });
   return { provider: new MeterProvider({ readers: [reader] }), reader };
 }
