@@ -1,5 +1,5 @@
 import { createBatchQueue, getDefaultRegistry, getDiagnostics, makeFetchTransport, observeDeliveryStats } from '@lookout/core';
-import type { BatchQueue, BatchQueueOptions, Transport } from '@lookout/core';
+import type { BatchQueue, BatchQueueOptions, FlushResult, Transport } from '@lookout/core';
 import { DEFAULT_SIEM_FLUSH_INTERVAL_MS, resolveSiemSinkOptions } from '../config.js';
 import type { SiemSinkOptions } from '../config.js';
 import { toOcsf } from '../events/toOcsf.js';
@@ -9,6 +9,8 @@ import type { SecurityEvent, SecuritySink } from '../types.js';
 export interface SiemSink extends SecuritySink {
   /** The core delivery queue behind the sink (stats, circuit state). */
   readonly queue: BatchQueue<unknown>;
+  flush(deadlineMs?: number): Promise<FlushResult>;
+  shutdown(deadlineMs?: number): Promise<FlushResult>;
 }
 
 const FAILED_TRANSPORT: Transport = { send: () => Promise.resolve({ kind: 'failure', reason: 'createSiemSink: no url or transport' }) };

@@ -1,6 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import { createBatchQueue, getDefaultRegistry, getDiagnostics, observeDeliveryStats } from '@lookout/core';
-import type { BatchQueue, BatchQueueOptions } from '@lookout/core';
+import type { BatchQueue, BatchQueueOptions, FlushResult } from '@lookout/core';
 import type { SecurityEvent, SecuritySink } from '../types.js';
 import {
   DEFAULT_SYSLOG_CONNECT_TIMEOUT_MS,
@@ -18,6 +18,8 @@ import { makeStreamTransport, makeUdpTransport } from './transports.js';
 /** A syslog sink with its delivery queue visible. */
 export interface SyslogSink extends SecuritySink {
   readonly queue: BatchQueue<Uint8Array>;
+  flush(deadlineMs?: number): Promise<FlushResult>;
+  shutdown(deadlineMs?: number): Promise<FlushResult>;
 }
 
 /**

@@ -26,8 +26,10 @@ async function udpListener(): Promise<{ port: number; messages: Buffer[] }> {
 async function tcpListener(): Promise<{ port: number; raw: () => Buffer; connections: () => number }> {
   const chunks: Buffer[] = [];
   let connections = 0;
+  const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((s) => {
     connections++;
+    sockets.add(s);
     s.on('data', (d) => chunks.push(d));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -35,7 +37,7 @@ async function tcpListener(): Promise<{ port: number; raw: () => Buffer; connect
     () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections?.();
+        for (const s of sockets) s.destroy();
       }),
   );
   const address = server.address();
@@ -107,9 +109,19 @@ describe('createSyslogSink', () => {
       await sink.flush(300);
       expect(sink.queue.stats.failedSends).toBeGreaterThan(0);
       const chunks: Buffer[] = [];
-      const server = createServer((s) => s.on('data', (d) => chunks.push(d)));
+      const sockets: import('node:net').Socket[] = [];
+      const server = createServer((s) => {
+        sockets.push(s);
+        s.on('data', (d) => chunks.push(d));
+      });
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-      closers.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections?.(); }));
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            for (const s of sockets) s.destroy();
+          }),
+      );
       await sink.flush(3000);
       await expect.poll(() => splitFrames(Buffer.concat(chunks)).messages.length, { timeout: 3000 }).toBe(1);
       expect(parseRfc5424(splitFrames(Buffer.concat(chunks)).messages[0] as Buffer).msgId).toBe('authn_login_success');
