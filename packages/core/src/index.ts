@@ -70,6 +70,9 @@ export type { ConfigIssue, ResolveResult, ResolveContext, SafeParser, SchemaIssu
 export { PROFILES, PROFILE_DEFAULTS, DEFAULT_PROFILE } from './config/profiles.js';
 export type { Profile, ProfileDefaults } from './config/profiles.js';
 
+// Ids every signal carries.
+export { randomId } from './ids/randomId.js';
+
 // Lookout's own metrics of delivery.
 export { observeDeliveryStats } from './selfMetrics/observeDeliveryStats.js';
 

@@ -76,3 +76,12 @@ describe('describeError and safeString', () => {
     expect(describeError(new TypeError('bad'))).toBe('TypeError: bad');
   });
 });
+
+describe('randomId', () => {
+  it('should return distinct version 4 UUIDs', async () => {
+    const { randomId } = await import('@lookout/core');
+    const ids = new Set(Array.from({ length: 1000 }, () => randomId()));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
