@@ -25,7 +25,8 @@ export {
   MAX_EVENT_NAME_LENGTH,
 } from './config.js';
 export type { ResolvedTelemetryOptions } from './config.js';
-export { telemetryEventSchema, jsonValueSchema, findEventIssue, isTelemetryEvent, MAX_PROPERTY_KEY_LENGTH } from './events/eventSchema.js';
+export { telemetryEventSchema, jsonValueSchema, findEventIssue, isTelemetryEvent, isJsonValue, MAX_PROPERTY_KEY_LENGTH, MAX_PROPERTY_DEPTH } from './events/eventSchema.js';
+export { estimateEventBytes } from './events/estimateEventBytes.js';
 export type { EventIssue } from './events/eventSchema.js';
 export {
   createEncoder,

@@ -6,6 +6,7 @@ import { withCompression } from '../delivery/compression.js';
 import type { Compress } from '../delivery/compression.js';
 import { createEncoder } from '../encoding/encoders.js';
 import type { EventEncoder } from '../encoding/encoders.js';
+import { estimateEventBytes } from '../events/estimateEventBytes.js';
 import { findEventIssue } from '../events/eventSchema.js';
 import { randomId } from '../events/ids.js';
 import { globals } from '../internal/globals.js';
@@ -190,6 +191,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   queue = createBatchQueue<TelemetryEvent>({
     transport: tracked,
     encode,
+    sizeOf: estimateEventBytes,
     maxQueueItems: options.maxQueueEvents,
     maxQueueBytes: options.maxQueueBytes,
     maxBatchItems: options.maxBatchEvents,

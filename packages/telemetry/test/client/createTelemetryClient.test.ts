@@ -268,3 +268,32 @@ describe('createTelemetryClient', () => {
     });
   });
 });
+
+describe('findEventIssue', () => {
+  it('should agree with telemetryEventSchema on every input (the fast path accepts only what the schema accepts)', async () => {
+    const { findEventIssue, telemetryEventSchema } = await import('@lookout/telemetry');
+    const text = (max: number) => fc.oneof(fc.string({ minLength: 0, maxLength: max + 2 }), fc.constant(undefined), fc.integer());
+    const event = fc.record(
+      {
+        id: text(64),
+        name: text(256),
+        timestamp: fc.oneof(fc.integer({ min: -5, max: 2 ** 53 }), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2)),
+        sessionId: text(128),
+        userId: text(256),
+        anonymousId: text(256),
+        appVersion: text(128),
+        platform: text(128),
+        sampleRate: fc.oneof(fc.double(), fc.constant(undefined)),
+        properties: fc.oneof(fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 20 })), fc.anything()),
+        extra: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(event, fc.anything()), (candidate) => {
+        expect(findEventIssue(candidate) === undefined).toBe(telemetryEventSchema.safeParse(candidate).success);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
