@@ -70,6 +70,9 @@ export type { ConfigIssue, ResolveResult, ResolveContext, SafeParser, SchemaIssu
 export { PROFILES, PROFILE_DEFAULTS, DEFAULT_PROFILE } from './config/profiles.js';
 export type { Profile, ProfileDefaults } from './config/profiles.js';
 
+// Timers that never keep a Node process alive.
+export { GLOBAL_TIMERS, unrefTimer } from './delivery/timers.js';
+
 // Ids every signal carries.
 export { randomId } from './ids/randomId.js';
 
