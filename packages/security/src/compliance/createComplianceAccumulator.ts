@@ -26,9 +26,9 @@ export interface ComplianceAccumulator {
   finish(extra: { tamperCheck?: ReportTamperCheck; retention?: ReportRetention; source?: string; generatedAt?: number }): ComplianceReport;
 }
 
-function toMs(value: number | Date | string | undefined, fallback: number): number {
+function toMs(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
+  const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
   return Number.isFinite(ms) ? ms : fallback;
 }
 
@@ -45,7 +45,8 @@ function sample(event: SecurityEvent): ReportSample {
  * (from an audit log, a SIEM export, memory), then `finish` with the tamper check and retention
  * status. Pure: no I/O, works in any runtime.
  */
-export function createComplianceAccumulator(period: ReportPeriod = {}): ComplianceAccumulator {
+export function createComplianceAccumulator(input: ReportPeriod = {}): ComplianceAccumulator {
+  const period: ReportPeriod = input !== null && typeof input === 'object' ? input : {};
   const fromMs = toMs(period.from, -8.64e15);
   const toMsValue = toMs(period.to, 8.64e15);
   const maxSamples = typeof period.maxSamples === 'number' && period.maxSamples >= 0 ? Math.floor(period.maxSamples) : DEFAULT_REPORT_SAMPLES;
@@ -61,7 +62,7 @@ export function createComplianceAccumulator(period: ReportPeriod = {}): Complian
     fromMs,
     toMs: toMsValue,
     add(event) {
-      if (event === null || typeof event !== 'object' || typeof event.time !== 'number') return;
+      if (event === null || typeof event !== 'object' || typeof event.time !== 'number' || !Number.isFinite(event.time)) return;
       if (event.time < fromMs || event.time >= toMsValue) return;
       events++;
       const type = String(event.type);
@@ -81,7 +82,8 @@ export function createComplianceAccumulator(period: ReportPeriod = {}): Complian
         if (privilege.samples.length < maxSamples) privilege.samples.push(sample(event));
       }
     },
-    finish(extra) {
+    finish(input) {
+      const extra = input !== null && typeof input === 'object' ? input : {};
       const byTypeAndRisk = [...byTypeRisk.entries()]
         .map(([k, count]) => {
           const [type, risk] = k.split('\u0000') as [string, RiskLevel];
@@ -89,7 +91,7 @@ export function createComplianceAccumulator(period: ReportPeriod = {}): Complian
         })
         .sort((a, b) => (a.type === b.type ? RISK_LEVELS.indexOf(a.risk) - RISK_LEVELS.indexOf(b.risk) : a.type < b.type ? -1 : 1));
       const report: ComplianceReport = {
-        generatedAt: new Date(extra.generatedAt ?? Date.now()).toISOString(),
+        generatedAt: new Date(typeof extra.generatedAt === 'number' && Number.isFinite(extra.generatedAt) ? extra.generatedAt : Date.now()).toISOString(),
         period: { from: new Date(fromMs).toISOString(), to: new Date(toMsValue).toISOString() },
         events,
         byType: { ...byType },

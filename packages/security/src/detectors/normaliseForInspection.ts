@@ -22,36 +22,34 @@ function hexValue(code: number): number {
   return -1;
 }
 
-/** Decodes `%XX` escapes once (bytes as Latin-1; enough to expose ASCII syntax). Linear. */
+/** Decodes `%XX` escapes once (bytes as Latin-1; enough to expose ASCII syntax). Linear: untouched spans are copied whole. */
 function percentDecode(s: string): string {
-  if (!s.includes('%')) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 37 && i + 2 < s.length) {
-      const hi = hexValue(s.charCodeAt(i + 1));
-      const lo = hexValue(s.charCodeAt(i + 2));
-      if (hi >= 0 && lo >= 0) {
-        out += String.fromCharCode(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
+  let i = s.indexOf('%');
+  if (i === -1) return s;
+  const parts: string[] = [];
+  let from = 0;
+  while (i !== -1 && i + 2 < s.length) {
+    const hi = hexValue(s.charCodeAt(i + 1));
+    const lo = hexValue(s.charCodeAt(i + 2));
+    if (hi >= 0 && lo >= 0) {
+      parts.push(s.slice(from, i), String.fromCharCode(hi * 16 + lo));
+      from = i + 3;
+      i = s.indexOf('%', from);
+    } else {
+      i = s.indexOf('%', i + 1);
     }
-    out += s[i];
   }
-  return out;
+  parts.push(s.slice(from));
+  return parts.join('');
 }
 
-/** Decodes HTML character references (`&lt;`, `&#60;`, `&#x3c;`, with or without `;`) once. Linear. */
+/** Decodes HTML character references (`&lt;`, `&#60;`, `&#x3c;`, with or without `;`) once. Linear: untouched spans are copied whole. */
 function entityDecode(s: string): string {
-  if (!s.includes('&')) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i] as string;
-    if (ch !== '&') {
-      out += ch;
-      continue;
-    }
+  let i = s.indexOf('&');
+  if (i === -1) return s;
+  const parts: string[] = [];
+  let from = 0;
+  while (i !== -1) {
     let j = i + 1;
     let decoded: string | undefined;
     if (s[j] === '#') {
@@ -73,14 +71,16 @@ function entityDecode(s: string): string {
       decoded = NAMED_ENTITIES[s.slice(start, j).toLowerCase()];
     }
     if (decoded === undefined) {
-      out += ch;
+      i = s.indexOf('&', i + 1);
       continue;
     }
     if (s[j] === ';') j++;
-    out += decoded;
-    i = j - 1;
+    parts.push(s.slice(from, i), decoded);
+    from = j;
+    i = s.indexOf('&', j);
   }
-  return out;
+  parts.push(s.slice(from));
+  return parts.join('');
 }
 
 /** Replaces each SQL block comment with a space (an unterminated one runs to the end). Linear. */
@@ -99,23 +99,12 @@ function stripBlockComments(s: string): string {
   return out + s.slice(from);
 }
 
-/** Lower-cases, drops NULs and collapses every whitespace run to one space. Linear. */
+const NUL_PATTERN = /\u0000/g;
+const WHITESPACE_RUN_PATTERN = /[\t-\r \u00a0\u2028\u2029]+/g;
+
+/** Lower-cases, drops NULs and collapses every whitespace run to one space. Linear (single-class patterns). */
 function collapse(s: string): string {
-  let out = '';
-  let space = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0) continue;
-    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x2028 || c === 0x2029) {
-      space = true;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += s[i];
-  }
-  if (space) out += ' ';
-  return out.toLowerCase();
+  return s.replace(NUL_PATTERN, '').replace(WHITESPACE_RUN_PATTERN, ' ').toLowerCase();
 }
 
 /**

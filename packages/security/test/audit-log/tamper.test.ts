@@ -48,6 +48,13 @@ describe('verifyAuditLog', () => {
       expect(result.lastSeq).toBe(100);
       expect(result.message).toMatch(/^OK: 100 records in \d+ files/);
     });
+
+    it('should verify one segment file on its own', async () => {
+      const result = await verifyAuditLog(file(1));
+      expect(result.status).toBe('ok');
+      expect(result.firstSeq).toBeGreaterThan(1);
+      expect(result.files).toEqual([files[1]]);
+    });
   });
 
   describe('the tamper corpus', () => {
