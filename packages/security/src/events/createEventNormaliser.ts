@@ -1,6 +1,5 @@
-import { neutraliseControlChars } from '@lookout/core';
+import { neutraliseControlChars, randomId } from '@lookout/core';
 import type { Diagnostics, Redactor } from '@lookout/core';
-import { randomId } from '../internal/ids.js';
 import type { RiskLevel, SecurityEvent, SecurityEventInput, SecurityOutcome } from '../types.js';
 import { defaultAction, defaultRisk, OUTCOMES, RISK_LEVELS } from './vocabulary.js';
 
