@@ -1,0 +1,46 @@
+import type { Diagnostics } from '@lookout/core';
+import { describeError } from '@lookout/core';
+import type { ErrorRecord, ErrorSink } from '@lookout/errors';
+import type { MonitoringSentryOptions } from '../types.js';
+
+/** Records held while `@lookout/errors/sentry-browser` loads; more are dropped with a diagnostic. */
+export const MAX_RECORDS_BEFORE_SENTRY = 50;
+
+/**
+ * A sink that loads `@lookout/errors/sentry-browser` (and through it `@sentry/browser`) with a
+ * dynamic import when it is created, so pages without a DSN never download either. Records
+ * captured meanwhile are held (up to {@link MAX_RECORDS_BEFORE_SENTRY}) and forwarded once it is
+ * ready. Only records captured while `allowed()` is true (consent) are forwarded.
+ */
+export function createLazySentrySink(options: MonitoringSentryOptions, allowed: () => boolean, diagnostics: Diagnostics): ErrorSink {
+  let sink: ErrorSink | undefined;
+  let failed = false;
+  let held: ErrorRecord[] = [];
+  const loading = import('@lookout/errors/sentry-browser')
+    .then((m) => {
+      sink = m.createSentryBrowserSink({ ...options, diagnostics });
+      for (const record of held.splice(0)) sink.capture(record);
+    })
+    .catch((error: unknown) => {
+      failed = true;
+      held = [];
+      diagnostics.warn('browser/sentry-load', `initMonitoring: the Sentry adapter could not be loaded; errors are not forwarded to Sentry: ${describeError(error)}`, 'browser:sentry-load');
+    });
+  return {
+    name: '@lookout/browser:sentry',
+    capture(record) {
+      if (failed || !allowed()) return;
+      if (sink !== undefined) sink.capture(record);
+      else if (held.length < MAX_RECORDS_BEFORE_SENTRY) held.push(record);
+      else diagnostics.warn('browser/sentry-backlog', `initMonitoring: more than ${MAX_RECORDS_BEFORE_SENTRY} errors before Sentry loaded; later ones are not forwarded to Sentry`, 'browser:sentry-backlog');
+    },
+    async flush(timeoutMs) {
+      await loading;
+      return (await sink?.flush?.(timeoutMs)) ?? true;
+    },
+    async shutdown(timeoutMs) {
+      await loading;
+      return (await sink?.shutdown?.(timeoutMs)) ?? true;
+    },
+  };
+}

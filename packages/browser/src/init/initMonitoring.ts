@@ -1,0 +1,249 @@
+import { getDiagnostics } from '@lookout/core';
+import type { Diagnostics } from '@lookout/core';
+import { createErrorTracker } from '@lookout/errors';
+import type { CaptureContext, ErrorSink, ErrorTracker, Severity } from '@lookout/errors';
+import type { ConsentState, TelemetryClient } from '@lookout/telemetry';
+import { createBrowserTelemetryClient } from '@lookout/telemetry/browser';
+import type { BrowserTelemetryClientOptions } from '@lookout/telemetry/browser';
+import { createWebVitalsCollector, routeFromPath } from '@lookout/web-vitals';
+import type { WebVitalsCollector, WebVitalsOptions } from '@lookout/web-vitals';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, MAX_PENDING_CALLS, resolveMonitoringOptions } from '../config.js';
+import { createErrorEventSink } from '../errors/eventSink.js';
+import { createLazySentrySink } from '../errors/lazySentrySink.js';
+import type { Monitoring, MonitoringOptions } from '../types.js';
+
+type PendingCall = (monitoring: Monitoring) => void;
+
+// Page-wide state. Nothing runs at import: these are plain values until initMonitoring().
+let current: Monitoring | undefined;
+let pending: PendingCall[] = [];
+let droppedBeforeInit = 0;
+
+const MAX_DOWNLOAD_FIELD_LENGTH = 128;
+
+/**
+ * Starts monitoring the page: one event client (`@lookout/telemetry/browser`: batches to
+ * `endpoint`, flushes when the page is hidden inside the page's shared 64 KiB keepalive budget,
+ * optional IndexedDB persistence), error capture (`@lookout/errors`: global `error` and
+ * `unhandledrejection`, sent as `error` events; also to Sentry when `sentry.dsn` is set, loading
+ * `@sentry/browser` only then) and web vitals (`@lookout/web-vitals`: CLS, INP, LCP, FCP, TTFB
+ * with budgets, sent as `web_vital` events).
+ *
+ * Calls of `track`, `trackDownload`, `captureException`, `setRoute`, `identify`, `optIn` and
+ * `optOut` made before init (up to 100) are replayed in order. A second call warns and returns
+ * the running instance; after `shutdown()` a new one may start. Invalid options get one
+ * diagnostic each and fall back to defaults. Never throws (unless `strict: true` and the options
+ * are invalid): if something inside fails, the page gets a handle that does nothing.
+ */
+export function initMonitoring(options?: MonitoringOptions): Monitoring {
+  const early = pickDiagnostics(options);
+  if (current !== undefined) {
+    (early ?? getDiagnostics()).warn('browser/already-initialised', 'initMonitoring: already running; the running instance is returned (call shutdown() first to start over)', 'browser:already-initialised');
+    return current;
+  }
+  let monitoring: Monitoring;
+  try {
+    monitoring = start(options, early);
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'LookoutConfigError') throw error;
+    (early ?? getDiagnostics()).internalError(error, 'browser.initMonitoring');
+    monitoring = createNoopMonitoring();
+  }
+  current = monitoring;
+  replay(monitoring, early ?? getDiagnostics());
+  return monitoring;
+}
+
+/** The running instance, or `undefined` before `initMonitoring` (and after `shutdown`). */
+export function getMonitoring(): Monitoring | undefined {
+  return current;
+}
+
+function start(input: MonitoringOptions | undefined, early: Diagnostics | undefined): Monitoring {
+  const o = resolveMonitoringOptions(input, early).options;
+  const diagnostics = o.diagnostics ?? early ?? getDiagnostics();
+  const resourceAttributes: Record<string, string> = {};
+  if (o.environment !== undefined) resourceAttributes['deployment.environment.name'] = o.environment;
+  const telemetryOptions: BrowserTelemetryClientOptions = {
+    ...o.telemetry,
+    app: o.serviceVersion === undefined ? { name: o.serviceName } : { name: o.serviceName, version: o.serviceVersion },
+    headers: o.headers,
+    consent: o.consent,
+    persistence: o.persistence,
+    diagnostics,
+    resourceAttributes: { ...(o.telemetry.resourceAttributes ?? {}), ...resourceAttributes },
+  };
+  if (o.endpoint !== undefined) telemetryOptions.endpoint = o.endpoint;
+  if (o.userId !== undefined) telemetryOptions.userId = o.userId;
+  if (o.registry !== undefined) telemetryOptions.registry = o.registry;
+  const telemetry = createBrowserTelemetryClient(telemetryOptions);
+
+  let vitals: WebVitalsCollector | undefined;
+  const route = (): string => {
+    if (vitals !== undefined) return vitals.route;
+    const path = (globalThis as { location?: { pathname?: unknown } }).location?.pathname;
+    return typeof path === 'string' ? routeFromPath(path) : 'unknown';
+  };
+
+  let errors: ErrorTracker | undefined;
+  let removeHandlers: (() => void) | undefined;
+  if (o.errors !== false) {
+    const sinks: ErrorSink[] = [createErrorEventSink(telemetry, route)];
+    if (o.sentry !== undefined) sinks.push(createLazySentrySink(o.sentry, () => telemetry.consent === 'granted', diagnostics));
+    errors = createErrorTracker({
+      ...o.errors,
+      sinks,
+      diagnostics,
+      ...(o.registry === undefined ? {} : { registry: o.registry }),
+    });
+    if (o.userId !== undefined) errors.setUser(o.userId);
+    errors.setSession(telemetry.sessionId);
+    removeHandlers = errors.installGlobalHandlers({ onerror: true, onunhandledrejection: true });
+  }
+
+  if (o.webVitals !== false) {
+    const { createCollector, ...vitalsOptions } = o.webVitals;
+    const collectorOptions: WebVitalsOptions = { ...vitalsOptions, telemetry, diagnostics };
+    if (o.registry !== undefined) collectorOptions.registry = o.registry;
+    try {
+      vitals = typeof createCollector === 'function' ? createCollector(collectorOptions) : createWebVitalsCollector(collectorOptions);
+    } catch (error) {
+      diagnostics.internalError(error, 'browser.webVitals');
+    }
+  }
+
+  const guard = <A extends unknown[], R>(where: string, fallback: R, fn: (...args: A) => R) => {
+    return (...args: A): R => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        diagnostics.internalError(error, `browser.${where}`);
+        return fallback;
+      }
+    };
+  };
+
+  let stopping: Promise<void> | undefined;
+  const monitoring: Monitoring = {
+    track: guard('track', undefined, (name: string, properties?: Record<string, unknown>) => telemetry.track(name, properties)),
+    trackDownload: guard('trackDownload', undefined, (platform: string, method: string, version: string) => {
+      const fields = { platform, method, version };
+      for (const [key, value] of Object.entries(fields)) {
+        if (typeof value !== 'string' || value.length === 0 || value.length > MAX_DOWNLOAD_FIELD_LENGTH) {
+          diagnostics.warn('browser/invalid-download', `trackDownload: ${key} must be a string of 1–${MAX_DOWNLOAD_FIELD_LENGTH} characters; event dropped`, `browser:download:${key}`);
+          return undefined;
+        }
+      }
+      return telemetry.track(DOWNLOAD_EVENT_NAME, fields);
+    }),
+    captureException: guard('captureException', undefined, (error: unknown, context?: CaptureContext) => errors?.captureError(error, context)),
+    captureMessage: guard('captureMessage', undefined, (message: string, severity?: Severity, context?: CaptureContext) => errors?.captureMessage(message, severity, context)),
+    setRoute: guard('setRoute', undefined, (name: string) => {
+      vitals?.setRoute(name);
+      errors?.addBreadcrumb({ category: 'navigation', message: typeof name === 'string' ? name : String(name) });
+    }),
+    identify: guard('identify', undefined, (userId: string | undefined) => {
+      telemetry.identify(userId);
+      errors?.setUser(userId);
+    }),
+    optIn: guard('optIn', undefined, () => telemetry.optIn()),
+    optOut: guard('optOut', undefined, () => telemetry.optOut()),
+    get consent(): ConsentState {
+      return telemetry.consent;
+    },
+    async flush(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) {
+      try {
+        const [sent, flushed] = await Promise.all([errors?.flush(timeoutMs) ?? true, telemetry.flush(timeoutMs)]);
+        return sent && flushed.complete;
+      } catch (error) {
+        diagnostics.internalError(error, 'browser.flush');
+        return false;
+      }
+    },
+    shutdown(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) {
+      stopping ??= (async () => {
+        if (current === monitoring) current = undefined;
+        try {
+          vitals?.stop();
+          removeHandlers?.();
+          // Errors first: their sink writes into the event client, which then sends everything.
+          await errors?.shutdown(timeoutMs);
+          await telemetry.shutdown(timeoutMs);
+        } catch (error) {
+          diagnostics.internalError(error, 'browser.shutdown');
+        }
+      })();
+      return stopping;
+    },
+    telemetry,
+    errors,
+    vitals,
+  };
+  return monitoring;
+}
+
+function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {
+  const calls = pending;
+  pending = [];
+  if (droppedBeforeInit > 0) {
+    diagnostics.warn('browser/pending-overflow', `initMonitoring: ${droppedBeforeInit} call(s) made before init were dropped (at most ${MAX_PENDING_CALLS} are kept)`, 'browser:pending-overflow');
+    droppedBeforeInit = 0;
+  }
+  for (const call of calls) {
+    try {
+      call(monitoring);
+    } catch (error) {
+      diagnostics.internalError(error, 'browser.replay');
+    }
+  }
+}
+
+/**
+ * Runs `call` on the running instance, or keeps it for `initMonitoring` (at most
+ * {@link MAX_PENDING_CALLS}; later ones are counted and reported at init).
+ */
+export function callOrQueue<R>(call: (monitoring: Monitoring) => R): R | undefined {
+  if (current !== undefined) return call(current);
+  if (pending.length < MAX_PENDING_CALLS) pending.push(call);
+  else droppedBeforeInit++;
+  return undefined;
+}
+
+/** Test hook: forgets the running instance and the queued calls without shutting anything down. */
+export function resetMonitoringForTests(): void {
+  current = undefined;
+  pending = [];
+  droppedBeforeInit = 0;
+}
+
+function createNoopMonitoring(): Monitoring {
+  const telemetry = createBrowserTelemetryClient({ consent: 'denied', flushOnPageHide: false, selfMetrics: false });
+  return {
+    track: () => undefined,
+    trackDownload: () => undefined,
+    captureException: () => undefined,
+    captureMessage: () => undefined,
+    setRoute: () => undefined,
+    identify: () => undefined,
+    optIn: () => undefined,
+    optOut: () => undefined,
+    consent: 'denied',
+    flush: () => Promise.resolve(true),
+    shutdown: () => {
+      if (current !== undefined && current.telemetry === telemetry) current = undefined;
+      return Promise.resolve();
+    },
+    telemetry,
+    errors: undefined,
+    vitals: undefined,
+  };
+}
+
+function pickDiagnostics(input: unknown): Diagnostics | undefined {
+  try {
+    const d = (input as { diagnostics?: Diagnostics } | null | undefined)?.diagnostics;
+    return typeof d === 'object' && d !== null && typeof d.warn === 'function' && typeof d.internalError === 'function' ? d : undefined;
+  } catch {
+    return undefined;
+  }
+}
