@@ -71,7 +71,10 @@ export { PROFILES, PROFILE_DEFAULTS, DEFAULT_PROFILE } from './config/profiles.j
 export type { Profile, ProfileDefaults } from './config/profiles.js';
 
 // Timers that never keep a Node process alive.
-export { GLOBAL_TIMERS, unrefTimer } from './delivery/timers.js';
+export { GLOBAL_TIMERS, unrefTimer, settleBy } from './delivery/timers.js';
+
+// A bounded LRU map for per-key state.
+export { BoundedMap } from './collections/BoundedMap.js';
 
 // Ids every signal carries.
 export { randomId } from './ids/randomId.js';

@@ -1,4 +1,4 @@
-import { createRedactor, getDefaultRegistry, getDiagnostics, neutraliseControlChars } from '@lookout/core';
+import { BoundedMap, createRedactor, getDefaultRegistry, getDiagnostics, neutraliseControlChars, settleBy } from '@lookout/core';
 import type { Diagnostics, RedactorOptions } from '@lookout/core';
 import { createAlerter, defaultAlertKey, shouldAlert } from './alerts/createAlerter.js';
 import {
@@ -18,8 +18,6 @@ import { createRateLimiter } from './detectors/createRateLimiter.js';
 import type { RateLimiter } from './detectors/createRateLimiter.js';
 import { createEventNormaliser } from './events/createEventNormaliser.js';
 import { isFailedOutcome } from './events/vocabulary.js';
-import { BoundedMap } from './internal/boundedMap.js';
-import { settleBy } from './internal/timers.js';
 import { createSecurityMetrics } from './metrics/createSecurityMetrics.js';
 import type { SecurityEvent, SecurityEventInput, SecuritySink } from './types.js';
 

@@ -7,10 +7,12 @@ export const diagLevelSchema = z.enum(['none', 'error', 'warn', 'info', 'debug']
 export const positiveIntSchema = z.int().check(z.positive());
 export const nonNegativeIntSchema = z.int().check(z.nonnegative());
 export const portSchema = z.int().check(z.minimum(0), z.maximum(65_535));
+type UrlConstructor = new (input: string) => { protocol: string };
+
 export const httpUrlSchema = z.string().check(
   z.refine((s) => {
     try {
-      const u = new URL(s);
+      const u = new (globalThis as unknown as { URL: UrlConstructor }).URL(s);
       return u.protocol === 'http:' || u.protocol === 'https:';
     } catch {
       return false;

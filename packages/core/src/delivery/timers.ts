@@ -32,3 +32,15 @@ export const GLOBAL_TIMERS: QueueTimers = {
     (globalThis as TimerGlobals).clearTimeout?.(handle);
   },
 };
+
+/** Waits for every task, or until `deadlineMs` has passed, whichever comes first. Never rejects. */
+export function settleBy(tasks: readonly Promise<unknown>[], deadlineMs: number): Promise<void> {
+  if (tasks.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = GLOBAL_TIMERS.setTimeout(resolve, deadlineMs);
+    void Promise.allSettled(tasks).then(() => {
+      GLOBAL_TIMERS.clearTimeout(timer);
+      resolve();
+    });
+  });
+}

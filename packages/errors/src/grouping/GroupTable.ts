@@ -1,5 +1,5 @@
+import { BoundedMap } from '@lookout/core';
 import type { ErrorCategory, GroupSnapshot, Severity } from '../types.js';
-import { touchLru } from './lru.js';
 
 interface GroupState extends GroupSnapshot {
   windowStart: number;
@@ -18,15 +18,17 @@ export interface GroupDecision {
  * fixed-window rate limit per group. O(1) per record.
  */
 export class GroupTable {
-  private readonly _groups = new Map<string, GroupState>();
+  private readonly _groups: BoundedMap<string, GroupState>;
 
   constructor(
     private readonly _maxGroups: number,
     private readonly _rateLimit: { perGroup: number; windowMs: number } | false,
-  ) {}
+  ) {
+    this._groups = new BoundedMap(this._maxGroups);
+  }
 
   record(fingerprint: string, type: string, message: string, category: ErrorCategory, severity: Severity, now: number): GroupDecision {
-    const g = touchLru(this._groups, fingerprint, this._maxGroups, () => ({
+    const g = this._groups.upsert(fingerprint, () => ({
       fingerprint,
       type,
       message,

@@ -1,4 +1,4 @@
-import { touchLru } from './lru.js';
+import { BoundedMap } from '@lookout/core';
 
 /** Sub-buckets per window: the sliding window moves in steps of `windowMs / SLOTS`. */
 const SLOTS = 10;
@@ -17,7 +17,7 @@ interface Window {
  * recently used is forgotten. O(1) amortised per record.
  */
 export class SpikeDetector {
-  private readonly _windows = new Map<string, Window>();
+  private readonly _windows: BoundedMap<string, Window>;
   private readonly _slotMs: number;
 
   constructor(
@@ -26,12 +26,13 @@ export class SpikeDetector {
     private readonly _maxKeys: number,
   ) {
     this._slotMs = Math.max(1, _windowMs / SLOTS);
+    this._windows = new BoundedMap(this._maxKeys);
   }
 
   /** Counts one occurrence; returns the count in the window when this crossed `threshold` (and not in cooldown), else `undefined`. */
   record(key: string, threshold: number, now: number): number | undefined {
     const slot = Math.floor(now / this._slotMs);
-    const w = touchLru(this._windows, key, this._maxKeys, () => ({ counts: new Uint32Array(SLOTS), head: slot, total: 0, lastFired: -Infinity }));
+    const w = this._windows.upsert(key, () => ({ counts: new Uint32Array(SLOTS), head: slot, total: 0, lastFired: -Infinity }));
     this._advance(w, slot);
     w.counts[slot % SLOTS] = (w.counts[slot % SLOTS] ?? 0) + 1;
     w.total++;

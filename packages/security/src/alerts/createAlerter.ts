@@ -1,5 +1,5 @@
 import type { Diagnostics } from '@lookout/core';
-import { BoundedMap } from '../internal/boundedMap.js';
+import { BoundedMap } from '@lookout/core';
 import type { AlertCallback, SecurityEvent } from '../types.js';
 
 /** Alert keys remembered for their cooldown; the least recently alerted are forgotten first. */

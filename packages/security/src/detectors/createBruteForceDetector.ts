@@ -1,5 +1,5 @@
 import { getDiagnostics } from '@lookout/core';
-import { BoundedMap } from '../internal/boundedMap.js';
+import { BoundedMap } from '@lookout/core';
 import type { DetectorContext } from '../types.js';
 
 /** Default failures per key that trigger a block. */

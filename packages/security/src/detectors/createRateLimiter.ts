@@ -1,5 +1,5 @@
 import { getDiagnostics } from '@lookout/core';
-import { BoundedMap } from '../internal/boundedMap.js';
+import { BoundedMap } from '@lookout/core';
 import { DEFAULT_DETECTOR_MAX_KEYS } from './createBruteForceDetector.js';
 import type { DetectorContext } from '../types.js';
 

@@ -1,7 +1,8 @@
 /**
  * A Map that keeps at most `max` keys: inserting past the bound evicts the least recently
- * touched key (Map iteration order is insertion order, and `touch` re-inserts). Detectors keep
- * per-key state in one, so a flood of distinct keys cannot grow memory without bound.
+ * touched key (Map iteration order is insertion order, and `touch` re-inserts). Per-key state
+ * (detectors, error groups, rate limits) lives in one, so a flood of distinct keys cannot grow
+ * memory without bound. Every operation is O(1) but `sweep`.
  */
 export class BoundedMap<K, V> {
   private readonly _map = new Map<K, V>();
@@ -16,6 +17,22 @@ export class BoundedMap<K, V> {
 
   get(key: K): V | undefined {
     return this._map.get(key);
+  }
+
+  has(key: K): boolean {
+    return this._map.has(key);
+  }
+
+  /**
+   * Returns the value for `key`, creating it with `create()` when missing, and marks it as
+   * recently used (evicting the least recently used key when full).
+   */
+  upsert(key: K, create: () => V): V {
+    const value = this.touch(key);
+    if (value !== undefined) return value;
+    const created = create();
+    this.set(key, created);
+    return created;
   }
 
   /** Gets and marks `key` as recently used. */
@@ -50,6 +67,10 @@ export class BoundedMap<K, V> {
 
   entries(): IterableIterator<[K, V]> {
     return this._map.entries();
+  }
+
+  values(): IterableIterator<V> {
+    return this._map.values();
   }
 
   /** Deletes every entry for which `expired` is true; returns how many. */
