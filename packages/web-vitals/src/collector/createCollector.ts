@@ -4,7 +4,7 @@ import { resolveWebVitalsOptions } from '../config.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';
 import { defineVitalHistograms, toHistogramValue } from './histograms.js';
 import type { VitalLabel } from './histograms.js';
-import { cleanRoute, routeFromLocation, routeFromUrl } from './route.js';
+import { cleanRoute, routeFromLocation, routeFromPath } from './route.js';
 
 /** The fields of a `web-vitals` metric read here (both builds). */
 export interface MetricLike {
@@ -33,6 +33,8 @@ export interface VitalsSource {
 
 // Breaches remembered per page; a page with more metric instances than this is long-lived enough to forget old ones.
 const MAX_REMEMBERED_BREACHES = 64;
+// URL paths whose route names are remembered.
+const MAX_NAMED_PATHS = 50;
 // A router-driven navigation whose next frame does not come (hidden page) is sent without a duration.
 const NEXT_FRAME_TIMEOUT_MS = 1000;
 
@@ -61,6 +63,9 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   const recorded = new Set<string>();
   let stopped = false;
   let currentRoute: string | undefined;
+  // URL path → the route the host named while the page was there, so a metric reported later for
+  // an earlier URL (at a soft navigation, or at hide) carries the route it was measured on.
+  const named = new Map<string, string>();
 
   const softNavigationSupport =
     o.reportSoftNavs &&
@@ -89,6 +94,22 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
     return currentRoute ?? routeFromLocation();
   };
 
+  const routeOf = (url: string | undefined): string => {
+    const path = url === undefined ? undefined : pathOf(url);
+    const here = currentPath();
+    if (path === undefined || path === here) {
+      const now = routeNow();
+      if (here !== undefined) nameRoute(here, now);
+      return now;
+    }
+    return named.get(path) ?? routeFromPath(path);
+  };
+
+  const nameRoute = (path: string, route: string): void => {
+    if (named.size >= MAX_NAMED_PATHS && !named.has(path)) named.delete(named.keys().next().value as string);
+    named.set(path, route);
+  };
+
   const call = <T>(hook: ((value: T) => void) | undefined, value: T, where: string): void => {
     if (hook === undefined) return;
     try {
@@ -112,8 +133,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
     try {
       const name = metric.name as VitalName;
       counts[name] = (counts[name] ?? 0) + 1;
-      const soft = metric.navigationType === 'soft-navigation' && typeof metric.navigationURL === 'string';
-      const route = (soft ? routeFromUrl(metric.navigationURL as string) : undefined) ?? routeNow();
+      const route = routeOf(metric.navigationURL);
       const budget = o.budgets[name];
       const report: VitalReport = {
         name,
@@ -208,6 +228,8 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         }
         const previous = currentRoute ?? routeFromLocation();
         currentRoute = next;
+        const here = currentPath();
+        if (here !== undefined) nameRoute(here, next);
         if (!stopped && isBrowser && next !== previous && !softNavigationSupport) softNavigation(previous, next);
       } catch (error) {
         diagnostics.internalError(error, 'web-vitals.setRoute');
@@ -244,6 +266,21 @@ export function toEventProperties(report: VitalReport): Record<string, unknown> 
   if (report.budget !== undefined) out['budget'] = report.budget;
   if (report.attribution !== undefined) for (const [k, v] of Object.entries(report.attribution)) out[`attribution.${k}`] = v;
   return out;
+}
+
+/** The path of a URL (absolute or relative), or `undefined`. */
+function pathOf(url: string): string | undefined {
+  try {
+    const UrlCtor = (globalThis as { URL?: new (url: string, base?: string) => { pathname: string } }).URL;
+    return UrlCtor === undefined ? undefined : new UrlCtor(url, 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function currentPath(): string | undefined {
+  const path = (globalThis as { location?: { pathname?: unknown } }).location?.pathname;
+  return typeof path === 'string' ? path : undefined;
 }
 
 function round(value: number, digits: number): number {

@@ -28,17 +28,6 @@ export function cleanRoute(route: unknown): string | undefined {
   return trimmed.length > MAX_ROUTE_LENGTH ? trimmed.slice(0, MAX_ROUTE_LENGTH) : trimmed;
 }
 
-/** The route of a URL string (absolute or relative), or `undefined` when it does not parse. */
-export function routeFromUrl(url: string): string | undefined {
-  try {
-    const UrlCtor = (globalThis as { URL?: new (url: string, base?: string) => { pathname: string } }).URL;
-    if (UrlCtor === undefined) return undefined;
-    return routeFromPath(new UrlCtor(url, 'http://localhost').pathname);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The route of the current document, from `location.pathname`. */
 export function routeFromLocation(): string {
   const path = (globalThis as { location?: { pathname?: unknown } }).location?.pathname;
