@@ -1,0 +1,123 @@
+import { matchesLabels, matchesMetric, type StreamFilter } from '../stream/filter.js';
+import { quantilesOf } from './quantile.js';
+import type { MetricInfo, MetricsFrame, MetricView, RawSeries, SeriesPoint } from './types.js';
+
+interface Previous {
+  value: number;
+  sum: number;
+  counts: readonly number[] | undefined;
+}
+
+/**
+ * Turns successive reads of cumulative series into what a page charts: rates for counters and
+ * histograms, p50/p95/p99 and the mean of the observations between two reads. Keeps one small
+ * entry per series; series that disappear are forgotten.
+ */
+export class MetricsCollector {
+  private _previous = new Map<string, Previous>();
+  private _lastTime: number | undefined;
+
+  /** Computes the points of one read taken at `now` (ms). */
+  update(series: readonly RawSeries[], now: number): SeriesPoint[] {
+    const dt = this._lastTime === undefined ? 0 : (now - this._lastTime) / 1000;
+    this._lastTime = now;
+    const next = new Map<string, Previous>();
+    const points: SeriesPoint[] = [];
+    for (const s of series) {
+      const prev = this._previous.get(s.key);
+      const point: SeriesPoint = { metric: s.metric, labels: s.labels, value: s.value };
+      const kind = s.metric.kind;
+      if (kind === 'counter' || kind === 'histogram') {
+        // A value below the previous one is a restart: count from zero, as Prometheus' rate() does.
+        const base = prev === undefined ? undefined : s.value >= prev.value ? prev.value : 0;
+        if (base !== undefined && dt > 0) point.rate = (s.value - base) / dt;
+        if (kind === 'histogram' && s.counts !== undefined) {
+          const counts = s.counts;
+          const restarted = prev?.counts === undefined || prev.counts.length !== counts.length || s.value < prev.value;
+          const delta = new Array<number>(counts.length);
+          for (let i = 0; i < counts.length; i++) delta[i] = restarted ? counts[i]! : Math.max(0, counts[i]! - prev!.counts![i]!);
+          const deltaSum = (s.sum ?? 0) - (restarted || prev === undefined ? 0 : prev.sum);
+          const deltaCount = s.value - (restarted || prev === undefined ? 0 : prev.value);
+          point.deltaCounts = delta;
+          point.deltaSum = deltaSum;
+          const q = quantilesOf(s.metric.bounds ?? [], delta);
+          if (q !== undefined) point.quantiles = q;
+          if (deltaCount > 0) point.mean = deltaSum / deltaCount;
+        }
+      }
+      next.set(s.key, { value: s.value, sum: s.sum ?? 0, counts: s.counts === undefined ? undefined : s.counts.slice() });
+      points.push(point);
+    }
+    this._previous = next;
+    return points;
+  }
+
+  clear(): void {
+    this._previous.clear();
+    this._lastTime = undefined;
+  }
+}
+
+/**
+ * The metrics message for one stream: the points its filter lets through, grouped by metric.
+ * Past `limit` series, each metric is aggregated over its labels (counters and up-down
+ * counters summed, gauges averaged, histogram buckets merged) and the frame says so.
+ */
+export function buildMetricsFrame(points: readonly SeriesPoint[], filter: StreamFilter, limit: number, time: number, intervalMs: number): MetricsFrame {
+  const byMetric = new Map<MetricInfo, SeriesPoint[]>();
+  let total = 0;
+  for (const p of points) {
+    if (!matchesMetric(filter, p.metric.name, p.metric.source) || !matchesLabels(filter, p.labels)) continue;
+    let list = byMetric.get(p.metric);
+    if (list === undefined) byMetric.set(p.metric, (list = []));
+    list.push(p);
+    total++;
+  }
+  const aggregated = total > limit;
+  const metrics: MetricView[] = [];
+  for (const [info, list] of byMetric) {
+    const view: MetricView = { name: info.name, kind: info.kind, unit: info.unit, description: info.description, source: info.source, series: [] };
+    if (aggregated && list.length > 1) view.series.push(wire(aggregate(info, list)));
+    else for (const p of list) view.series.push(wire(p));
+    metrics.push(view);
+  }
+  return { time, intervalMs, totalSeries: total, aggregated, limit, metrics };
+}
+
+function wire(p: SeriesPoint): MetricView['series'][number] {
+  const out: MetricView['series'][number] = { l: p.labels, v: round(p.value) };
+  if (p.rate !== undefined) out.r = round(p.rate);
+  if (p.quantiles !== undefined) out.q = [round(p.quantiles[0]), round(p.quantiles[1]), round(p.quantiles[2])];
+  if (p.mean !== undefined) out.m = round(p.mean);
+  return out;
+}
+
+/** Six significant digits are plenty on a chart and keep the messages small. */
+function round(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(6)) : 0;
+}
+
+function aggregate(info: MetricInfo, list: readonly SeriesPoint[]): SeriesPoint {
+  let value = 0;
+  let rate: number | undefined;
+  let deltaSum = 0;
+  let deltaCounts: number[] | undefined;
+  for (const p of list) {
+    value += p.value;
+    if (p.rate !== undefined) rate = (rate ?? 0) + p.rate;
+    if (p.deltaCounts !== undefined) {
+      deltaCounts ??= new Array<number>(p.deltaCounts.length).fill(0);
+      if (deltaCounts.length === p.deltaCounts.length) for (let i = 0; i < deltaCounts.length; i++) deltaCounts[i]! += p.deltaCounts[i]!;
+      deltaSum += p.deltaSum ?? 0;
+    }
+  }
+  const point: SeriesPoint = { metric: info, labels: { aggregated: `${list.length} series` }, value: info.kind === 'gauge' ? value / list.length : value };
+  if (rate !== undefined) point.rate = rate;
+  if (deltaCounts !== undefined) {
+    const q = quantilesOf(info.bounds ?? [], deltaCounts);
+    if (q !== undefined) point.quantiles = q;
+    const n = deltaCounts.reduce((a, b) => a + b, 0);
+    if (n > 0) point.mean = deltaSum / n;
+  }
+  return point;
+}

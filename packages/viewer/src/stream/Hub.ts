@@ -1,0 +1,173 @@
+import type { Redactor } from '@lookout/core';
+import type { RecordDraft } from '../records/normaliseRecord.js';
+import type { RecordType, ViewerRecord } from '../types.js';
+import { matchesRecord } from './filter.js';
+import type { SseStream } from './SseStream.js';
+
+/** Names counted per record type; past it, new names are counted under `(other)`. */
+const MAX_TOTAL_NAMES = 2000;
+/** Names per type sent in each status message. */
+const TOTALS_PER_TYPE = 50;
+
+interface Stored {
+  record: ViewerRecord;
+  json: string;
+}
+
+/** Per-second figures the page shows next to the stream. */
+export interface LoadFigures {
+  /** Records that arrived in the last full second. */
+  arrivedPerSecond: number;
+  /** Of those, sampled out (counted, not streamed). */
+  sampledPerSecond: number;
+  limitPerSecond: number;
+}
+
+/**
+ * Where every record goes: numbered, redacted, serialised once, kept in a bounded history and
+ * handed to each stream whose filter matches. Past `limitPerSecond` records in a second, the
+ * rest of that second is sampled out: counted (in totals by name and in the load figures) but
+ * not streamed. Errors, security events and budgets keep a reserve of a tenth of the limit so
+ * a flood of events cannot hide them.
+ */
+export class Hub {
+  readonly streams = new Set<SseStream>();
+  received = 0;
+  sampled = 0;
+  private _seq = 0;
+  private readonly _history: (Stored | undefined)[];
+  private _historyNext = 0;
+  private _second = 0;
+  private _acceptedThisSecond = 0;
+  private _priorityThisSecond = 0;
+  private _arrivedThisSecond = 0;
+  private _sampledThisSecond = 0;
+  private _lastFigures: LoadFigures;
+  private readonly _totals = new Map<string, { type: RecordType; name: string; count: number }>();
+
+  constructor(
+    private readonly _historySize: number,
+    private readonly _limitPerSecond: number,
+    private readonly _redactor: Redactor | undefined,
+    private readonly _now: () => number,
+  ) {
+    this._history = new Array<Stored | undefined>(_historySize);
+    this._lastFigures = { arrivedPerSecond: 0, sampledPerSecond: 0, limitPerSecond: _limitPerSecond };
+  }
+
+  /** Accepts one record. Returns false when it was sampled out. */
+  publish(draft: RecordDraft): boolean {
+    this.received++;
+    this._countTotal(draft.type, draft.name);
+    if (!this._admit(draft.type)) {
+      this.sampled++;
+      return false;
+    }
+    const record = this._redact({ seq: ++this._seq, ...draft });
+    const json = JSON.stringify(record);
+    if (this._historySize > 0) {
+      this._history[this._historyNext] = { record, json };
+      this._historyNext = (this._historyNext + 1) % this._historySize;
+    }
+    for (const stream of this.streams) if (matchesRecord(stream.filter, record)) stream.pushRecord(json);
+    return true;
+  }
+
+  /** Recent records, oldest first, that pass `filter`, as JSON (for a stream that just opened). */
+  history(accept: (record: ViewerRecord) => boolean): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this._historySize; i++) {
+      const stored = this._history[(this._historyNext + i) % this._historySize];
+      if (stored !== undefined && accept(stored.record)) out.push(stored.json);
+    }
+    return out;
+  }
+
+  /** Recent records, oldest first. */
+  records(): ViewerRecord[] {
+    const out: ViewerRecord[] = [];
+    for (let i = 0; i < this._historySize; i++) {
+      const stored = this._history[(this._historyNext + i) % this._historySize];
+      if (stored !== undefined) out.push(stored.record);
+    }
+    return out;
+  }
+
+  /** Load over the last full second. */
+  figures(): LoadFigures {
+    this._roll(Math.floor(this._now() / 1000));
+    return this._lastFigures;
+  }
+
+  /** Counts by type and name since start (the most frequent per type), exact even when sampling. */
+  totals(): { type: RecordType; name: string; count: number }[] {
+    const byType = new Map<RecordType, { type: RecordType; name: string; count: number }[]>();
+    for (const t of this._totals.values()) {
+      let list = byType.get(t.type);
+      if (list === undefined) byType.set(t.type, (list = []));
+      list.push(t);
+    }
+    const out: { type: RecordType; name: string; count: number }[] = [];
+    for (const list of byType.values()) out.push(...list.sort((a, b) => b.count - a.count).slice(0, TOTALS_PER_TYPE));
+    return out;
+  }
+
+  clear(): void {
+    this._history.fill(undefined);
+    this._historyNext = 0;
+    this._totals.clear();
+  }
+
+  private _admit(type: RecordType): boolean {
+    this._roll(Math.floor(this._now() / 1000));
+    this._arrivedThisSecond++;
+    const priority = type === 'error' || type === 'security' || type === 'budget';
+    const reserve = Math.ceil(this._limitPerSecond / 10);
+    if (this._acceptedThisSecond < this._limitPerSecond - reserve) {
+      this._acceptedThisSecond++;
+      return true;
+    }
+    if (priority && this._priorityThisSecond < reserve) {
+      this._priorityThisSecond++;
+      return true;
+    }
+    this._sampledThisSecond++;
+    return false;
+  }
+
+  private _roll(second: number): void {
+    if (second === this._second) return;
+    const gap = second - this._second;
+    this._lastFigures =
+      gap === 1
+        ? { arrivedPerSecond: this._arrivedThisSecond, sampledPerSecond: this._sampledThisSecond, limitPerSecond: this._limitPerSecond }
+        : { arrivedPerSecond: 0, sampledPerSecond: 0, limitPerSecond: this._limitPerSecond };
+    this._second = second;
+    this._acceptedThisSecond = 0;
+    this._priorityThisSecond = 0;
+    this._arrivedThisSecond = 0;
+    this._sampledThisSecond = 0;
+  }
+
+  private _countTotal(type: RecordType, name: string): void {
+    const key = `${type}\u0001${name}`;
+    let t = this._totals.get(key);
+    if (t === undefined) {
+      if (this._totals.size >= MAX_TOTAL_NAMES) {
+        const otherKey = `${type}\u0001(other)`;
+        t = this._totals.get(otherKey);
+        if (t === undefined) this._totals.set(otherKey, (t = { type, name: '(other)', count: 0 }));
+      } else {
+        this._totals.set(key, (t = { type, name, count: 0 }));
+      }
+    }
+    t.count++;
+  }
+
+  private _redact(record: ViewerRecord): ViewerRecord {
+    if (this._redactor === undefined) return record;
+    record.attributes = this._redactor.redact(record.attributes);
+    if (record.message !== undefined) record.message = this._redactor.redactString(record.message);
+    return record;
+  }
+}
