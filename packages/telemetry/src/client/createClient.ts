@@ -1,4 +1,4 @@
-import { createBatchQueue, createRedactor, DROP_REASONS, getDiagnostics, makeFetchTransport, neutraliseControlChars } from '@lookout/core';
+import { createBatchQueue, createRedactor, DROP_REASONS, getDiagnostics, makeFetchTransport, neutraliseControlChars, randomId } from '@lookout/core';
 import type { BatchQueue, Diagnostics, DropReason, FlushResult, Redactor, Transport, TransportRequest } from '@lookout/core';
 import { resolveTelemetryOptions } from '../config.js';
 import type { ResolvedTelemetryOptions } from '../config.js';
@@ -8,7 +8,6 @@ import { createEncoder } from '../encoding/encoders.js';
 import type { EventEncoder } from '../encoding/encoders.js';
 import { estimateEventBytes } from '../events/estimateEventBytes.js';
 import { findEventIssue } from '../events/eventSchema.js';
-import { randomId } from '../events/ids.js';
 import { globals } from '../internal/globals.js';
 import type {
   ConsentState,
