@@ -1,0 +1,98 @@
+/** What the exit handlers drive. Each function must resolve (never reject). */
+export interface ExitHooks {
+  /** Whether anything waits to be sent (checked when the event loop empties). */
+  hasPending(): boolean;
+  /** Sends what is pending, within `deadlineMs`. */
+  flush(deadlineMs: number): Promise<unknown>;
+  /** Flushes, then spools what is left and stops; within `deadlineMs`. */
+  shutdown(deadlineMs: number): Promise<unknown>;
+  /** The deadline passed: abort requests in flight (their payloads are spooled). Synchronous. */
+  abort(): void;
+}
+
+/** Signals handled by default. */
+export const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+/** How many times the loop may empty and be refilled by Lookout's own exit flush. */
+const MAX_BEFORE_EXIT_FLUSHES = 3;
+
+/**
+ * Installs Lookout's exit handling and returns its remover.
+ *
+ * - Natural exit (`beforeExit`): when something is pending, flush within `deadlineMs`. Every
+ *   timer is unref'd, so once the flush's sockets are done the process exits as it would have.
+ * - SIGINT/SIGTERM: shut down within `deadlineMs`. When the host has its own handler for the
+ *   signal, that handler decides what happens next and Lookout never holds the process (its
+ *   timers are unref'd). When Lookout's is the only handler, the default behaviour is restored
+ *   and the signal raised again once the work is done or the deadline passes, so the process
+ *   ends by the signal (exit status 128+n), as it would have without Lookout. A second signal
+ *   during the work ends it at once.
+ */
+export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signals: boolean): () => void {
+  let flushes = 0;
+  let flushing = false;
+  const onBeforeExit = (): void => {
+    if (flushing || flushes >= MAX_BEFORE_EXIT_FLUSHES || !safe(() => hooks.hasPending(), false)) return;
+    flushing = true;
+    flushes++;
+    const timer = setTimeout(() => hooks.abort(), deadlineMs);
+    timer.unref();
+    void hooks.flush(deadlineMs).finally(() => {
+      clearTimeout(timer);
+      flushing = false;
+    });
+  };
+  process.on('beforeExit', onBeforeExit);
+
+  let handling: NodeJS.Signals | undefined;
+  const listeners = new Map<NodeJS.Signals, () => void>();
+  const remove = (): void => {
+    process.off('beforeExit', onBeforeExit);
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+    listeners.clear();
+  };
+  const reRaise = (signal: NodeJS.Signals): void => {
+    remove();
+    // With no listener left, Node's default action applies: the process ends by the signal.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  if (signals) {
+    for (const signal of EXIT_SIGNALS) {
+      const listener = (): void => {
+        const hostHandles = process.listenerCount(signal) > 1;
+        if (handling !== undefined) {
+          // A second signal while shutting down: stop waiting.
+          hooks.abort();
+          if (!hostHandles) reRaise(signal);
+          return;
+        }
+        handling = signal;
+        let done = false;
+        const finish = (): void => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          if (!hostHandles) reRaise(signal);
+        };
+        // Without a host handler nothing else will end the process: this timer is kept ref'd so
+        // the exit happens at the deadline at the latest. With one, it must not hold the process.
+        const timer = setTimeout(() => {
+          hooks.abort();
+          finish();
+        }, deadlineMs);
+        if (hostHandles) timer.unref();
+        void hooks.shutdown(deadlineMs).finally(finish);
+      };
+      listeners.set(signal, listener);
+      process.on(signal, listener);
+    }
+  }
+  return remove;
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}

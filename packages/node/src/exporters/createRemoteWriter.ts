@@ -1,0 +1,151 @@
+import type { Diagnostics } from '@lookout/core';
+import { parseExposition } from '../exposition/parseExposition.js';
+import type { PayloadSpool } from '../spool/createPayloadSpool.js';
+import { snappyEncode } from './snappy.js';
+import { encodeWriteRequest, type RemoteWriteMetadata, type RemoteWriteSeries } from './writeRequest.js';
+
+/** What became of one push. */
+export type PushOutcome = 'sent' | 'spooled' | 'dropped';
+
+export interface RemoteWriterOptions {
+  url: string;
+  headers: Record<string, string>;
+  externalLabels: Record<string, string>;
+  timeoutMs: number;
+  spool: PayloadSpool | undefined;
+  diagnostics: Diagnostics;
+}
+
+/** Pushes metrics with Prometheus remote write 1.0. Never throws; promises never reject. */
+export interface RemoteWriter {
+  /** Encodes an exposition (all its samples at `timestampMs`) and sends it; spools it when the receiver cannot be reached. */
+  push(exposition: string, timestampMs?: number): Promise<PushOutcome>;
+  /** Sends what earlier runs spooled, oldest first; stops at the first network failure. Returns how many were sent. */
+  resendSpooled(): Promise<number>;
+  /** Aborts requests in flight; their payloads are spooled. */
+  abort(): void;
+  /** Whether a request is in flight. */
+  readonly busy: boolean;
+  readonly stats: { sent: number; spooled: number; dropped: number; resent: number };
+}
+
+export const REMOTE_WRITE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/x-protobuf',
+  'content-encoding': 'snappy',
+  'x-prometheus-remote-write-version': '0.1.0',
+  'user-agent': 'lookout-node/0.1.0',
+});
+
+/** Turns exposition text into remote-write series (one sample each) and family metadata. */
+export function expositionToWriteRequest(
+  exposition: string,
+  externalLabels: Record<string, string>,
+  timestampMs: number,
+): { series: RemoteWriteSeries[]; metadata: RemoteWriteMetadata[] } {
+  const series: RemoteWriteSeries[] = [];
+  const metadata: RemoteWriteMetadata[] = [];
+  const external = Object.entries(externalLabels);
+  for (const family of parseExposition(exposition)) {
+    metadata.push({ type: family.type, family: family.name, help: family.help });
+    for (const s of family.samples) {
+      const labels: [string, string][] = [['__name__', s.name], ...s.labels];
+      for (const [k, v] of external) if (!s.labels.some(([name]) => name === k)) labels.push([k, v]);
+      series.push({ labels, samples: [{ value: s.value, timestampMs }] });
+    }
+  }
+  return { series, metadata };
+}
+
+export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
+  const { diagnostics: diag } = options;
+  const stats = { sent: 0, spooled: 0, dropped: 0, resent: 0 };
+  const inFlight = new Set<AbortController>();
+  const origin = safeOrigin(options.url);
+
+  type Result = 'ok' | 'retryable' | 'rejected';
+  const send = async (body: Uint8Array): Promise<Result> => {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    timer.unref();
+    try {
+      const res = await fetch(options.url, {
+        method: 'POST',
+        body,
+        headers: { ...REMOTE_WRITE_HEADERS, ...options.headers },
+        signal: controller.signal,
+      });
+      const text = res.ok ? '' : (await res.text().catch(() => '')).slice(0, 200);
+      if (res.ok) return 'ok';
+      if (res.status === 429 || res.status >= 500) {
+        diag.warn('remote-write.unavailable', `remote write to ${origin} answered ${res.status}; the payload is kept for later`, `rw-${res.status}`);
+        return 'retryable';
+      }
+      diag.warn('remote-write.rejected', `remote write to ${origin} answered ${res.status}: ${text}`, `rw-${res.status}`);
+      return 'rejected';
+    } catch (error) {
+      const why = controller.signal.aborted ? `no answer within ${options.timeoutMs} ms or aborted` : String((error as Error)?.cause ?? (error as Error)?.message ?? error);
+      diag.warn('remote-write.unreachable', `cannot reach the remote-write receiver at ${origin}: ${why}`, 'rw-unreachable');
+      return 'retryable';
+    } finally {
+      clearTimeout(timer);
+      inFlight.delete(controller);
+    }
+  };
+
+  return {
+    stats,
+    get busy() {
+      return inFlight.size > 0;
+    },
+    async push(exposition, timestampMs = Date.now()) {
+      let body: Uint8Array;
+      try {
+        const { series, metadata } = expositionToWriteRequest(exposition, options.externalLabels, timestampMs);
+        body = snappyEncode(encodeWriteRequest(series, metadata));
+      } catch (error) {
+        diag.internalError(error, 'remote write: encode');
+        stats.dropped++;
+        return 'dropped';
+      }
+      const result = await send(body);
+      if (result === 'ok') {
+        stats.sent++;
+        return 'sent';
+      }
+      if (result === 'retryable' && options.spool?.save(body) === true) {
+        stats.spooled++;
+        return 'spooled';
+      }
+      stats.dropped++;
+      return 'dropped';
+    },
+    async resendSpooled() {
+      const spool = options.spool;
+      if (spool === undefined) return 0;
+      let sent = 0;
+      for (const payload of spool.list()) {
+        const result = await send(payload.body);
+        if (result === 'retryable') break;
+        spool.remove(payload.id);
+        if (result === 'ok') {
+          sent++;
+          stats.resent++;
+        } else stats.dropped++;
+      }
+      return sent;
+    },
+    abort() {
+      for (const c of inFlight) c.abort();
+    },
+  };
+}
+
+/** The URL's origin, for messages: never its path, query or credentials. */
+export function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '<invalid URL>';
+  }
+}

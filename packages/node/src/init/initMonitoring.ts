@@ -1,0 +1,551 @@
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  LookoutConfigError,
+  OPENMETRICS_CONTENT_TYPE,
+  PROFILE_DEFAULTS,
+  PROMETHEUS_CONTENT_TYPE,
+  configureDiagnostics,
+  createDiagnostics,
+  createStandardMetrics,
+  getDefaultRegistry,
+  getDiagnostics,
+  renderPrometheus,
+  type DiagLevel,
+  type Diagnostics,
+  type DiagnosticsOptions,
+  type MetricsRegistry,
+} from '@lookout/core';
+import type { MetricsSdk } from '@lookout/core/sdk';
+import { resolveNodeOptions, type ResolvedNodeOptions } from '../config.js';
+import { mergeOptions, readEnvOptions } from '../env/readEnv.js';
+import { installExitHandlers } from '../exit/installExitHandlers.js';
+import { createRemoteWriter, type RemoteWriter } from '../exporters/createRemoteWriter.js';
+import { startScrapeServer, type ScrapeServer } from '../exporters/startScrapeServer.js';
+import type { ErrorTracker, SecurityLogger, SecuritySink, TelemetryClient } from '../internal/featureTypes.js';
+import { createLazyPart, type LazyPart } from '../parts/lazyPart.js';
+import { noopErrors, noopSecurity, noopTelemetry } from '../parts/noops.js';
+import { createRuntimeMetrics, type RuntimeMetrics } from '../runtime/createRuntimeMetrics.js';
+import { createPayloadSpool, type PayloadSpool } from '../spool/createPayloadSpool.js';
+import { createSentryFileSpool } from '../spool/createSentryFileSpool.js';
+import type { Monitoring, MonitoringFlushResult, NodeMonitoringOptions, ReconfigureOptions } from '../types.js';
+import { startWorkerAggregator, startWorkerReporter, workerRole, type WorkerAggregator, type WorkerReporter } from '../workers/createWorkerAggregation.js';
+
+const HANDLE_KEY = Symbol.for('@lookout/node:monitoring@1');
+type HandleSlot = Record<symbol, Monitoring | undefined>;
+
+const TELEMETRY_METHODS = { record: ['track', 'trackCommand', 'trackFeature', 'trackAction', 'identify', 'optIn', 'optOut'], await: ['flush', 'shutdown'] } as const;
+const ERRORS_METHODS = {
+  record: ['captureError', 'captureMessage', 'addBreadcrumb', 'setUser', 'setSession', 'addSink'],
+  await: ['retry', 'withFallback', 'flush', 'shutdown'],
+} as const;
+const SECURITY_METHODS = { record: ['logSecurityEvent', 'block', 'unblock'], await: ['flush', 'shutdown'] } as const;
+
+/**
+ * Sets up Lookout for a Node server or CLI with one call and returns its handle. Reads `OTEL_*`
+ * and `LOOKOUT_*` (explicit options win), enables the registry, registers runtime metrics,
+ * starts the configured exporters, loads telemetry, errors and security in the background
+ * (calls made meanwhile are buffered), and installs exit handling: pending data is sent on
+ * natural exit, SIGINT and SIGTERM within `exit.deadlineMs`, and what cannot be sent is spooled
+ * for the next run. Lookout never keeps the process alive.
+ *
+ * A second call warns and returns the same handle. Never throws, except `LookoutConfigError`
+ * with `strict: true` and invalid options.
+ */
+export function initMonitoring(options?: NodeMonitoringOptions): Monitoring {
+  const slot = globalThis as unknown as HandleSlot;
+  const existing = slot[HANDLE_KEY];
+  if (existing !== undefined) {
+    existing.diagnostics.warn('init.twice', 'initMonitoring() was called again; the first handle is returned and these options are ignored', 'init.twice');
+    return existing;
+  }
+  try {
+    const handle = start(options);
+    slot[HANDLE_KEY] = handle;
+    return handle;
+  } catch (error) {
+    if (error instanceof LookoutConfigError) throw error;
+    getDiagnostics().internalError(error, 'initMonitoring');
+    return disabledHandle(getDiagnostics());
+  }
+}
+
+/** The handle of the running `initMonitoring()`, if any. */
+export function getMonitoring(): Monitoring | undefined {
+  return (globalThis as unknown as HandleSlot)[HANDLE_KEY];
+}
+
+/** Test helper: forget the running handle (after `shutdown()`) so `initMonitoring()` starts afresh. */
+export function resetMonitoringForTests(): void {
+  (globalThis as unknown as HandleSlot)[HANDLE_KEY] = undefined;
+}
+
+/** The script's name, as a fallback service name (`node dist/cli.js` → `cli`). */
+function scriptName(): string {
+  const script = process.argv[1];
+  if (typeof script !== 'string' || script === '') return 'node';
+  const name = basename(script, extname(script));
+  return name === 'index' || name === 'main' ? basename(join(script, '..', '..')) || name : name;
+}
+
+function envOf(options: unknown): Record<string, string | undefined> {
+  const env = options !== null && typeof options === 'object' ? (options as { env?: unknown }).env : undefined;
+  return env !== null && typeof env === 'object' ? (env as Record<string, string | undefined>) : process.env;
+}
+
+/** Diagnostics whose level can change at run time: every part holds this object. */
+function createSwitchableDiagnostics(initial: DiagnosticsOptions): { diagnostics: Diagnostics; setLevel(level: DiagLevel): void } {
+  let options = initial;
+  let inner = createDiagnostics(options);
+  const diagnostics: Diagnostics = {
+    warn: (c, m, k) => inner.warn(c, m, k),
+    error: (c, m, k) => inner.error(c, m, k),
+    info: (c, m, k) => inner.info(c, m, k),
+    debug: (c, m) => inner.debug(c, m),
+    internalError: (e, w) => inner.internalError(e, w),
+    get counts() {
+      return inner.counts;
+    },
+    enabled: (level) => inner.enabled(level),
+  };
+  return {
+    diagnostics,
+    setLevel(level) {
+      options = { ...options, level };
+      inner = createDiagnostics(options);
+    },
+  };
+}
+
+interface Exporters {
+  scrape?: ScrapeServer;
+  scrapeUrl?: string;
+  pushgateway?: NonNullable<Exclude<ResolvedNodeOptions['metrics'], false>['pushgateway']>;
+  remoteWriter?: RemoteWriter;
+  sdk?: MetricsSdk;
+  timers: NodeJS.Timeout[];
+}
+
+function start(input: NodeMonitoringOptions | undefined): Monitoring {
+  const bootDiag = getDiagnostics();
+  const fromEnv = readEnvOptions(envOf(input), bootDiag);
+  const o = resolveNodeOptions(mergeOptions(fromEnv, input), bootDiag, scriptName()).options;
+  const level = o.diagnostics.level ?? PROFILE_DEFAULTS[o.profile].diagnosticsLevel;
+  const diagOptions: DiagnosticsOptions = { level, ...(o.diagnostics.logger === undefined ? {} : { logger: o.diagnostics.logger }), ...(o.diagnostics.maxPerMinute === undefined ? {} : { maxPerMinute: o.diagnostics.maxPerMinute }) };
+  // When the host chose a logger or level, core's own messages follow it too.
+  if (o.diagnostics.logger !== undefined || o.diagnostics.level !== undefined) configureDiagnostics(diagOptions);
+  const switchable = createSwitchableDiagnostics(diagOptions);
+  const diag = switchable.diagnostics;
+  if (!o.enabled) {
+    diag.info('init.disabled', 'Lookout is turned off (enabled: false, LOOKOUT_DISABLED or OTEL_SDK_DISABLED)');
+    return disabledHandle(diag);
+  }
+
+  const registry: MetricsRegistry = (o.metrics !== false ? (o.metrics.registry as MetricsRegistry | undefined) : undefined) ?? getDefaultRegistry();
+  if (o.metrics !== false) registry.enable();
+  const standard = createStandardMetrics({ namespace: o.namespace, registry });
+  const spoolDir = o.spool === false ? undefined : (o.spool.directory ?? join(tmpdir(), 'lookout', o.serviceName.replace(/[^\w.-]/g, '_')));
+  const deadlineMs = o.exit.deadlineMs;
+
+  let runtime: RuntimeMetrics | undefined;
+  if (o.metrics !== false && o.runtimeMetrics !== false) {
+    runtime = createRuntimeMetrics(registry, o.runtimeMetrics, diag);
+    if (spoolDir !== undefined) runtime.addDiskPath('spool', spoolDir);
+    const auditDir = o.security === false ? undefined : (o.security.auditLog as { dir?: unknown } | undefined)?.dir;
+    if (typeof auditDir === 'string') runtime.addDiskPath('audit_log', auditDir);
+  }
+
+  // cluster / worker_threads: workers report to the primary, which serves and pushes for all.
+  const role = workerRole();
+  let reporter: WorkerReporter | undefined;
+  let aggregator: WorkerAggregator | undefined;
+  if (o.metrics !== false && o.workers.aggregate) {
+    if (role === 'primary') aggregator = startWorkerAggregator(o.workers);
+    else reporter = startWorkerReporter(role, () => renderPrometheus(registry), o.workers.intervalMs, diag);
+  }
+  const collectText = async (): Promise<string> => {
+    const own = await renderPrometheus(registry);
+    return aggregator === undefined ? own : aggregator.merge(own);
+  };
+
+  // ---------------------------------------------------------------- exporters
+  const exporters: Exporters = { timers: [] };
+  let rwSpool: PayloadSpool | undefined;
+  const startExporters = (m: Exclude<ResolvedNodeOptions['metrics'], false>): void => {
+    if (role !== 'primary' && o.workers.aggregate) return;
+    if (m.prometheus !== false) {
+      exporters.scrape = startScrapeServer(
+        m.prometheus,
+        async (accept) => {
+          const openMetrics = aggregator === undefined || aggregator.workers().length === 0 ? (accept ?? '').includes('application/openmetrics-text') : false;
+          const body = openMetrics ? await renderPrometheus(registry, { openMetrics: true }) : await collectText();
+          return { status: 200, contentType: openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE, body };
+        },
+        diag,
+      );
+      void exporters.scrape.ready.then((url) => {
+        exporters.scrapeUrl = url;
+        if (url !== undefined) diag.info('prometheus.serving', `serving metrics at ${url}`);
+      });
+    }
+    exporters.pushgateway = m.pushgateway;
+    if (m.pushgateway !== undefined && m.pushgateway.intervalMs > 0) exporters.timers.push(every(m.pushgateway.intervalMs, () => pushGateway()));
+    if (m.remoteWrite !== undefined) {
+      rwSpool ??= spoolDir === undefined ? undefined : createPayloadSpool(join(spoolDir, 'remote-write'), o.spool === false ? 0 : o.spool.maxBytes, diag);
+      exporters.remoteWriter = createRemoteWriter({ ...m.remoteWrite, spool: rwSpool, diagnostics: diag });
+      const writer = exporters.remoteWriter;
+      // What earlier runs could not send goes first, in the background.
+      if (rwSpool !== undefined && rwSpool.list().length > 0) setImmediate(() => void writer.resendSpooled()).unref();
+      if (m.remoteWrite.intervalMs > 0) exporters.timers.push(every(m.remoteWrite.intervalMs, () => pushRemoteWrite()));
+    }
+    if (m.otlp !== undefined) {
+      const otlp = m.otlp;
+      exporters.sdk = undefined;
+      void import('@lookout/core/sdk').then(
+        (sdkModule) => {
+          exporters.sdk = sdkModule.startMetricsSdk({
+            registry,
+            serviceName: o.serviceName,
+            ...(o.serviceVersion === undefined ? {} : { serviceVersion: o.serviceVersion }),
+            ...(o.environment === undefined ? {} : { environment: o.environment }),
+            profile: o.profile,
+            otlp,
+            ...(o.env === undefined ? {} : { env: o.env }),
+          });
+        },
+        (error: unknown) => diag.error('otlp.load', `the OTLP exporter could not be loaded: ${(error as Error).message}`, 'otlp.load'),
+      );
+      sdkLoading = true;
+    }
+  };
+  let sdkLoading = false;
+  const stopExporters = async (deadline: number): Promise<void> => {
+    for (const t of exporters.timers) clearInterval(t);
+    exporters.timers = [];
+    await Promise.all([exporters.scrape?.close(), exporters.sdk?.shutdown(deadline)]);
+    exporters.scrape = undefined;
+    exporters.scrapeUrl = undefined;
+    exporters.sdk = undefined;
+    exporters.remoteWriter = undefined;
+    exporters.pushgateway = undefined;
+  };
+
+  const pushGateway = async (): Promise<boolean> => {
+    const g = exporters.pushgateway;
+    if (g === undefined) return true;
+    try {
+      const { pushToGateway } = await import('@lookout/core/prometheus');
+      const result = await pushToGateway({ url: g.url, job: g.job, groupingLabels: g.groupingLabels, headers: g.headers, registry, timeoutMs: deadlineMs > 0 ? deadlineMs : 1 });
+      return result.ok;
+    } catch (error) {
+      diag.internalError(error, 'pushgateway');
+      return false;
+    }
+  };
+  const pushRemoteWrite = async (): Promise<boolean> => {
+    const writer = exporters.remoteWriter;
+    if (writer === undefined) return true;
+    await writer.resendSpooled();
+    return (await writer.push(await collectText())) === 'sent';
+  };
+  const pushConfigured = (): boolean => exporters.pushgateway !== undefined || exporters.remoteWriter !== undefined || sdkLoading;
+
+  if (o.metrics !== false) startExporters(o.metrics);
+
+  // ---------------------------------------------------------------- parts
+  const app = { name: o.serviceName, ...(o.serviceVersion === undefined ? {} : { version: o.serviceVersion }) };
+  const makeTelemetry = (t: Record<string, unknown>): Promise<TelemetryClient> =>
+    import('@lookout/telemetry/node').then((m) =>
+      m.createNodeTelemetryClient({
+        app,
+        ...(spoolDir === undefined ? {} : { spool: { directory: join(spoolDir, 'events') } }),
+        ...t,
+        registry,
+        diagnostics: diag,
+        exitHandling: true,
+        exitDeadlineMs: deadlineMs,
+      } as Parameters<typeof m.createNodeTelemetryClient>[0]),
+    );
+  const telemetry: LazyPart<TelemetryClient> = createLazyPart(
+    'telemetry',
+    () => (o.telemetry === false ? Promise.resolve(noopTelemetry()) : makeTelemetry(o.telemetry)),
+    noopTelemetry(),
+    TELEMETRY_METHODS,
+    diag,
+    o.telemetry === false ? 'off' : 'eager',
+  );
+
+  const errorsOptions = o.errors;
+  const errors: LazyPart<ErrorTracker> = createLazyPart(
+    'errors',
+    async () => {
+      const mod = await import('@lookout/errors');
+      if (errorsOptions === false) return mod.createErrorTracker({ enabled: false, diagnostics: diag });
+      const { dsn, sentry, globalHandlers, ...tracker } = errorsOptions;
+      const sinks = [...(tracker.sinks ?? [])];
+      if (typeof dsn === 'string' && dsn !== '') {
+        const { createSentryNodeSink } = await import('@lookout/errors/sentry-node');
+        const spool = spoolDir === undefined ? undefined : createSentryFileSpool(createPayloadSpool(join(spoolDir, 'errors'), o.spool === false ? 0 : o.spool.maxBytes, diag));
+        sinks.push(
+          createSentryNodeSink({
+            dsn,
+            ...(o.environment === undefined ? {} : { environment: o.environment }),
+            ...(o.serviceVersion === undefined ? {} : { release: `${o.serviceName}@${o.serviceVersion}` }),
+            exitFlushTimeoutMs: deadlineMs,
+            diagnostics: diag,
+            ...sentry,
+            transport: sentry?.transport === false ? false : { registry, diagnostics: diag, ...(spool === undefined ? {} : { spool }), ...sentry?.transport },
+          }),
+        );
+      }
+      const t = mod.createErrorTracker({ namespace: o.namespace, ...tracker, registry, diagnostics: diag, sinks });
+      if (globalHandlers !== false) t.installGlobalHandlers();
+      return t;
+    },
+    noopErrors(),
+    ERRORS_METHODS,
+    diag,
+    errorsOptions === false ? 'off' : errorsOptions.dsn !== undefined || errorsOptions.sinks !== undefined ? 'eager' : 'on-use',
+  );
+
+  const securityOptions = o.security;
+  const securitySinks: SecuritySink[] = [];
+  const security: LazyPart<SecurityLogger> = createLazyPart(
+    'security',
+    async () => {
+      if (securityOptions === false) return noopSecurity();
+      const mod = await import('@lookout/security');
+      const { auditLog, siem, ...logger } = securityOptions;
+      const sinks = [...(logger.sinks ?? [])];
+      if (auditLog !== undefined) {
+        const { createAuditLog } = await import('@lookout/security/audit-log');
+        sinks.push(createAuditLog({ diagnostics: diag, ...auditLog }).sink);
+      }
+      if (siem !== undefined) sinks.push(mod.createSiemSink({ registry, diagnostics: diag, ...siem }));
+      securitySinks.push(...sinks);
+      return mod.createSecurityLogger({ ...logger, sinks, registry, diagnostics: diag });
+    },
+    noopSecurity(),
+    SECURITY_METHODS,
+    diag,
+    securityOptions === false ? 'off' : securityOptions.auditLog !== undefined || securityOptions.siem !== undefined || securityOptions.sinks !== undefined ? 'eager' : 'on-use',
+  );
+
+  // ---------------------------------------------------------------- lifecycle
+  let startupRecorded = false;
+  let shutdownPromise: Promise<MonitoringFlushResult> | undefined;
+  let exitFlushDone = false;
+
+  const flush = async (deadline = deadlineMs): Promise<MonitoringFlushResult> => {
+    const parts: Record<string, boolean> = {};
+    const jobs: [string, Promise<boolean>][] = [];
+    if (reporter !== undefined) jobs.push(['workers', reporter.report().then(() => true)]);
+    if (exporters.remoteWriter !== undefined) jobs.push(['remoteWrite', pushRemoteWrite()]);
+    if (exporters.pushgateway !== undefined) jobs.push(['pushgateway', pushGateway()]);
+    if (sdkLoading) jobs.push(['otlp', Promise.resolve().then(async () => (exporters.sdk === undefined ? false : exporters.sdk.forceFlush(deadline)))]);
+    if (telemetry.started) jobs.push(['telemetry', telemetry.facade.flush(deadline).then((r) => r.complete)]);
+    if (errors.started) jobs.push(['errors', errors.facade.flush(deadline)]);
+    if (security.started) jobs.push(['security', security.facade.flush(deadline).then(() => true)]);
+    await Promise.all(
+      jobs.map(async ([name, job]) => {
+        parts[name] = await withDeadline(job, deadline);
+      }),
+    );
+    return { complete: Object.values(parts).every(Boolean), parts };
+  };
+
+  const shutdown = (deadline = deadlineMs): Promise<MonitoringFlushResult> =>
+    (shutdownPromise ??= (async () => {
+      removeExitHandlers();
+      const started = performance.now();
+      const left = (): number => Math.max(0, deadline - (performance.now() - started));
+      const pushed = pushConfigured() && (o.metrics === false || o.metrics.pushOnExit) ? await flushPushes(deadline) : {};
+      const parts: Record<string, boolean> = { ...pushed };
+      const stops: [string, Promise<boolean>][] = [];
+      if (telemetry.started) stops.push(['telemetry', telemetry.facade.shutdown(left()).then((r) => r.complete)]);
+      if (errors.started) stops.push(['errors', errors.facade.shutdown(left())]);
+      if (security.started) stops.push(['security', security.facade.shutdown(left()).then(() => true)]);
+      await Promise.all(stops.map(async ([name, job]) => (parts[name] = await withDeadline(job, left()))));
+      exporters.remoteWriter?.abort();
+      await withDeadline(stopExporters(left()).then(() => true), left());
+      runtime?.stop();
+      reporter?.stop();
+      aggregator?.stop();
+      if ((globalThis as unknown as HandleSlot)[HANDLE_KEY] === handle) (globalThis as unknown as HandleSlot)[HANDLE_KEY] = undefined;
+      return { complete: Object.values(parts).every(Boolean), parts };
+    })());
+
+  const flushPushes = async (deadline: number): Promise<Record<string, boolean>> => {
+    const parts: Record<string, boolean> = {};
+    const jobs: [string, Promise<boolean>][] = [];
+    if (reporter !== undefined) jobs.push(['workers', reporter.report().then(() => true)]);
+    if (exporters.remoteWriter !== undefined) jobs.push(['remoteWrite', pushRemoteWrite()]);
+    if (exporters.pushgateway !== undefined) jobs.push(['pushgateway', pushGateway()]);
+    if (sdkLoading) jobs.push(['otlp', waitForSdk(deadline).then((sdk) => (sdk === undefined ? false : sdk.forceFlush(deadline)))]);
+    await Promise.all(jobs.map(async ([name, job]) => (parts[name] = await withDeadline(job, deadline))));
+    return parts;
+  };
+  const waitForSdk = async (deadline: number): Promise<MetricsSdk | undefined> => {
+    const until = performance.now() + deadline;
+    while (exporters.sdk === undefined && performance.now() < until) await sleep(5);
+    if (exporters.sdk !== undefined) await withDeadline(exporters.sdk.ready, Math.max(0, until - performance.now()));
+    return exporters.sdk;
+  };
+
+  const removeExitHandlers = installExitHandlers(
+    {
+      hasPending: () => !exitFlushDone && ((pushConfigured() && o.metrics !== false && o.metrics.pushOnExit) || security.started || reporter !== undefined),
+      flush: async (deadline) => {
+        exitFlushDone = true;
+        const results: Promise<unknown>[] = [];
+        if (o.metrics !== false && o.metrics.pushOnExit) results.push(flushPushes(deadline));
+        if (reporter !== undefined) results.push(reporter.report());
+        if (security.started) results.push(withDeadline(security.facade.flush(deadline).then(() => true), deadline));
+        await Promise.all(results);
+      },
+      shutdown: (deadline) => shutdown(deadline),
+      abort: () => exporters.remoteWriter?.abort(),
+    },
+    deadlineMs,
+    o.exit.signals,
+  );
+
+  const handle: Monitoring = {
+    metrics: registry,
+    standard,
+    diagnostics: diag,
+    get telemetry() {
+      return telemetry.current() ?? telemetry.facade;
+    },
+    get errors() {
+      return errors.current() ?? errors.facade;
+    },
+    get security() {
+      return security.current() ?? security.facade;
+    },
+    get scrapeUrl() {
+      return exporters.scrapeUrl;
+    },
+    async ready() {
+      if (!startupRecorded) {
+        startupRecorded = true;
+        // performance.now() counts from the process's time origin: its start.
+        standard.startupDuration.record(performance.now() / 1000);
+      }
+      const waits: Promise<unknown>[] = [];
+      waits.push(telemetry.ready, errors.ready, security.ready);
+      if (exporters.scrape !== undefined) waits.push(exporters.scrape.ready.then((url) => (exporters.scrapeUrl = url)));
+      if (sdkLoading) waits.push(waitForSdk(PROFILE_DEFAULTS[o.profile].exportTimeoutMs));
+      await Promise.all(waits);
+    },
+    flush: (deadline) => flush(validDeadline(deadline, deadlineMs)),
+    shutdown: (deadline) => shutdown(validDeadline(deadline, deadlineMs)),
+    reconfigure(changes: ReconfigureOptions) {
+      try {
+        if (changes === null || typeof changes !== 'object') {
+          diag.warn('reconfigure.invalid', 'reconfigure() takes an object; ignored', 'reconfigure.invalid');
+          return;
+        }
+        const level = changes.diagnostics?.level;
+        if (level !== undefined) {
+          if (['none', 'error', 'warn', 'info', 'debug'].includes(level)) switchable.setLevel(level);
+          else diag.warn('reconfigure.invalid', `reconfigure(): diagnostics.level "${String(level).slice(0, 16)}" is not a level; ignored`, 'reconfigure.level');
+        }
+        if (changes.telemetry !== undefined) {
+          const next = changes.telemetry;
+          if (next === false) {
+            const old = telemetry.swap(noopTelemetry());
+            void old?.shutdown(deadlineMs);
+          } else if (next !== null && typeof next === 'object') {
+            const sessionId = telemetry.current()?.sessionId;
+            void makeTelemetry({ ...(o.telemetry === false ? {} : o.telemetry), ...next, ...(sessionId ? { sessionId } : {}) }).then(
+              (client) => void telemetry.swap(client)?.shutdown(deadlineMs),
+              (error: unknown) => diag.internalError(error, 'reconfigure telemetry'),
+            );
+          }
+        }
+        if (changes.metrics !== undefined && o.metrics !== false) {
+          const current = o.metrics;
+          const next = resolveNodeOptions({ metrics: { ...stripResolved(current), ...changes.metrics } }, diag, o.serviceName).options.metrics;
+          if (next !== false) {
+            void stopExporters(deadlineMs).then(() => {
+              o.metrics = next;
+              startExporters(next);
+            });
+          }
+        }
+      } catch (error) {
+        diag.internalError(error, 'reconfigure');
+      }
+    },
+  };
+  return handle;
+}
+
+/** A resolved metrics section back in input form, so `reconfigure()` can merge changes into it. */
+function stripResolved(m: Exclude<ResolvedNodeOptions['metrics'], false>): Record<string, unknown> {
+  const out: Record<string, unknown> = { pushOnExit: m.pushOnExit };
+  if (m.registry !== undefined) out.registry = m.registry;
+  if (m.prometheus !== false) out.prometheus = m.prometheus;
+  if (m.pushgateway !== undefined) out.pushgateway = m.pushgateway;
+  if (m.remoteWrite !== undefined) out.remoteWrite = m.remoteWrite;
+  if (m.otlp !== undefined) out.otlp = m.otlp;
+  return out;
+}
+
+function validDeadline(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(value, 60_000) : fallback;
+}
+
+function every(ms: number, fn: () => Promise<unknown>): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void fn().finally(() => (running = false));
+  }, ms);
+  timer.unref();
+  return timer;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** `job`'s result, or `false` once `ms` have passed (the timer never holds the process). */
+function withDeadline(job: Promise<boolean>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    job.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
+}
+
+/** The handle when Lookout is off: the default registry (recording nothing), no-op parts. */
+function disabledHandle(diag: Diagnostics): Monitoring {
+  const registry = getDefaultRegistry();
+  const done = (): Promise<MonitoringFlushResult> => Promise.resolve({ complete: true, parts: {} });
+  return {
+    metrics: registry,
+    standard: createStandardMetrics({ registry }),
+    telemetry: noopTelemetry(),
+    errors: noopErrors(),
+    security: noopSecurity(),
+    diagnostics: diag,
+    scrapeUrl: undefined,
+    ready: () => Promise.resolve(),
+    flush: done,
+    shutdown: done,
+    reconfigure: () => {},
+  };
+}

@@ -1,0 +1,241 @@
+import { statfs } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
+import type { Diagnostics, MetricsRegistry } from '@lookout/core';
+
+/** Bucket bounds of `v8js.gc.duration`, in seconds: 0.1 ms … 1 s (most pauses are under 10 ms). */
+export const GC_DURATION_BUCKETS_S: readonly number[] = Object.freeze([0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
+
+/** Running runtime metrics. */
+export interface RuntimeMetrics {
+  /** Reports the filesystem holding `path` under `name` (`system.filesystem.*{name}`); replaces an earlier path of that name. */
+  addDiskPath(name: string, path: string): void;
+  /** Stops the event-loop and GC observers. Idempotent. */
+  stop(): void;
+}
+
+export interface RuntimeMetricsConfig {
+  eventLoopResolutionMs: number;
+  gc: boolean;
+  diskPaths: Record<string, string>;
+}
+
+/** A collection reuses a measurement (filesystems, event-loop delay) this young, in ms. */
+const MEASUREMENT_REUSE_MS = 250;
+
+interface DiskMeasurement {
+  name: string;
+  path: string;
+  used: number;
+  free: number;
+  reserved: number;
+}
+
+const GC_KINDS: Readonly<Record<number, string>> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+/**
+ * Registers Node's runtime health under OpenTelemetry's semantic-convention names
+ * (semconv 1.3x, `process.*`, `v8js.*`, `nodejs.*`, `system.filesystem.*`). Everything but GC
+ * pauses is read at collection time by observable instruments, so an unscraped process pays only
+ * for the event-loop delay sampler and the GC observer (neither keeps the process alive).
+ * Delay percentiles and utilisation cover the time since the previous collection.
+ */
+export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeMetricsConfig, diag: Diagnostics): RuntimeMetrics {
+  const cpus = Math.max(1, safe(() => availableParallelism(), 1));
+  let lastCpu = process.cpuUsage();
+  let lastCpuAt = performance.now();
+
+  registry.observableCounter('process.cpu.time', { description: 'Total CPU seconds, by mode', unit: 's', labels: ['cpu.mode'] }, (o) => {
+    const u = process.cpuUsage();
+    o.observe(u.user / 1e6, { 'cpu.mode': 'user' });
+    o.observe(u.system / 1e6, { 'cpu.mode': 'system' });
+  });
+  registry.observableGauge(
+    'process.cpu.utilization',
+    { description: 'CPU time since the last collection divided by elapsed time and the CPUs available, by mode', unit: '1', labels: ['cpu.mode'] },
+    (o) => {
+      const now = performance.now();
+      const u = process.cpuUsage();
+      const elapsedUs = (now - lastCpuAt) * 1000 * cpus;
+      if (elapsedUs > 0) {
+        o.observe((u.user - lastCpu.user) / elapsedUs, { 'cpu.mode': 'user' });
+        o.observe((u.system - lastCpu.system) / elapsedUs, { 'cpu.mode': 'system' });
+      }
+      lastCpu = u;
+      lastCpuAt = now;
+    },
+  );
+  registry.observableGauge('process.memory.usage', { description: 'Resident set size of the process', unit: 'By' }, (o) => o.observe(process.memoryUsage.rss()));
+
+  const heap = (name: string, description: string, pick: (s: ReturnType<typeof getHeapSpaceStatistics>[number]) => number): void => {
+    registry.observableGauge(name, { description, unit: 'By', labels: ['v8js.heap.space.name'] }, (o) => {
+      for (const space of getHeapSpaceStatistics()) o.observe(pick(space), { 'v8js.heap.space.name': space.space_name });
+    });
+  };
+  heap('v8js.memory.heap.used', 'V8 heap memory used, by heap space', (s) => s.space_used_size);
+  heap('v8js.memory.heap.limit', 'V8 heap memory reserved, by heap space', (s) => s.space_size);
+  heap('v8js.memory.heap.space.available_size', 'V8 heap memory still available, by heap space', (s) => s.space_available_size);
+  heap('v8js.memory.heap.space.physical_size', 'V8 heap memory committed, by heap space', (s) => s.physical_space_size);
+
+  // Event-loop delay: a sampler at `resolution` whose histogram is read and reset at each collection.
+  let delay: IntervalHistogram | undefined;
+  try {
+    delay = monitorEventLoopDelay({ resolution: config.eventLoopResolutionMs });
+    delay.enable();
+  } catch (error) {
+    diag.internalError(error, 'runtime metrics: monitorEventLoopDelay');
+  }
+  let delaySnapshot: { min: number; max: number; mean: number; stddev: number; p50: number; p90: number; p99: number } | undefined;
+  let snapshotAt = -Infinity;
+  const takeDelay = (): void => {
+    // One snapshot serves every delay gauge of a collection; the histogram restarts after it.
+    const now = performance.now();
+    if (delay === undefined || now - snapshotAt <= MEASUREMENT_REUSE_MS) return;
+    snapshotAt = now;
+    delaySnapshot =
+      delay.count > 0
+        ? { min: delay.min, max: delay.max, mean: delay.mean, stddev: delay.stddev, p50: delay.percentile(50), p90: delay.percentile(90), p99: delay.percentile(99) }
+        : undefined;
+    delay.reset();
+  };
+  for (const stat of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'] as const) {
+    registry.observableGauge(`nodejs.eventloop.delay.${stat}`, { description: `Event loop delay ${stat} since the last collection`, unit: 's' }, (o) => {
+      takeDelay();
+      if (delaySnapshot !== undefined) o.observe(delaySnapshot[stat] / 1e9);
+    });
+  }
+
+  let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
+  registry.observableGauge('nodejs.eventloop.utilization', { description: 'Share of time the event loop was busy since the last collection', unit: '1' }, (o) => {
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, lastElu);
+    lastElu = now;
+    if (Number.isFinite(delta.utilization)) o.observe(delta.utilization);
+  });
+  registry.observableCounter('nodejs.eventloop.time', { description: 'Cumulative time the event loop was active or idle', unit: 's', labels: ['nodejs.eventloop.state'] }, (o) => {
+    const elu = performance.eventLoopUtilization();
+    o.observe(elu.active / 1000, { 'nodejs.eventloop.state': 'active' });
+    o.observe(elu.idle / 1000, { 'nodejs.eventloop.state': 'idle' });
+  });
+
+  registry.observableGauge('nodejs.active_handles', { description: 'Resources keeping the event loop alive, by type', unit: '{handle}', labels: ['type'] }, (o) => {
+    const counts = new Map<string, number>();
+    for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+    for (const [type, n] of counts) o.observe(n, { type });
+  });
+
+  let gcObserver: PerformanceObserver | undefined;
+  if (config.gc) {
+    const gcDuration = registry.histogram('v8js.gc.duration', {
+      description: 'Garbage collection pauses, by kind',
+      unit: 's',
+      labels: ['v8js.gc.type'],
+      buckets: GC_DURATION_BUCKETS_S,
+    });
+    const bound = new Map<string, ReturnType<typeof gcDuration.bind>>();
+    try {
+      gcObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          const kind = GC_KINDS[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+          let handle = bound.get(kind);
+          if (handle === undefined) bound.set(kind, (handle = gcDuration.bind({ 'v8js.gc.type': kind })));
+          handle.record(entry.duration / 1000);
+        }
+      });
+      gcObserver.observe({ entryTypes: ['gc'] });
+    } catch (error) {
+      diag.internalError(error, 'runtime metrics: gc observer');
+    }
+  }
+
+  const disks = new Map<string, string>();
+  // Both filesystem instruments read one measurement per collection (shared for a short while).
+  let measuring: { at: number; result: Promise<DiskMeasurement[]> } | undefined;
+  const measureDisks = (): Promise<DiskMeasurement[]> => {
+    const now = performance.now();
+    if (measuring === undefined || now - measuring.at > MEASUREMENT_REUSE_MS) {
+      measuring = {
+        at: now,
+        result: Promise.all(
+          [...disks].map(async ([name, path]) => {
+            const s = await statfsNearest(path);
+            return s === undefined
+              ? undefined
+              : { name, path, used: (s.blocks - s.bfree) * s.bsize, free: s.bavail * s.bsize, reserved: (s.bfree - s.bavail) * s.bsize };
+          }),
+        ).then((all) => all.filter((m): m is DiskMeasurement => m !== undefined)),
+      };
+    }
+    return measuring.result;
+  };
+  registry.observableGauge(
+    'system.filesystem.usage',
+    { description: 'Bytes used, free and reserved on the filesystems Lookout writes to and those the host named', unit: 'By', labels: ['system.filesystem.state', 'name', 'path'] },
+    async (o) => {
+      if (disks.size === 0) return;
+      for (const { name, path, used, free, reserved } of await measureDisks()) {
+        o.observe(used, { 'system.filesystem.state': 'used', name, path });
+        o.observe(free, { 'system.filesystem.state': 'free', name, path });
+        o.observe(reserved, { 'system.filesystem.state': 'reserved', name, path });
+      }
+    },
+  );
+  registry.observableGauge(
+    'system.filesystem.utilization',
+    { description: 'Share of the filesystem in use: used / (used + free)', unit: '1', labels: ['name', 'path'] },
+    async (o) => {
+      if (disks.size === 0) return;
+      for (const { name, path, used, free } of await measureDisks()) if (used + free > 0) o.observe(used / (used + free), { name, path });
+    },
+  );
+
+  const addDiskPath = (name: string, path: string): void => {
+    if (typeof name !== 'string' || name === '' || typeof path !== 'string' || path === '') {
+      diag.warn('runtime.disk-path', 'runtime metrics: a disk path needs a non-empty name and path; ignored', 'disk-path');
+      return;
+    }
+    disks.set(name, resolve(path));
+  };
+  for (const [name, path] of Object.entries(config.diskPaths)) addDiskPath(name, path);
+
+  let stopped = false;
+  return {
+    addDiskPath,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      delay?.disable();
+      gcObserver?.disconnect();
+    },
+  };
+}
+
+/** `statfs` of `path`, or of its nearest existing parent (a spool folder may not exist yet). */
+async function statfsNearest(path: string): Promise<{ blocks: number; bfree: number; bavail: number; bsize: number } | undefined> {
+  let current = path;
+  for (let i = 0; i < 64; i++) {
+    try {
+      return await statfs(current);
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return undefined;
+      current = parent;
+    }
+  }
+  return undefined;
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}

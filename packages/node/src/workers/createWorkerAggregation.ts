@@ -1,0 +1,122 @@
+import cluster from 'node:cluster';
+import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
+import type { Diagnostics } from '@lookout/core';
+import { mergeExpositions, type ExpositionSource } from '../exposition/parseExposition.js';
+
+/** Name of the BroadcastChannel worker threads report on. */
+export const WORKER_CHANNEL = '@lookout/node:metrics';
+/** Marks Lookout's IPC messages, so a host's own `message` handlers can ignore them. */
+export const IPC_MESSAGE_TYPE = '@lookout/node:metrics';
+
+/** Where this process or thread sits. */
+export type WorkerRole = 'primary' | 'cluster-worker' | 'thread-worker';
+
+interface WorkerReport {
+  type: typeof IPC_MESSAGE_TYPE;
+  worker: string;
+  text: string;
+}
+
+/** This process's or thread's role, decided at call time. */
+export function workerRole(): WorkerRole {
+  if (!isMainThread) return 'thread-worker';
+  return cluster.isWorker ? 'cluster-worker' : 'primary';
+}
+
+/** A worker's side: sends its metrics to the primary (main thread) every `intervalMs`. */
+export interface WorkerReporter {
+  /** Sends now (also called at exit). */
+  report(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Starts reporting this worker's metrics: cluster workers through the IPC channel
+ * (`process.send`), worker threads on a BroadcastChannel. The timer and the channel are
+ * unref'd: reporting never keeps a worker alive. No listener is added in the worker.
+ */
+export function startWorkerReporter(role: Exclude<WorkerRole, 'primary'>, render: () => Promise<string>, intervalMs: number, diag: Diagnostics): WorkerReporter {
+  const worker = role === 'cluster-worker' ? String(cluster.worker?.id ?? process.pid) : `thread-${threadId}`;
+  let channel: BroadcastChannel | undefined;
+  if (role === 'thread-worker') {
+    channel = new BroadcastChannel(WORKER_CHANNEL);
+    (channel as unknown as { unref?: () => void }).unref?.();
+  }
+  let sending = false;
+  const report = async (): Promise<void> => {
+    if (sending) return;
+    sending = true;
+    try {
+      const message: WorkerReport = { type: IPC_MESSAGE_TYPE, worker, text: await render() };
+      if (channel !== undefined) channel.postMessage(message);
+      else if (typeof process.send === 'function' && process.connected) process.send(message);
+    } catch (error) {
+      diag.warn('workers.report', `cannot send metrics to the primary: ${(error as Error).message}`, 'workers.report');
+    } finally {
+      sending = false;
+    }
+  };
+  const timer = setInterval(() => void report(), intervalMs);
+  timer.unref();
+  void report();
+  return {
+    report,
+    stop() {
+      clearInterval(timer);
+      channel?.close();
+    },
+  };
+}
+
+/** The primary's side: the latest metrics of each worker, merged into its own at each collection. */
+export interface WorkerAggregator {
+  /** Own exposition plus every live worker's, summed (or labelled by worker). */
+  merge(own: string): string;
+  /** Workers heard from and still alive. */
+  workers(): string[];
+  stop(): void;
+}
+
+/**
+ * Listens for workers' reports: `cluster.on('message')` for cluster workers (only Lookout's
+ * messages are read) and a BroadcastChannel for worker threads (unref'd). A cluster worker's
+ * series leave the scrape when it exits; a thread's when it has not reported for three intervals.
+ */
+export function startWorkerAggregator(options: { labelByWorker: boolean; intervalMs: number }): WorkerAggregator {
+  const latest = new Map<string, { text: string; at: number }>();
+  const onReport = (message: unknown): void => {
+    if (message === null || typeof message !== 'object') return;
+    const m = message as Partial<WorkerReport>;
+    if (m.type !== IPC_MESSAGE_TYPE || typeof m.worker !== 'string' || typeof m.text !== 'string') return;
+    latest.set(m.worker, { text: m.text, at: Date.now() });
+  };
+  const onClusterMessage = (_worker: unknown, message: unknown): void => onReport(message);
+  const onClusterExit = (worker: { id: number }): void => {
+    latest.delete(String(worker.id));
+  };
+  cluster.on('message', onClusterMessage);
+  cluster.on('exit', onClusterExit);
+  const channel = new BroadcastChannel(WORKER_CHANNEL);
+  channel.onmessage = (event) => onReport((event as { data?: unknown }).data);
+  (channel as unknown as { unref?: () => void }).unref?.();
+  const staleMs = options.intervalMs * 3;
+  const live = (): [string, { text: string; at: number }][] => {
+    const now = Date.now();
+    for (const [worker, r] of latest) if (worker.startsWith('thread-') && now - r.at > staleMs) latest.delete(worker);
+    return [...latest];
+  };
+  return {
+    merge(own) {
+      const workers = live();
+      if (workers.length === 0) return own;
+      const sources: ExpositionSource[] = [{ worker: 'primary', text: own }, ...workers.map(([worker, r]) => ({ worker, text: r.text }))];
+      return mergeExpositions(sources, options.labelByWorker);
+    },
+    workers: () => live().map(([w]) => w),
+    stop() {
+      cluster.off('message', onClusterMessage);
+      cluster.off('exit', onClusterExit);
+      channel.close();
+    },
+  };
+}
