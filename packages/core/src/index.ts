@@ -81,6 +81,7 @@ export { randomId } from './ids/randomId.js';
 
 // Lookout's own metrics of delivery.
 export { observeDeliveryStats } from './selfMetrics/observeDeliveryStats.js';
+export type { DeliveryStatsSource } from './selfMetrics/observeDeliveryStats.js';
 
 // --- kernel: delivery (BatchQueue, transports, retry, beacon budget) ---
 export {

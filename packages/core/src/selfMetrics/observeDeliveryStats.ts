@@ -1,9 +1,22 @@
-import type { BatchQueue } from '../delivery/index.js';
 import { getDefaultRegistry } from '../metrics/defaultRegistry.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 
+/**
+ * What a delivery queue reports about itself: core's `BatchQueue` has it, and a package may pass
+ * its own with more drop reasons than core's (`consent`, `expired` …).
+ */
+export interface DeliveryStatsSource {
+  readonly stats: {
+    readonly sent: number;
+    readonly retried: number;
+    readonly circuitOpened: number;
+    readonly queuedItems: number;
+    readonly dropped: Readonly<Record<string, number>>;
+  };
+}
+
 interface DeliveryInstruments {
-  queues: Map<string, Pick<BatchQueue<unknown>, 'stats'>>;
+  queues: Map<string, DeliveryStatsSource>;
 }
 
 const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
@@ -15,13 +28,13 @@ const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
  * `lookout_delivery_queue_items{signal}`. `signal` names what the queue carries (`events`,
  * `errors`, `security`…); registering the same signal again replaces the earlier queue.
  */
-export function observeDeliveryStats(queue: Pick<BatchQueue<unknown>, 'stats'>, signal: string, registry: MetricsRegistry = getDefaultRegistry()): void {
+export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string, registry: MetricsRegistry = getDefaultRegistry()): void {
   let state = byRegistry.get(registry);
   if (state === undefined) {
-    const queues = new Map<string, Pick<BatchQueue<unknown>, 'stats'>>();
+    const queues = new Map<string, DeliveryStatsSource>();
     state = { queues };
     byRegistry.set(registry, state);
-    const each = (fn: (signal: string, q: Pick<BatchQueue<unknown>, 'stats'>) => void): void => {
+    const each = (fn: (signal: string, q: DeliveryStatsSource) => void): void => {
       for (const [s, q] of queues) fn(s, q);
     };
     registry.observableCounter('lookout.delivery.items.sent', { description: 'Items the receiver accepted', unit: '{item}', labels: ['signal'] }, (o) =>

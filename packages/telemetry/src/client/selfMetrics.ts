@@ -1,5 +1,5 @@
 import { getDefaultRegistry, observeDeliveryStats } from '@lookout/core';
-import type { BatchQueueStats, MetricsRegistry } from '@lookout/core';
+import type { MetricsRegistry } from '@lookout/core';
 import type { TelemetryStats } from '../types.js';
 
 const byRegistry = new WeakMap<MetricsRegistry, Map<string, Readonly<TelemetryStats>>>();
@@ -12,7 +12,7 @@ const byRegistry = new WeakMap<MetricsRegistry, Map<string, Readonly<TelemetrySt
  */
 export function observeTelemetryStats(stats: Readonly<TelemetryStats>, signal: string, registry: MetricsRegistry = getDefaultRegistry()): void {
   // The client's stats are a superset of a queue's: the same counters, more drop reasons.
-  observeDeliveryStats({ stats: stats as unknown as BatchQueueStats }, signal, registry);
+  observeDeliveryStats({ stats }, signal, registry);
   let clients = byRegistry.get(registry);
   if (clients === undefined) {
     const all = new Map<string, Readonly<TelemetryStats>>();
