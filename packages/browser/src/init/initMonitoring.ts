@@ -98,7 +98,8 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     });
     if (o.userId !== undefined) errors.setUser(o.userId);
     errors.setSession(telemetry.sessionId);
-    removeHandlers = errors.installGlobalHandlers({ onerror: true, onunhandledrejection: true });
+    // Page handlers only: in a test runner or SSR pass under Node, the process's own handlers stay untouched.
+    removeHandlers = errors.installGlobalHandlers({ onerror: true, onunhandledrejection: true, uncaughtException: false, unhandledRejection: false });
   }
 
   if (o.webVitals !== false) {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import * as browser from '@lookout/browser';
+
+describe('@lookout/browser', () => {
+  describe('exports', () => {
+    it('should export the public surface by package name', () => {
+      expect(Object.keys(browser).sort()).toEqual(
+        [
+          'DEFAULT_SERVICE_NAME',
+          'DEFAULT_SHUTDOWN_TIMEOUT_MS',
+          'DOWNLOAD_EVENT_NAME',
+          'ERROR_EVENT_NAME',
+          'MAX_EVENT_STACK_FRAMES',
+          'MAX_EVENT_STACK_LENGTH',
+          'MAX_PENDING_CALLS',
+          'MAX_RECORDS_BEFORE_SENTRY',
+          'captureException',
+          'captureMessage',
+          'createErrorEventSink',
+          'flush',
+          'formatStack',
+          'getMonitoring',
+          'identify',
+          'initMonitoring',
+          'optIn',
+          'optOut',
+          'resetMonitoringForTests',
+          'resolveMonitoringOptions',
+          'setRoute',
+          'shutdown',
+          'track',
+          'trackDownload',
+        ].sort(),
+      );
+      for (const [name, value] of Object.entries(browser)) if (/^[a-z]/.test(name)) expect(typeof value, name).toBe('function');
+    });
+  });
+});
