@@ -80,7 +80,8 @@ export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signal
           finish();
         }, deadlineMs);
         if (hostHandles) timer.unref();
-        void hooks.shutdown(deadlineMs).finally(finish);
+        // The parts get slightly less than the deadline, so what they spool is written before the exit.
+        void hooks.shutdown(Math.max(0, deadlineMs - Math.min(200, deadlineMs / 5))).finally(finish);
       };
       listeners.set(signal, listener);
       process.on(signal, listener);

@@ -22,7 +22,7 @@ export interface RemoteWriter {
   push(exposition: string, timestampMs?: number): Promise<PushOutcome>;
   /** Sends what earlier runs spooled, oldest first; stops at the first network failure. Returns how many were sent. */
   resendSpooled(): Promise<number>;
-  /** Aborts requests in flight; their payloads are spooled. */
+  /** Aborts requests in flight, spooling their payloads synchronously first (for the exit deadline). */
   abort(): void;
   /** Whether a request is in flight. */
   readonly busy: boolean;
@@ -59,13 +59,15 @@ export function expositionToWriteRequest(
 export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   const { diagnostics: diag } = options;
   const stats = { sent: 0, spooled: 0, dropped: 0, resent: 0 };
-  const inFlight = new Set<AbortController>();
+  // Requests in flight and their bodies: an abort at the exit deadline spools them synchronously.
+  const inFlight = new Map<AbortController, { body: Uint8Array; spooled: boolean }>();
   const origin = safeOrigin(options.url);
 
-  type Result = 'ok' | 'retryable' | 'rejected';
+  type Result = 'ok' | 'retryable' | 'rejected' | 'spooled';
   const send = async (body: Uint8Array): Promise<Result> => {
     const controller = new AbortController();
-    inFlight.add(controller);
+    const entry = { body, spooled: false };
+    inFlight.set(controller, entry);
     const timer = setTimeout(() => controller.abort(), options.timeoutMs);
     timer.unref();
     try {
@@ -84,6 +86,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       diag.warn('remote-write.rejected', `remote write to ${origin} answered ${res.status}: ${text}`, `rw-${res.status}`);
       return 'rejected';
     } catch (error) {
+      if (entry.spooled) return 'spooled';
       const why = controller.signal.aborted ? `no answer within ${options.timeoutMs} ms or aborted` : String((error as Error)?.cause ?? (error as Error)?.message ?? error);
       diag.warn('remote-write.unreachable', `cannot reach the remote-write receiver at ${origin}: ${why}`, 'rw-unreachable');
       return 'retryable';
@@ -113,6 +116,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
         stats.sent++;
         return 'sent';
       }
+      if (result === 'spooled') return 'spooled';
       if (result === 'retryable' && options.spool?.save(body) === true) {
         stats.spooled++;
         return 'spooled';
@@ -126,7 +130,10 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       let sent = 0;
       for (const payload of spool.list()) {
         const result = await send(payload.body);
-        if (result === 'retryable') break;
+        if (result === 'retryable' || result === 'spooled') {
+          if (result === 'spooled') spool.remove(payload.id);
+          break;
+        }
         spool.remove(payload.id);
         if (result === 'ok') {
           sent++;
@@ -136,7 +143,13 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       return sent;
     },
     abort() {
-      for (const c of inFlight) c.abort();
+      for (const [controller, entry] of inFlight) {
+        if (!entry.spooled && options.spool?.save(entry.body) === true) {
+          entry.spooled = true;
+          stats.spooled++;
+        }
+        controller.abort();
+      }
     },
   };
 }
