@@ -27,8 +27,8 @@ export interface LoadFigures {
  * Where every record goes: numbered, redacted, serialised once, kept in a bounded history and
  * handed to each stream whose filter matches. Past `limitPerSecond` records in a second, the
  * rest of that second is sampled out: counted (in totals by name and in the load figures) but
- * not streamed. Errors, security events and budgets keep a reserve of a tenth of the limit so
- * a flood of events cannot hide them.
+ * not streamed. Past the limit, errors, security events and budgets still get a tenth of it
+ * more, so a flood of events cannot hide them.
  */
 export class Hub {
   readonly streams = new Set<SseStream>();
@@ -122,12 +122,11 @@ export class Hub {
     this._roll(Math.floor(this._now() / 1000));
     this._arrivedThisSecond++;
     const priority = type === 'error' || type === 'security' || type === 'budget';
-    const reserve = Math.ceil(this._limitPerSecond / 10);
-    if (this._acceptedThisSecond < this._limitPerSecond - reserve) {
+    if (this._acceptedThisSecond < this._limitPerSecond) {
       this._acceptedThisSecond++;
       return true;
     }
-    if (priority && this._priorityThisSecond < reserve) {
+    if (priority && this._priorityThisSecond < Math.ceil(this._limitPerSecond / 10)) {
       this._priorityThisSecond++;
       return true;
     }
