@@ -31,6 +31,8 @@ const monitoring = initMonitoring({
   endpoint: params.get('endpoint') ?? 'http://127.0.0.1:4318/v1/logs',
   consent: (params.get('consent') as 'granted' | 'pending' | 'denied' | null) ?? 'granted',
   telemetry: { flushIntervalMs: 60_000 },
+  // Errors also go to Sentry when a DSN is given (`?sentry=<dsn>`); @sentry/browser is loaded only then.
+  ...(params.get('sentry') === null ? {} : { sentry: { dsn: params.get('sentry') as string, environment: 'example', release: 'example-shop@1.4.2' } }),
 });
 if (params.get('optout') === '1') monitoring.optOut();
 

@@ -34,9 +34,9 @@ function fromAttributes(list: Array<{ key: string; value: JsonAnyValue }> | unde
   return out;
 }
 
-/** Decodes an OTLP/HTTP JSON logs request (gzip or not) into events. */
+/** Decodes an OTLP/HTTP JSON logs request to /v1/logs (gzip or not) into events; other requests give none. */
 export function decodeEvents(request: ReceivedRequest): ReceivedEvent[] {
-  if (request.method !== 'POST') return [];
+  if (request.method !== 'POST' || !request.url.startsWith('/v1/logs')) return [];
   const raw = request.headers['content-encoding'] === 'gzip' ? gunzipSync(request.body) : request.body;
   const body = JSON.parse(raw.toString('utf8')) as {
     resourceLogs?: Array<{

@@ -8,6 +8,8 @@ import { CHROMIUM_ARGS, findChromium, startHttpReceiver } from '../../../../test
 import type { HttpReceiverHandle } from '../../../../testing/backends.js';
 import { serveExample } from '../../../../examples/browser/server.js';
 import type { ExampleSite } from '../../../../examples/browser/server.js';
+import { gunzipSync } from 'node:zlib';
+import { parseEnvelope } from '../helpers/envelope.js';
 import { allEvents } from '../helpers/otlpJson.js';
 import type { ReceivedEvent } from '../helpers/otlpJson.js';
 
@@ -151,6 +153,45 @@ describe('@lookout/browser example page (headless Chromium)', () => {
       expect(receiver.requests.filter((r) => r.method === 'POST')).toEqual([]);
       // The events existed and were dropped for consent, not lost for another reason.
       expect(dropped).toBeGreaterThanOrEqual(4);
+    });
+  });
+
+  describe('sentry', () => {
+    const envelopes = (): Array<{ exception?: { values?: Array<{ type?: string; value?: string; stacktrace?: { frames?: unknown[] } }> } }> =>
+      receiver.requests
+        .filter((r) => r.method === 'POST' && r.url.startsWith('/api/1/envelope/'))
+        .flatMap((r) => parseEnvelope(r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body))
+        .filter((item) => item.header['type'] === 'event' && typeof item.payload === 'object')
+        .map((item) => item.payload as Record<string, never>);
+
+    it('should also forward page errors to Sentry through @sentry/browser when a DSN is given, exactly once', async () => {
+      receiver.clear();
+      const dsn = `http://publickey@${receiver.hostPort}/1`;
+      const { page, close } = await openPage(`&sentry=${encodeURIComponent(dsn)}`);
+      await page.click('#broken');
+      await page.waitForTimeout(300);
+      await page.close({ runBeforeUnload: true });
+      await receiver.waitFor((r) => r.url.startsWith('/api/1/envelope/'), 10_000);
+      await new Promise((r) => setTimeout(r, 500));
+      await close();
+      const events = envelopes();
+      expect(events).toHaveLength(1);
+      expect(events[0]?.exception?.values?.[0]).toMatchObject({ type: 'TypeError', value: expect.stringContaining('items') });
+      expect(events[0]?.exception?.values?.[0]?.stacktrace?.frames?.length).toBeGreaterThan(0);
+      // The same error also went out as a Lookout event.
+      expect(allEvents(receiver.requests).filter((e) => e.name === 'error')).toHaveLength(1);
+    });
+
+    it('should not forward to Sentry with consent withheld', async () => {
+      receiver.clear();
+      const dsn = `http://publickey@${receiver.hostPort}/1`;
+      const { page, close } = await openPage(`&consent=denied&sentry=${encodeURIComponent(dsn)}`);
+      await page.click('#broken');
+      await page.waitForTimeout(300);
+      await page.close({ runBeforeUnload: true });
+      await new Promise((r) => setTimeout(r, 1500));
+      await close();
+      expect(receiver.requests.filter((r) => r.method === 'POST')).toEqual([]);
     });
   });
 });
