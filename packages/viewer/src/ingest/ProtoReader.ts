@@ -48,13 +48,15 @@ export class ProtoReader {
     throw new RangeError('varint too long');
   }
 
-  /** A varint read as a signed 64-bit integer (int64), as a number. */
+  /** A varint read as a signed 64-bit integer (int64), as a number (exact up to 2^53 in magnitude). */
   int64(): number {
     const start = this.pos;
-    const u = this.varint();
-    // Negative int64 values take ten bytes and read as ≥ 2^63.
-    if (this.pos - start === 10 && u >= 2 ** 63) return u - 2 ** 64;
-    return u;
+    const small = this.varint();
+    if (this.pos - start < 8) return small;
+    // Long varints (large or negative values) are re-read exactly with BigInt.
+    let v = 0n;
+    for (let i = this.pos - 1; i >= start; i--) v = (v << 7n) | BigInt(this._buf[i]! & 0x7f);
+    return Number(BigInt.asIntN(64, v));
   }
 
   fixed64(): number {
