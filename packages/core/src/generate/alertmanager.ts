@@ -221,19 +221,25 @@ export interface RenderedPlaceholders {
 }
 
 /**
- * Replaces every `${NAME}` in a generated YAML file with `env[NAME]`, escaped for the
+ * Replaces every `${NAME}` outside comment lines of a generated YAML file with `env[NAME]`, escaped for the
  * double-quoted string it stands in. Placeholders without a value stay and are listed in
  * `missing`. Never throws.
  */
 export function renderEnvPlaceholders(text: string, env: Readonly<Record<string, string | undefined>>): RenderedPlaceholders {
   const missing = new Set<string>();
-  const out = String(text).replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
-    const v = env !== null && typeof env === 'object' && Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
-    if (typeof v !== 'string' || v === '') {
-      missing.add(name);
-      return whole;
-    }
-    return yamlString(v).slice(1, -1);
-  });
+  const fill = (line: string): string =>
+    line.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+      const v = env !== null && typeof env === 'object' && Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
+      if (typeof v !== 'string' || v === '') {
+        missing.add(name);
+        return whole;
+      }
+      return yamlString(v).slice(1, -1);
+    });
+  // Comment lines are left alone: they may talk about placeholders.
+  const out = String(text)
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('#') ? line : fill(line)))
+    .join('\n');
   return { text: out, missing: [...missing] };
 }

@@ -1,5 +1,5 @@
 // Generators of Prometheus rules, Alertmanager routing, Grafana dashboards and reports from budget definitions.
-export { generatePrometheusRules, buildPrometheusRules, budgetAlertName } from './prometheusRules.js';
+export { generatePrometheusRules, buildPrometheusRules, budgetAlertName, escapeGoTemplate } from './prometheusRules.js';
 export type { PrometheusRulesOptions, PrometheusRule, PrometheusRuleFile } from './prometheusRules.js';
 export { generateAlertmanagerConfig, renderEnvPlaceholders, ALERTMANAGER_ENV, RECEIVER_NAMES } from './alertmanager.js';
 export type { AlertmanagerConfigOptions, ReceiverName, RenderedPlaceholders } from './alertmanager.js';

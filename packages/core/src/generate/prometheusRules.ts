@@ -72,6 +72,20 @@ function humanize(unit: string): string {
   return 'humanize';
 }
 
+/**
+ * Text of ours inside annotations and labels, which Prometheus expands as Go templates: `{{` and
+ * `}}` in a budget's name or description print as themselves instead of running.
+ */
+export function escapeGoTemplate(text: string): string {
+  return text.replace(/\{\{|\}\}/g, (m) => (m === '{{' ? '{{ "{{" }}' : '{{ "}}" }}'));
+}
+
+function escapeValues(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) out[k] = escapeGoTemplate(v);
+  return out;
+}
+
 /** The alert name of a budget: its id in PascalCase, then `Budget` (`startup` → `StartupBudget`). */
 export function budgetAlertName(b: Budget): string {
   const name = `${pascalCase(b.id)}Budget`;
@@ -100,16 +114,16 @@ export function buildPrometheusRules(budgets: readonly Budget[], options: Promet
       const threshold = b[state];
       const shown = formatBudgetValue(threshold, b.unit);
       const annotations: Record<string, string> = {
-        summary: `${b.name}: ${b.aggregation} is {{ $value | ${humanize(b.unit)} }}, ${b.direction === 'below' ? 'under' : 'over'} the ${state} threshold of ${shown}`,
-        description: `${b.description === '' ? `Budget ${b.name}` : b.description}. Target ${formatBudgetValue(b.target, b.unit)}, warning ${op} ${formatBudgetValue(b.warning, b.unit)}, critical ${op} ${formatBudgetValue(b.critical, b.unit)}; ${b.aggregation} of ${b.metric} over ${formatDuration(b.windowMs)}.`,
+        summary: `${escapeGoTemplate(b.name)}: ${b.aggregation} is {{ $value | ${humanize(b.unit)} }}, ${b.direction === 'below' ? 'under' : 'over'} the ${state} threshold of ${shown}`,
+        description: `${escapeGoTemplate(b.description === '' ? `Budget ${b.name}` : b.description)}. Target ${formatBudgetValue(b.target, b.unit)}, warning ${op} ${formatBudgetValue(b.warning, b.unit)}, critical ${op} ${formatBudgetValue(b.critical, b.unit)}; ${b.aggregation} of ${b.metric} over ${formatDuration(b.windowMs)}.`,
       };
-      if (b.runbookUrl !== undefined) annotations['runbook_url'] = b.runbookUrl;
-      if (o.dashboardUrl !== undefined) annotations['dashboard'] = o.dashboardUrl;
+      if (b.runbookUrl !== undefined) annotations['runbook_url'] = escapeGoTemplate(b.runbookUrl);
+      if (o.dashboardUrl !== undefined) annotations['dashboard'] = escapeGoTemplate(o.dashboardUrl);
       alerts.push({
         alert: budgetAlertName(b),
         expr: `${expr} ${op} ${threshold}`,
         for: o.for ?? formatDuration(b.forMs),
-        labels: { ...(o.labels ?? {}), ...b.alertLabels, severity: b.severity[state], budget: b.id, budget_state: state },
+        labels: { ...escapeValues(o.labels ?? {}), ...escapeValues(b.alertLabels), severity: b.severity[state], budget: b.id, budget_state: state },
         annotations,
       });
     }
