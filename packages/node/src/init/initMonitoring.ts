@@ -127,8 +127,19 @@ interface Exporters {
   timers: NodeJS.Timeout[];
 }
 
+/** The host's logger, when the options carry a usable one, so even option problems go to it. */
+function hostLogger(input: unknown): DiagnosticsOptions['logger'] {
+  try {
+    const logger = (input as { diagnostics?: { logger?: Record<string, unknown> } } | undefined)?.diagnostics?.logger;
+    return logger !== undefined && ['error', 'warn', 'info', 'debug'].every((m) => typeof logger[m] === 'function') ? (logger as unknown as DiagnosticsOptions['logger']) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function start(input: NodeMonitoringOptions | undefined): Monitoring {
-  const bootDiag = getDiagnostics();
+  const logger = hostLogger(input);
+  const bootDiag = logger === undefined ? getDiagnostics() : createDiagnostics({ logger });
   const fromEnv = readEnvOptions(envOf(input), bootDiag);
   const o = resolveNodeOptions(mergeOptions(fromEnv, input), bootDiag, scriptName()).options;
   const level = o.diagnostics.level ?? PROFILE_DEFAULTS[o.profile].diagnosticsLevel;
