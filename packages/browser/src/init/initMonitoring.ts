@@ -102,16 +102,27 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     removeHandlers = errors.installGlobalHandlers({ onerror: true, onunhandledrejection: true, uncaughtException: false, unhandledRejection: false });
   }
 
-  if (o.webVitals !== false) {
+  // Vitals start in a task of their own, so init does not block the page in one piece (their
+  // options, observers and web-vitals' setup cost a few ms on a cold page). web-vitals reads
+  // buffered performance entries, so nothing before the start is missed; a page hidden first
+  // starts them at once.
+  let stopped = false;
+  let pendingRoute: string | undefined;
+  let cancelStart: () => void = () => undefined;
+  const startVitals = (): void => {
+    if (stopped || vitals !== undefined || o.webVitals === false) return;
+    cancelStart();
     const { createCollector, ...vitalsOptions } = o.webVitals;
     const collectorOptions: WebVitalsOptions = { ...vitalsOptions, telemetry, diagnostics };
     if (o.registry !== undefined) collectorOptions.registry = o.registry;
     try {
       vitals = typeof createCollector === 'function' ? createCollector(collectorOptions) : createWebVitalsCollector(collectorOptions);
+      if (pendingRoute !== undefined) vitals.setRoute(pendingRoute);
     } catch (error) {
       diagnostics.internalError(error, 'browser.webVitals');
     }
-  }
+  };
+  cancelStart = scheduleStart(o.webVitals === false ? undefined : startVitals);
 
   const guard = <A extends unknown[], R>(where: string, fallback: R, fn: (...args: A) => R) => {
     return (...args: A): R => {
@@ -140,7 +151,8 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     captureException: guard('captureException', undefined, (error: unknown, context?: CaptureContext) => errors?.captureError(error, context)),
     captureMessage: guard('captureMessage', undefined, (message: string, severity?: Severity, context?: CaptureContext) => errors?.captureMessage(message, severity, context)),
     setRoute: guard('setRoute', undefined, (name: string) => {
-      vitals?.setRoute(name);
+      if (vitals !== undefined) vitals.setRoute(name);
+      else pendingRoute = name;
       errors?.addBreadcrumb({ category: 'navigation', message: typeof name === 'string' ? name : String(name) });
     }),
     identify: guard('identify', undefined, (userId: string | undefined) => {
@@ -165,6 +177,8 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
       stopping ??= (async () => {
         if (current === monitoring) current = undefined;
         try {
+          stopped = true;
+          cancelStart();
           vitals?.stop();
           removeHandlers?.();
           // Errors first: their sink writes into the event client, which then sends everything.
@@ -178,9 +192,40 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     },
     telemetry,
     errors,
-    vitals,
+    get vitals() {
+      return vitals;
+    },
   };
   return monitoring;
+}
+
+interface TaskGlobals {
+  setTimeout?: (callback: () => void, ms: number) => unknown;
+  clearTimeout?: (id: unknown) => void;
+  document?: { visibilityState?: string; addEventListener?(type: string, listener: () => void, options?: { capture?: boolean }): void; removeEventListener?(type: string, listener: () => void, options?: { capture?: boolean }): void };
+}
+
+/**
+ * Runs `start` in the next task, or at once when the page is hidden before that; returns a
+ * function that cancels both. Without timers, `start` runs at once.
+ */
+function scheduleStart(start: (() => void) | undefined): () => void {
+  if (start === undefined) return () => undefined;
+  const g = globalThis as TaskGlobals;
+  const doc = g.document;
+  if (typeof g.setTimeout !== 'function') {
+    start();
+    return () => undefined;
+  }
+  const onHidden = (): void => {
+    if (doc?.visibilityState === 'hidden') start();
+  };
+  const timer = g.setTimeout(start, 0);
+  doc?.addEventListener?.('visibilitychange', onHidden, { capture: true });
+  return () => {
+    g.clearTimeout?.(timer);
+    doc?.removeEventListener?.('visibilitychange', onHidden, { capture: true });
+  };
 }
 
 function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {

@@ -64,6 +64,14 @@ describe('initMonitoring', () => {
       expect(next.monitoring).not.toBe(monitoring);
     });
 
+    it('should start web vitals in the next task, with a route named before', async () => {
+      const { monitoring } = start();
+      expect(monitoring.vitals).toBeUndefined();
+      monitoring.setRoute('/pricing');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(monitoring.vitals?.route).toBe('/pricing');
+    });
+
     it('should turn parts off with errors: false and webVitals: false', () => {
       const { monitoring } = start({ errors: false, webVitals: false });
       expect(monitoring.errors).toBeUndefined();

@@ -1,0 +1,128 @@
+// @lookout/browser on the main thread, in Debian's headless Chromium: how long initMonitoring()
+// blocks (options, event client, error handlers; web vitals start in the next task), what one track() costs, and how long the
+// page-hide flush of 200 queued events blocks; plus the gzip size of the entries
+// (scripts/check-bundle-size.mjs). Prints one JSON object with a `markdown` section.
+// Runs against the package sources (esbuild), so no build is needed. `--quick` for a smoke run.
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { measure } from '../../scripts/check-bundle-size.mjs';
+
+const quick = process.argv.includes('--quick');
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const LOADS = quick ? 5 : 25;
+const TRACKS = 2000;
+const QUEUED = 200;
+
+const page = `
+import { initMonitoring } from '@lookout/browser';
+const params = new URLSearchParams(location.search);
+const t0 = performance.now();
+const m = initMonitoring({ serviceName: 'bench', endpoint: params.get('endpoint'), telemetry: { flushIntervalMs: 600000, maxBatchEvents: 10000 } });
+const initMs = performance.now() - t0;
+globalThis.bench = {
+  initMs,
+  track(n) {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) m.track('clicked', { i, button: 'buy', page: '/products/:id' });
+    return (performance.now() - t) / n;
+  },
+  hide() {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    const t = performance.now();
+    document.dispatchEvent(new Event('visibilitychange'));
+    return performance.now() - t;
+  },
+  stats: () => ({ beaconed: m.telemetry.stats.beaconed, queued: m.telemetry.stats.queuedItems }),
+};`;
+
+const sources = {
+  name: 'lookout-sources',
+  setup(b) {
+    b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (a) => {
+      const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(a.path);
+      return { path: join(root, 'packages', pkg, 'src', sub ?? '', 'index.ts') };
+    });
+  },
+};
+const bundle = await build({ stdin: { contents: page, resolveDir: root, loader: 'ts' }, bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, logLevel: 'silent', plugins: [sources] });
+const script = bundle.outputFiles[0].text;
+const html = `<!doctype html><title>bench</title><h1>Bench</h1><p>Main-thread cost of Lookout.</p><script>${script.replace(/<\/script/g, '<\\/script')}</script>`;
+
+const listen = (server) => new Promise((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${server.address().port}`)));
+const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+const receiver = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(req.method === 'OPTIONS' ? 204 : 200, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }).end());
+});
+const [siteUrl, receiverUrl] = await Promise.all([listen(site), listen(receiver)]);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const init = [];
+const track = [];
+const hide = [];
+let beaconed = 0;
+try {
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    await tab.goto(`${siteUrl}/products/1?endpoint=${encodeURIComponent(`${receiverUrl}/v1/logs`)}`);
+    init.push(await tab.evaluate(() => globalThis.bench.initMs));
+    track.push(await tab.evaluate((n) => globalThis.bench.track(n), TRACKS));
+    await context.close();
+    // Page hide with a realistic queue, in a page of its own.
+    const context2 = await browser.newContext();
+    const tab2 = await context2.newPage();
+    await tab2.goto(`${siteUrl}/products/1?endpoint=${encodeURIComponent(`${receiverUrl}/v1/logs`)}`);
+    await tab2.evaluate((n) => globalThis.bench.track(n), QUEUED);
+    hide.push(await tab2.evaluate(() => globalThis.bench.hide()));
+    beaconed = (await tab2.evaluate(() => globalThis.bench.stats())).beaconed;
+    await context2.close();
+  }
+} finally {
+  await browser.close();
+  site.close();
+  receiver.close();
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const max = (xs) => Math.max(...xs);
+const sizes = {};
+for (const [name, code] of Object.entries({
+  'web-vitals (library)': "import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals'; globalThis.x = [onCLS, onFCP, onINP, onLCP, onTTFB];",
+  '@lookout/web-vitals': "import { createWebVitalsCollector } from '@lookout/web-vitals'; createWebVitalsCollector({});",
+  '@lookout/browser initMonitoring': "import { initMonitoring } from '@lookout/browser'; initMonitoring({ serviceName: 'app' });",
+})) {
+  const m = await measure(code);
+  sizes[name] = { gzipKb: +(m.gzipBytes / 1024).toFixed(1), lazyGzipKb: +(m.lazyGzipBytes / 1024).toFixed(1) };
+}
+
+const out = {
+  loads: LOADS,
+  initMs: { median: median(init), max: max(init) },
+  trackUsPerCall: { median: median(track) * 1000, max: max(track) * 1000 },
+  pageHideFlushMs: { median: median(hide), max: max(hide), events: QUEUED, beaconedLastLoad: beaconed },
+  gzip: sizes,
+};
+const f = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+out.markdown = [
+  '## @lookout/browser on the main thread (headless Chromium)',
+  '',
+  `Median (max) over ${LOADS} page loads of Debian's Chromium on this machine.`,
+  '',
+  '| measure | median | max |',
+  '|---|---|---|',
+  `| \`initMonitoring()\`, synchronous part on a cold page (ms) | ${f(out.initMs.median)} | ${f(out.initMs.max)} |`,
+  `| \`track()\` with 3 properties (µs per call, ${TRACKS} calls) | ${f(out.trackUsPerCall.median)} | ${f(out.trackUsPerCall.max)} |`,
+  `| page-hide flush of ${QUEUED} queued events, synchronous part (ms) | ${f(out.pageHideFlushMs.median)} | ${f(out.pageHideFlushMs.max)} |`,
+  '',
+  '| entry | gzip KB (static) | gzip KB loaded only with a Sentry DSN |',
+  '|---|---|---|',
+  ...Object.entries(sizes).map(([k, v]) => `| ${k} | ${v.gzipKb} | ${v.lazyGzipKb} |`),
+].join('\n');
+console.log(JSON.stringify(out));
