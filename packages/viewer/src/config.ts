@@ -56,7 +56,7 @@ export const viewerOptionsSchema = z.strictObject({
   host: z._default(z.enum(LOOPBACK_HOSTS), DEFAULT_VIEWER_HOST),
   /** Port; 0 picks a free one. Default 9469. */
   port: z._default(z.int().check(z.minimum(0), z.maximum(65_535)), DEFAULT_VIEWER_PORT),
-  /** Secret every request must carry. Default: 32 random bytes, base64url. At least 16 characters. */
+  /** Secret every request must carry. Default: 32 random bytes in hex. At least 16 characters; use letters, digits and `_` only if Sentry SDKs will use `endpoints.sentryDsn`. */
   token: z.optional(z.string().check(z.minLength(MIN_TOKEN_LENGTH), z.maxLength(256), z.regex(/^[A-Za-z0-9_-]+$/, 'must be URL-safe (letters, digits, "_" and "-")'))),
   /** The registry whose metrics are shown. Default: `getDefaultRegistry()` (which starts aggregating). */
   registry: z.optional(registryLike),

@@ -31,7 +31,7 @@ describe('startViewer', () => {
     it('should listen on loopback with a random token in its URL', async () => {
       const a = await start();
       const b = await start();
-      expect(a.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+      expect(a.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
       expect(a.token).not.toBe(b.token);
       expect(a.endpoints.sentryDsn).toBe(`http://${a.token}@127.0.0.1:${a.port}/1`);
     });

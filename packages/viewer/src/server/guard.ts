@@ -1,9 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** A fresh token: 32 random bytes, base64url (43 characters). */
+/**
+ * A fresh token: 32 random bytes as 64 hex characters. Hex rather than base64url because the
+ * token is also the public key of the viewer's Sentry DSN, which Sentry SDKs accept as `\w+` only.
+ */
 export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
+  return randomBytes(32).toString('hex');
 }
 
 /** Compares in constant time (for equal lengths), so response times do not leak the token. */
