@@ -20,7 +20,8 @@ const budgetsFile = args.includes('--budgets') ? resolve(args[args.indexOf('--bu
 const enforceTargets = args.includes('--targets');
 const asJson = args.includes('--json');
 
-const lookoutSources = {
+/** An esbuild plugin that resolves `@lookout/<pkg>[/<sub>]` to the package sources. */
+export const lookoutSources = {
   name: 'lookout-sources',
   setup(b) {
     b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (a) => {

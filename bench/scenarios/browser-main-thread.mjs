@@ -4,11 +4,10 @@
 // (scripts/check-bundle-size.mjs). Prints one JSON object with a `markdown` section.
 // Runs against the package sources (esbuild), so no build is needed. `--quick` for a smoke run.
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { measure } from '../../scripts/check-bundle-size.mjs';
+import { lookoutSources, measure } from '../../scripts/check-bundle-size.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,16 +37,7 @@ globalThis.bench = {
   stats: () => ({ beaconed: m.telemetry.stats.beaconed, queued: m.telemetry.stats.queuedItems }),
 };`;
 
-const sources = {
-  name: 'lookout-sources',
-  setup(b) {
-    b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (a) => {
-      const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(a.path);
-      return { path: join(root, 'packages', pkg, 'src', sub ?? '', 'index.ts') };
-    });
-  },
-};
-const bundle = await build({ stdin: { contents: page, resolveDir: root, loader: 'ts' }, bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, logLevel: 'silent', plugins: [sources] });
+const bundle = await build({ stdin: { contents: page, resolveDir: root, loader: 'ts' }, bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, logLevel: 'silent', plugins: [lookoutSources] });
 const script = bundle.outputFiles[0].text;
 const html = `<!doctype html><title>bench</title><h1>Bench</h1><p>Main-thread cost of Lookout.</p><script>${script.replace(/<\/script/g, '<\\/script')}</script>`;
 

@@ -3,9 +3,21 @@
 import { join, resolve } from 'node:path';
 import vm from 'node:vm';
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { expect } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
+
+/** An esbuild plugin that resolves `@lookout/<pkg>[/<sub>]` to the package sources, as the tests do. */
+export const lookoutSources: Plugin = {
+  name: 'lookout-src',
+  setup(b) {
+    b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (a) => {
+      const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(a.path) as RegExpExecArray;
+      return { path: join(ROOT, 'packages', pkg as string, 'src', sub ?? '', 'index.ts') };
+    });
+  },
+};
 
 /** Bundles `code` for browsers from the package sources; returns the script and every input file. */
 export async function bundleForBrowser(code: string): Promise<{ text: string; inputs: string[] }> {
@@ -18,17 +30,7 @@ export async function bundleForBrowser(code: string): Promise<{ text: string; in
     platform: 'browser',
     target: 'es2020',
     logLevel: 'silent',
-    plugins: [
-      {
-        name: 'lookout-src',
-        setup(b) {
-          b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (a) => {
-            const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(a.path) as RegExpExecArray;
-            return { path: join(ROOT, 'packages', pkg as string, 'src', sub ?? '', 'index.ts') };
-          });
-        },
-      },
-    ],
+    plugins: [lookoutSources],
   });
   // Warnings are errors: a Node built-in reached, a missing export, an import that cannot be resolved.
   expect(result.warnings.map((w) => w.text)).toEqual([]);

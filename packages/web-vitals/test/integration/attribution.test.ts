@@ -3,15 +3,15 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
+import { lookoutSources } from '../../../browser/test/helpers/browserBundle.js';
 import type { VitalReport } from '@lookout/web-vitals';
 
 declare const vitalsTest: { reports: VitalReport[]; breaches: string[]; metrics(): Promise<string> };
 declare const document: { dispatchEvent(e: unknown): boolean };
-const ROOT = resolve(import.meta.dirname, '../../../..');
 
 let browser: Browser;
 let site: Server;
@@ -26,17 +26,7 @@ beforeAll(async () => {
     platform: 'browser',
     target: 'es2020',
     logLevel: 'silent',
-    plugins: [
-      {
-        name: 'lookout-src',
-        setup(b) {
-          b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (a) => {
-            const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(a.path) as RegExpExecArray;
-            return { path: join(ROOT, 'packages', pkg as string, 'src', sub ?? '', 'index.ts') };
-          });
-        },
-      },
-    ],
+    plugins: [lookoutSources],
   });
   expect(out.warnings).toEqual([]);
   const script = out.outputFiles[0]?.text ?? '';
