@@ -22,7 +22,6 @@ export async function buildExample(): Promise<string> {
     platform: 'browser',
     target: 'es2020',
     minify: true,
-    sourcemap: 'inline',
     logLevel: 'silent',
     absWorkingDir: root,
     plugins: [
