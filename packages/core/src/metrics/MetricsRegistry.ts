@@ -265,10 +265,11 @@ export class MetricsRegistry implements RegistryCore {
 
   /**
    * Readies the data for a reader: runs observable callbacks (bounded by `timeoutMs`) and drops
-   * series past their TTL. Never throws.
+   * series past their TTL. Reading does not change the mode: exporters call {@link enable}
+   * themselves, so a read-only consumer (budgets, the viewer) never takes records away from a
+   * host's MeterProvider. Never throws.
    */
   async prepareCollection(timeoutMs = DEFAULT_OBSERVE_TIMEOUT_MS): Promise<void> {
-    this.enable();
     const observables: Promise<void>[] = [];
     for (const inst of this._instruments.values()) {
       if (inst instanceof ObservableGaugeImpl) {

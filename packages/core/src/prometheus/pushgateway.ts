@@ -25,6 +25,7 @@ export async function pushToGateway(options: PushOptions): Promise<PushResult> {
   const o = resolved.options;
   if (o === undefined) return { ok: false, error: 'invalid options: url and job are required' };
   const registry = (o.registry as MetricsRegistry | undefined) ?? getDefaultRegistry();
+  registry.enable();
   try {
     const body = await renderPrometheus(registry);
     return await send(groupUrl(o.url, o.job, o.groupingLabels), o.method, body, o.timeoutMs, o.headers);

@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { createRedactor, neutraliseControlChars } from '../../src/redaction/index.js';
 
 const SIZE = 100_000;
-/** Measured at 0.2–12 ms on a laptop; the bound is loose for slow CI, and still catches quadratic time (seconds at 100 KB). */
-const BUDGET_MS = 60;
+/**
+ * Measured at 0.2–12 ms here. The bound is loose so a loaded CI machine cannot trip it, and
+ * still catches super-linear matching, which takes seconds at 100 KB. Best of three runs, so a
+ * single descheduling does not count.
+ */
+const BUDGET_MS = 250;
+
+function bestOf3(fn: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
 
 const HOSTILE: Record<string, string> = {
   'chained emails': 'a@a.a@'.repeat(SIZE / 6),
@@ -38,9 +52,10 @@ describe('createRedactor', () => {
 
     it.each(Object.entries(HOSTILE))('should finish %s (100 KB) in linear time', (_name, input) => {
       redactor.redactString(input); // warm up the regex compiler
-      const started = performance.now();
-      const out = redactor.redactString(input);
-      const took = performance.now() - started;
+      let out: unknown;
+      const took = bestOf3(() => {
+        out = redactor.redactString(input);
+      });
 
       expect(typeof out).toBe('string');
       expect(took).toBeLessThan(BUDGET_MS);
@@ -67,8 +82,6 @@ describe('createRedactor', () => {
 describe('neutraliseControlChars', () => {
   it('should escape 100 KB of control characters in linear time', () => {
     const input = '\r\n\u0085\u2028'.repeat(SIZE / 4);
-    const started = performance.now();
-    neutraliseControlChars(input);
-    expect(performance.now() - started).toBeLessThan(BUDGET_MS);
+    expect(bestOf3(() => neutraliseControlChars(input))).toBeLessThan(BUDGET_MS);
   });
 });

@@ -3,8 +3,11 @@ import { createDiagnostics } from '@lookout/core';
 import { createInjectionDetector, normaliseForInspection, INJECTION_RULES } from '@lookout/security';
 
 const SIZE = 100_000;
-/** Loose for slow CI; quadratic behaviour on 100 KB takes seconds. */
-const BUDGET_MS = 100;
+/**
+ * Loose so a loaded CI machine cannot trip it, and still catches quadratic behaviour, which
+ * takes seconds on 100 KB. Best of three runs, so a single descheduling does not count.
+ */
+const BUDGET_MS = 250;
 
 const HOSTILE: Record<string, string> = {
   quotes: "'".repeat(SIZE),
@@ -33,9 +36,13 @@ describe('createInjectionDetector (hostile input)', () => {
 
   it.each(Object.entries(HOSTILE))('should finish %s (100 KB) in bounded time', (_name, input) => {
     detector.inspect('f', input);
-    const started = performance.now();
-    detector.inspect('f', input);
-    expect(performance.now() - started).toBeLessThan(BUDGET_MS);
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      detector.inspect('f', input);
+      best = Math.min(best, performance.now() - started);
+    }
+    expect(best).toBeLessThan(BUDGET_MS);
   });
 
   it('should run each rule in linear time: 4x the input takes far less than 16x the time', () => {
