@@ -14,7 +14,7 @@ const FAULT_MS = 8_000;
 const BURST = 1_000;
 const FLUSH_DEADLINE_MS = 60_000;
 const self = fileURLToPath(import.meta.url);
-const receiverScript = fileURLToPath(new URL('./errors-receiver.mjs', import.meta.url));
+const receiverScript = fileURLToPath(new URL('./_errors-receiver.mjs', import.meta.url));
 
 const FAULTS = {
   down: 'down',
