@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Diagnostics } from '@lookout/core';
 import { parseExposition } from '../exposition/parseExposition.js';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
@@ -71,23 +72,17 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
     const timer = setTimeout(() => controller.abort(), options.timeoutMs);
     timer.unref();
     try {
-      const res = await fetch(options.url, {
-        method: 'POST',
-        body,
-        headers: { ...REMOTE_WRITE_HEADERS, ...options.headers },
-        signal: controller.signal,
-      });
-      const text = res.ok ? '' : (await res.text().catch(() => '')).slice(0, 200);
-      if (res.ok) return 'ok';
+      const res = await post(options.url, body, { ...REMOTE_WRITE_HEADERS, ...options.headers }, controller.signal);
+      if (res.status >= 200 && res.status < 300) return 'ok';
       if (res.status === 429 || res.status >= 500) {
         diag.warn('remote-write.unavailable', `remote write to ${origin} answered ${res.status}; the payload is kept for later`, `rw-${res.status}`);
         return 'retryable';
       }
-      diag.warn('remote-write.rejected', `remote write to ${origin} answered ${res.status}: ${text}`, `rw-${res.status}`);
+      diag.warn('remote-write.rejected', `remote write to ${origin} answered ${res.status}: ${res.text.slice(0, 200)}`, `rw-${res.status}`);
       return 'rejected';
     } catch (error) {
       if (entry.spooled) return 'spooled';
-      const why = controller.signal.aborted ? `no answer within ${options.timeoutMs} ms or aborted` : String((error as Error)?.cause ?? (error as Error)?.message ?? error);
+      const why = controller.signal.aborted ? `no answer within ${options.timeoutMs} ms or aborted` : String((error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? error);
       diag.warn('remote-write.unreachable', `cannot reach the remote-write receiver at ${origin}: ${why}`, 'rw-unreachable');
       return 'retryable';
     } finally {
@@ -161,4 +156,26 @@ export function safeOrigin(url: string): string {
   } catch {
     return '<invalid URL>';
   }
+}
+
+/**
+ * POSTs with node:http(s) rather than `fetch`: loading fetch's implementation costs more than
+ * the whole push, and this runs at exit. Resolves with the status and up to 1 KiB of the answer.
+ */
+async function post(url: string, body: Uint8Array, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  const u = new URL(url);
+  const { request } = u.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(u, { method: 'POST', headers: { ...headers, 'content-length': String(body.byteLength) }, signal }, (res: IncomingMessage) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (text.length < 1024) text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

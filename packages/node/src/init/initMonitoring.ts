@@ -22,7 +22,7 @@ import { resolveNodeOptions, type ResolvedNodeOptions } from '../config.js';
 import { mergeOptions, readEnvOptions } from '../env/readEnv.js';
 import { installExitHandlers } from '../exit/installExitHandlers.js';
 import { createRemoteWriter, type RemoteWriter } from '../exporters/createRemoteWriter.js';
-import { startScrapeServer, type ScrapeServer } from '../exporters/startScrapeServer.js';
+import type { ScrapeServer } from '../exporters/startScrapeServer.js';
 import type { ErrorTracker, SecurityLogger, SecuritySink, TelemetryClient } from '../internal/featureTypes.js';
 import { createLazyPart, type LazyPart } from '../parts/lazyPart.js';
 import { noopErrors, noopSecurity, noopTelemetry } from '../parts/noops.js';
@@ -186,7 +186,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   const startExporters = (m: Exclude<ResolvedNodeOptions['metrics'], false>): void => {
     if (role !== 'primary' && o.workers.aggregate) return;
     if (m.prometheus !== false) {
-      exporters.scrape = startScrapeServer(
+      exporters.scrape = lazyScrapeServer(
         m.prometheus,
         async (accept) => {
           const openMetrics = aggregator === undefined || aggregator.workers().length === 0 ? (accept ?? '').includes('application/openmetrics-text') : false;
@@ -558,5 +558,14 @@ function disabledHandle(diag: Diagnostics): Monitoring {
     flush: done,
     shutdown: done,
     reconfigure: () => {},
+  };
+}
+
+/** `startScrapeServer`, with node:http loaded only when a scrape endpoint is configured. */
+function lazyScrapeServer(...args: Parameters<typeof import('../exporters/startScrapeServer.js').startScrapeServer>): ScrapeServer {
+  const server = import('../exporters/startScrapeServer.js').then((m) => m.startScrapeServer(...args));
+  return {
+    ready: server.then((s) => s.ready),
+    close: () => server.then((s) => s.close()),
   };
 }

@@ -1,4 +1,5 @@
-import cluster from 'node:cluster';
+import type { Cluster } from 'node:cluster';
+import { lazyRequire } from '../internal/lazy.js';
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import type { Diagnostics } from '@lookout/core';
 import { mergeExpositions, type ExpositionSource } from '../exposition/parseExposition.js';
@@ -20,7 +21,9 @@ interface WorkerReport {
 /** This process's or thread's role, decided at call time. */
 export function workerRole(): WorkerRole {
   if (!isMainThread) return 'thread-worker';
-  return cluster.isWorker ? 'cluster-worker' : 'primary';
+  // Only a process with an IPC channel can be a cluster worker: others never load node:cluster here.
+  if (typeof process.send !== 'function') return 'primary';
+  return lazyRequire<Cluster>('node:cluster').isWorker ? 'cluster-worker' : 'primary';
 }
 
 /** A worker's side: sends its metrics to the primary (main thread) every `intervalMs`. */
@@ -36,7 +39,7 @@ export interface WorkerReporter {
  * unref'd: reporting never keeps a worker alive. No listener is added in the worker.
  */
 export function startWorkerReporter(role: Exclude<WorkerRole, 'primary'>, render: () => Promise<string>, intervalMs: number, diag: Diagnostics): WorkerReporter {
-  const worker = role === 'cluster-worker' ? String(cluster.worker?.id ?? process.pid) : `thread-${threadId}`;
+  const worker = role === 'cluster-worker' ? String(lazyRequire<Cluster>('node:cluster').worker?.id ?? process.pid) : `thread-${threadId}`;
   let channel: BroadcastChannel | undefined;
   if (role === 'thread-worker') {
     channel = new BroadcastChannel(WORKER_CHANNEL);
@@ -94,8 +97,16 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
   const onClusterExit = (worker: { id: number }): void => {
     latest.delete(String(worker.id));
   };
-  cluster.on('message', onClusterMessage);
-  cluster.on('exit', onClusterExit);
+  // node:cluster is loaded after start: workers forked right after initMonitoring() take far
+  // longer to send their first report than this import takes.
+  let cluster: Cluster | undefined;
+  let stopped = false;
+  void import('node:cluster').then((m) => {
+    if (stopped) return;
+    cluster = m.default;
+    cluster.on('message', onClusterMessage);
+    cluster.on('exit', onClusterExit);
+  });
   const channel = new BroadcastChannel(WORKER_CHANNEL);
   channel.onmessage = (event) => onReport((event as { data?: unknown }).data);
   (channel as unknown as { unref?: () => void }).unref?.();
@@ -114,8 +125,9 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
     },
     workers: () => live().map(([w]) => w),
     stop() {
-      cluster.off('message', onClusterMessage);
-      cluster.off('exit', onClusterExit);
+      stopped = true;
+      cluster?.off('message', onClusterMessage);
+      cluster?.off('exit', onClusterExit);
       channel.close();
     },
   };
