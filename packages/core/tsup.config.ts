@@ -10,6 +10,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'sdk/index': 'src/sdk/index.ts',
     'prometheus/index': 'src/prometheus/index.ts',
+    'budgets/index': 'src/budgets/index.ts',
     'generate/index': 'src/generate/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTrendDetector, createZScoreDetector, linearRegression, DEFAULT_ZSCORE_THRESHOLD, DEFAULT_ZSCORE_WINDOW } from '@lookout/core';
+import { createTrendDetector, createZScoreDetector, linearRegression, DEFAULT_ZSCORE_THRESHOLD, DEFAULT_ZSCORE_WINDOW } from '@lookout/core/budgets';
 
 /** The z-score of `value` against `window`, computed the slow way. */
 function naiveZ(window: number[], value: number): number {

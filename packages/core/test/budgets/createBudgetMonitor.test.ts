@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createBudgetMonitor, defineBudget, renderPrometheus, type BudgetTransition } from '@lookout/core';
+import { renderPrometheus } from '@lookout/core';
+import { createBudgetMonitor, defineBudget, type BudgetTransition } from '@lookout/core/budgets';
 import { fakeClockRegistry } from './helpers.js';
 
 const SECOND = 1000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { budgetToOptions, createMetricsRegistry, defineBudget, LookoutConfigError, withBudgetProfile } from '@lookout/core';
+import { createMetricsRegistry, LookoutConfigError } from '@lookout/core';
+import { budgetToOptions, defineBudget, withBudgetProfile } from '@lookout/core/budgets';
 import { seen } from './helpers.js';
 
 describe('defineBudget', () => {

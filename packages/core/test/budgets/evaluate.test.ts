@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyValue, computeBudgetValue, defineBudget, histogramQuantile, readBudgetSample, scoreValue, type BudgetSample } from '@lookout/core';
+import { classifyValue, computeBudgetValue, defineBudget, histogramQuantile, readBudgetSample, scoreValue, type BudgetSample } from '@lookout/core/budgets';
 import { fakeClockRegistry } from './helpers.js';
 
 describe('budget evaluation', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBudgetMonitor, createTrendDetector, createZScoreDetector, defineBudget, gradeBudgets, presetBudgets, withBudgetProfile } from '@lookout/core';
+import { createBudgetMonitor, createTrendDetector, createZScoreDetector, defineBudget, gradeBudgets, presetBudgets, withBudgetProfile } from '@lookout/core/budgets';
 import { collectReportFromRegistry, generateAlertmanagerConfig, generateGrafanaDashboards, generatePrometheusRules, renderReportCsv, renderReportHtml } from '@lookout/core/generate';
 import { fakeClockRegistry, seen } from './helpers.js';
 

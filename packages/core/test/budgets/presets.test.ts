@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetPreset, presetBudgets, BUDGET_PRESET_NAMES } from '@lookout/core';
+import { budgetPreset, presetBudgets, BUDGET_PRESET_NAMES } from '@lookout/core/budgets';
 import { seen } from './helpers.js';
 
 const MIB = 1024 * 1024;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMetricsRegistry, defineBudget } from '@lookout/core';
+import { createMetricsRegistry } from '@lookout/core';
+import { defineBudget } from '@lookout/core/budgets';
 import { COMMAND_EXIT, runGenerateCommand, runReportCommand, type CommandIo } from '@lookout/core/generate';
 
 function io(extra: Partial<CommandIo> = {}): CommandIo & { out: string; err: string; files: Map<string, string> } {

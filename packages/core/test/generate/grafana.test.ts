@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presetBudgets } from '@lookout/core';
+import { presetBudgets } from '@lookout/core/budgets';
 import { DASHBOARD_VIEWS, generateGrafanaDashboard, generateGrafanaDashboards } from '@lookout/core/generate';
 import { seen } from '../budgets/helpers.js';
 

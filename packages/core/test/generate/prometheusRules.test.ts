@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineBudget, presetBudgets } from '@lookout/core';
+import { defineBudget, presetBudgets } from '@lookout/core/budgets';
 import { budgetExpr, buildPrometheusRules, generatePrometheusRules, toYaml } from '@lookout/core/generate';
 import { promtoolCheckRules } from '../../../../testing/backends.js';
 import { seen } from '../budgets/helpers.js';

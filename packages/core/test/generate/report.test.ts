@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBudgetMonitor, defineBudget } from '@lookout/core';
+import { createBudgetMonitor, defineBudget } from '@lookout/core/budgets';
 import { collectReportFromPrometheus, collectReportFromRegistry, renderReportCsv, renderReportHtml, renderReportJson, type ReportData } from '@lookout/core/generate';
 import { fakeClockRegistry } from '../budgets/helpers.js';
 

@@ -2,18 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  budgetPreset,
-  budgetToOptions,
-  createBudgetMonitor,
-  createDiagnostics,
-  createMetricsRegistry,
-  createStandardMetrics,
-  defineBudget,
-  type Budget,
-  type BudgetMonitor,
-  type StandardMetrics,
-} from '@lookout/core';
+import { createDiagnostics, createMetricsRegistry, createStandardMetrics, type StandardMetrics } from '@lookout/core';
+import { budgetPreset, budgetToOptions, createBudgetMonitor, defineBudget, type Budget, type BudgetMonitor } from '@lookout/core/budgets';
 import {
   collectReportFromPrometheus,
   generateAlertmanagerConfig,

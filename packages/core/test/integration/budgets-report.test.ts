@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { budgetPreset, createBudgetMonitor, createDiagnostics, createMetricsRegistry, createStandardMetrics, instrument } from '@lookout/core';
+import { createDiagnostics, createMetricsRegistry, createStandardMetrics, instrument } from '@lookout/core';
+import { budgetPreset, createBudgetMonitor } from '@lookout/core/budgets';
 import { collectReportFromRegistry, renderReportHtml } from '@lookout/core/generate';
 import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
 

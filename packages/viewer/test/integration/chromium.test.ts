@@ -8,6 +8,12 @@ import { CHROMIUM_ARGS, findChromium, makeTempDir } from '../../../../testing/ba
 // The example app of examples/viewer: metrics, telemetry events, an error tracker and a security logger.
 import { createShop } from '../../../../examples/viewer/createShop.mjs';
 
+// These run inside the page (page.evaluate / waitForFunction), where the DOM exists; the test
+// itself is typechecked without DOM types.
+declare const document: any;
+declare const window: any;
+declare const location: any;
+
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
 let browser: Browser;
@@ -162,7 +168,7 @@ describe('viewer page in Chromium', () => {
         w.longest = 0;
         new PerformanceObserver((list) => {
           for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
-        }).observe({ type: 'longtask', buffered: false });
+        }).observe({ type: 'longtask' as never, buffered: false });
       });
       let perSecond = 1000;
       let seriesNow = 10_000;
