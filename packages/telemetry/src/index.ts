@@ -28,15 +28,12 @@ export type { ResolvedTelemetryOptions } from './config.js';
 export { telemetryEventSchema, jsonValueSchema, findEventIssue, isTelemetryEvent, isJsonValue, MAX_PROPERTY_KEY_LENGTH, MAX_PROPERTY_DEPTH } from './events/eventSchema.js';
 export { estimateEventBytes } from './events/estimateEventBytes.js';
 export type { EventIssue } from './events/eventSchema.js';
-export {
-  createEncoder,
-  encodeJsonBatch,
-  TELEMETRY_SDK_NAME,
-  TELEMETRY_SDK_VERSION,
-  OTLP_PROTO_CONTENT_TYPE,
-  JSON_CONTENT_TYPE,
-} from './encoding/encoders.js';
-export type { EventEncoder, EncoderContext } from './encoding/encoders.js';
+export { createEncoder, OTLP_PROTO_CONTENT_TYPE } from './encoding/encoders.js';
+export type { EventEncoder } from './encoding/encoders.js';
+export { createOtlpJsonEncoder } from './encoding/otlpJson.js';
+export { encodeJsonBatch } from './encoding/jsonBatch.js';
+export { TELEMETRY_SDK_NAME, TELEMETRY_SDK_VERSION, JSON_CONTENT_TYPE } from './encoding/logRecords.js';
+export type { EncoderContext } from './encoding/logRecords.js';
 export { withCompression, streamGzip, MIN_GZIP_BYTES } from './delivery/compression.js';
 export type { Compress } from './delivery/compression.js';
 export type {

@@ -38,6 +38,7 @@ describe('@lookout/telemetry', () => {
           'TELEMETRY_SDK_NAME',
           'TELEMETRY_SDK_VERSION',
           'createEncoder',
+          'createOtlpJsonEncoder',
           'createTelemetryClient',
           'encodeJsonBatch',
           'estimateEventBytes',

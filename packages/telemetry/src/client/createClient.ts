@@ -1,11 +1,11 @@
 import { createBatchQueue, createRedactor, DROP_REASONS, getDiagnostics, makeFetchTransport, neutraliseControlChars, randomId } from '@lookout/core';
-import type { BatchQueue, Diagnostics, DropReason, FlushResult, Redactor, Transport, TransportRequest } from '@lookout/core';
+import type { BatchQueue, Diagnostics, DropReason, FlushResult, MetricsRegistry, Redactor, Transport, TransportRequest } from '@lookout/core';
 import { resolveTelemetryOptions } from '../config.js';
 import type { ResolvedTelemetryOptions } from '../config.js';
 import { withCompression } from '../delivery/compression.js';
 import type { Compress } from '../delivery/compression.js';
-import { createEncoder } from '../encoding/encoders.js';
 import type { EventEncoder } from '../encoding/encoders.js';
+import type { EncoderContext } from '../encoding/logRecords.js';
 import { estimateEventBytes } from '../events/estimateEventBytes.js';
 import { findEventIssue } from '../events/eventSchema.js';
 import { globals } from '../internal/globals.js';
@@ -16,9 +16,9 @@ import type {
   TelemetryClientOptions,
   TelemetryDropReason,
   TelemetryEvent,
+  TelemetryFormat,
   TelemetryStats,
 } from '../types.js';
-import { observeTelemetryStats } from './selfMetrics.js';
 
 /** Name of the `command` events of `trackCommand()`. */
 export const COMMAND_EVENT_NAME = 'command';
@@ -41,6 +41,16 @@ export interface PlatformHooks {
   makeTransport?: (options: ResolvedTelemetryOptions, endpoint: string) => Transport;
   /** Names the factory in diagnostics. */
   component?: string;
+  /**
+   * Builds the encoder of `format`. A hook rather than an import, so each entry bundles only
+   * the encoders it can use (pages never load OpenTelemetry's protobuf serializer).
+   */
+  createEncoder: (format: TelemetryFormat, context: EncoderContext, diagnostics: Diagnostics) => EventEncoder;
+  /**
+   * Exports the client's stats as Lookout's own metrics (`selfMetrics: true`) to `registry`,
+   * the one passed in options or `undefined`. Without the hook, nothing is exported.
+   */
+  observeStats?: (stats: Readonly<TelemetryStats>, signal: string, registry: MetricsRegistry | undefined, diagnostics: Diagnostics) => void;
 }
 
 /** The client's parts platform entries need; never exported from the package. */
@@ -70,7 +80,7 @@ export interface ClientInternals {
  * Builds a client on core's `createBatchQueue`: the public client plus the internals that the
  * platform entries use. Never throws unless `strict: true` and the options are invalid.
  */
-export function createClient(input: TelemetryClientOptions | undefined, hooks: PlatformHooks = {}): { client: TelemetryClient; internals: ClientInternals } {
+export function createClient(input: TelemetryClientOptions | undefined, hooks: PlatformHooks): { client: TelemetryClient; internals: ClientInternals } {
   const component = hooks.component ?? 'createTelemetryClient';
   const earlyDiagnostics = pickDiagnostics(input);
   const options = resolveTelemetryOptions(input, earlyDiagnostics, component).options;
@@ -157,7 +167,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   };
 
   // --- delivery: encoder and transport around core's queue ---------------------------------
-  const baseEncode = createEncoder(options.format, { appName: options.app.name, resourceAttributes: options.resourceAttributes });
+  const baseEncode = hooks.createEncoder(options.format, { appName: options.app.name, resourceAttributes: options.resourceAttributes }, diagnostics);
   const batches = new WeakMap<object, readonly TelemetryEvent[]>();
   const encode: EventEncoder = (events) => {
     const encoded = baseEncode(events);
@@ -206,9 +216,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       else countDrop(reason, events);
     },
   });
-  if (options.selfMetrics) {
+  if (options.selfMetrics && hooks.observeStats !== undefined) {
     try {
-      observeTelemetryStats(stats, signal, options.registry);
+      hooks.observeStats(stats, signal, options.registry, diagnostics);
     } catch (error) {
       diagnostics.internalError(error, `${signal}.selfMetrics`);
     }

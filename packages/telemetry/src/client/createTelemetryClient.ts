@@ -1,6 +1,8 @@
 import { streamGzip } from '../delivery/compression.js';
+import { createEncoder } from '../encoding/encoders.js';
 import type { TelemetryClient, TelemetryClientOptions } from '../types.js';
 import { createClient } from './createClient.js';
+import { observeTelemetryStats } from './selfMetrics.js';
 
 /**
  * Creates an event client that batches events to `options.endpoint` (OTLP/HTTP logs by
@@ -19,5 +21,5 @@ import { createClient } from './createClient.js';
  * Never throws (unless `strict: true` and the options are invalid).
  */
 export function createTelemetryClient(options?: TelemetryClientOptions): TelemetryClient {
-  return createClient(options, { compress: streamGzip(), component: 'createTelemetryClient' }).client;
+  return createClient(options, { compress: streamGzip(), component: 'createTelemetryClient', createEncoder, observeStats: observeTelemetryStats }).client;
 }

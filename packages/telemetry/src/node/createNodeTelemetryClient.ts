@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { getDiagnostics } from '@lookout/core';
 import type { Diagnostics } from '@lookout/core';
 import { createClient } from '../client/createClient.js';
+import { observeTelemetryStats } from '../client/selfMetrics.js';
+import { createEncoder } from '../encoding/encoders.js';
 import type { ClientInternals } from '../client/createClient.js';
 import type { TelemetryClient, TelemetryClientOptions } from '../types.js';
 import { createFileSpool } from './createFileSpool.js';
@@ -88,6 +90,8 @@ export function createNodeTelemetryClient(options?: NodeTelemetryClientOptions):
     compress: makeNodeGzip(),
     makeTransport: (o, endpoint) => makeNodeHttpTransport({ url: endpoint, headers: o.headers, timeoutMs: o.sendTimeoutMs }),
     component: 'createNodeTelemetryClient',
+    createEncoder,
+    observeStats: observeTelemetryStats,
   });
   if (node.exitHandling) installExitHandling(client, internals, node.exitDeadlineMs, diagnostics);
   return client;

@@ -1,0 +1,73 @@
+import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createOtlpJsonEncoder } from '../../src/encoding/otlpJson.js';
+import { createResourceLookup, recordAttributes, SCOPE, toHrTime } from '../../src/encoding/logRecords.js';
+import type { EncoderContext } from '../../src/encoding/logRecords.js';
+import type { JsonValue, TelemetryEvent } from '../../src/types.js';
+
+const context: EncoderContext = { appName: 'shop', resourceAttributes: { 'deployment.environment.name': 'prod', 'app.build': 42 } };
+
+/** What OpenTelemetry's own JSON serializer makes of the same events (the reference). */
+function reference(events: readonly TelemetryEvent[]): unknown {
+  const resourceFor = createResourceLookup(context);
+  const resources = new Map<object, { attributes: object }>();
+  const records = events.map((e) => {
+    const attributes = resourceFor(e);
+    let resource = resources.get(attributes);
+    if (resource === undefined) resources.set(attributes, (resource = { attributes }));
+    const time = toHrTime(e.timestamp);
+    return {
+      hrTime: time,
+      hrTimeObserved: time,
+      severityNumber: 9,
+      severityText: 'INFO',
+      attributes: recordAttributes(e),
+      droppedAttributesCount: 0,
+      resource,
+      instrumentationScope: SCOPE,
+      eventName: e.name,
+    };
+  });
+  return JSON.parse(new TextDecoder().decode(JsonLogsSerializer.serializeRequest(records as never)));
+}
+
+function decode(body: Uint8Array | string): unknown {
+  return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body));
+}
+
+function event(overrides: Partial<TelemetryEvent> = {}): TelemetryEvent {
+  return { id: 'e1', name: 'click', timestamp: 1_700_000_000_123.456, sessionId: 's1', appVersion: '1.0.0', platform: 'browser', properties: {}, ...overrides };
+}
+
+describe('createOtlpJsonEncoder', () => {
+  describe('encode', () => {
+    it('should write what OpenTelemetry serializes for every kind of property value', () => {
+      const events = [
+        event({ properties: { n: 1, d: 1.5, neg: -3, big: 2 ** 60, s: 'x', t: true, z: null, list: [1, 'two', { three: 3 }], nested: { a: { b: 2 } } }, userId: 'u1', sampleRate: 0.5 }),
+        event({ id: 'e2', appVersion: '2.0.0', anonymousId: 'anon' }),
+        event({ id: 'e3', timestamp: 999, properties: { 'event.id': 'spoofed' } }),
+      ];
+      const encoded = createOtlpJsonEncoder(context)(events);
+      expect(encoded.contentType).toBe('application/json');
+      expect(decode(encoded.body)).toEqual(reference(events));
+    });
+
+    it('should group events by app version and platform into one resource each', () => {
+      const events = [event(), event({ id: 'e2', platform: 'node/20' }), event({ id: 'e3' })];
+      const body = decode(createOtlpJsonEncoder(context)(events).body) as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: unknown[] }> }> };
+      expect(body.resourceLogs.map((r) => r.scopeLogs[0]?.logRecords.length)).toEqual([2, 1]);
+    });
+
+    it('should match OpenTelemetry for arbitrary JSON properties and timestamps', () => {
+      const json: fc.Arbitrary<JsonValue> = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>;
+      fc.assert(
+        fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), json, { maxKeys: 6 }), fc.integer({ min: 0, max: 4_000_000_000_000 }), (properties, timestamp) => {
+          const events = [event({ properties, timestamp })];
+          expect(decode(createOtlpJsonEncoder(context)(events).body)).toEqual(reference(events));
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+});
