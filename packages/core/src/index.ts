@@ -76,6 +76,10 @@ export { GLOBAL_TIMERS, unrefTimer, settleBy } from './delivery/timers.js';
 // A bounded LRU map for per-key state.
 export { BoundedMap } from './collections/BoundedMap.js';
 
+// The standard OTEL_* environment variables, parsed (zod-free, so entry packages read them at startup for free).
+export { parseOtelEnv, processEnv } from './sdk/env.js';
+export type { OtelEnvConfig, Env } from './sdk/env.js';
+
 // Ids every signal carries.
 export { randomId } from './ids/randomId.js';
 

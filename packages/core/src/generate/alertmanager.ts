@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { httpUrlSchema } from '../config/schemas.js';
 import { resolveOptions } from '../config/resolveOptions.js';
 import type { Diagnostics } from '../diagnostics/index.js';
 import { promLabelName } from '../metrics/names.js';
@@ -73,15 +74,7 @@ const DEFAULT_ROUTES: Readonly<Record<AlertSeverity, readonly ReceiverName[]>> =
 
 const receiver = z.enum(RECEIVER_NAMES as ['pager', 'chat', 'email', 'webhook']);
 const duration = z.string().check(z.refine((s) => parseDuration(s) !== undefined, 'must be a duration such as "30s"'));
-const url = z.string().check(
-  z.refine((s) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(s).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL'),
-);
+const url = httpUrlSchema;
 const amOptionsSchema = z.strictObject({
   routes: z.optional(z.partialRecord(z.enum(ALERT_SEVERITIES as ['critical', 'high', 'medium', 'low']), z.array(receiver))),
   defaultReceiver: z.optional(receiver),

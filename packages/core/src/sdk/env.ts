@@ -1,4 +1,5 @@
 import { getDiagnostics, type Diagnostics } from '../diagnostics/index.js';
+import { isHttpUrl, parseUrl } from '../internal/url.js';
 
 /** What the standard OpenTelemetry environment variables say about metrics export. */
 export interface OtelEnvConfig {
@@ -51,14 +52,11 @@ export function parseOtelEnv(env: Env = processEnv(), diag: Diagnostics = getDia
   const url = (name: string, suffix: string): string | undefined => {
     const raw = get(name);
     if (raw === undefined) return undefined;
-    try {
-      const u = new URL(raw);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
-      return suffix === '' ? u.toString() : `${raw.replace(/\/+$/, '')}${suffix}`;
-    } catch {
+    if (!isHttpUrl(raw)) {
       diag.warn('env.invalid', `${name} is not an http(s) URL; ignored`, name);
       return undefined;
     }
+    return suffix === '' ? parseUrl(raw)!.toString() : `${raw.replace(/\/+$/, '')}${suffix}`;
   };
   const protocol = (name: string): OtelEnvConfig['otlpProtocol'] => {
     const raw = get(name);

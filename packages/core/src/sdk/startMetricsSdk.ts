@@ -3,6 +3,7 @@ import { resolveOptions } from '../config/resolveOptions.js';
 import { DEFAULT_PROFILE, PROFILE_DEFAULTS } from '../config/profiles.js';
 import { GLOBAL_TIMERS } from '../delivery/timers.js';
 import { getDiagnostics } from '../diagnostics/index.js';
+import { parseUrl } from '../internal/url.js';
 import { getDefaultRegistry } from '../metrics/defaultRegistry.js';
 import { LOOKOUT_PROVIDER_MARK } from '../metrics/internal/otelGlobal.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
@@ -79,7 +80,7 @@ export function startMetricsSdk(options: MetricsSdkOptions = {}): MetricsSdk {
         const mod =
           protocol === 'http/json' ? await import('@opentelemetry/exporter-metrics-otlp-http') : await import('@opentelemetry/exporter-metrics-otlp-proto');
         readers.push(reader(new mod.OTLPMetricExporter(exporterConfig)));
-        diag.info('sdk.otlp', `pushing metrics with OTLP ${protocol} to ${new URL(url).origin} every ${intervalMs} ms`);
+        diag.info('sdk.otlp', `pushing metrics with OTLP ${protocol} to ${parseUrl(url)?.origin ?? 'the configured endpoint'} every ${intervalMs} ms`);
       }
       if (o.console === true || (o.console === undefined && env.exporters?.includes('console') === true)) {
         readers.push(reader(new sdk.ConsoleMetricExporter()));

@@ -1,6 +1,5 @@
-import type { Diagnostics } from '@lookout/core';
-import type { Env, OtelEnvConfig } from '@lookout/core/sdk';
-import { lazyRequire } from '../internal/lazy.js';
+import { parseOtelEnv } from '@lookout/core';
+import type { Diagnostics, Env, OtelEnvConfig } from '@lookout/core';
 import type { NodeMonitoringOptions } from '../types.js';
 
 /** The `LOOKOUT_*` variables `initMonitoring()` and `lookout doctor` read, with what each sets. */
@@ -171,25 +170,10 @@ function isPlain(v: unknown): v is Record<string, unknown> {
 
 const NO_OTEL: OtelEnvConfig = { resourceAttributes: {}, otlpHeaders: {}, sdkDisabled: false };
 
-/**
- * `OTEL_*` through core's `parseOtelEnv`. `@lookout/core/sdk` loads zod when imported, so it is
- * required only when an `OTEL_` variable is actually set.
- */
+/** `OTEL_*` through core's `parseOtelEnv` (from the root entry, which loads no zod). */
 function readOtelEnv(env: Env, diag: Diagnostics): OtelEnvConfig {
-  let any = false;
   try {
-    for (const key of Object.keys(env)) {
-      if (key.startsWith('OTEL_')) {
-        any = true;
-        break;
-      }
-    }
-  } catch {
-    return NO_OTEL;
-  }
-  if (!any) return NO_OTEL;
-  try {
-    return lazyRequire<typeof import('@lookout/core/sdk')>('@lookout/core/sdk').parseOtelEnv(env, diag);
+    return parseOtelEnv(env, diag);
   } catch (error) {
     diag.internalError(error, 'parseOtelEnv');
     return NO_OTEL;
