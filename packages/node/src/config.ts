@@ -47,6 +47,7 @@ export interface ResolvedNodeOptions {
   telemetry: false | Record<string, unknown>;
   errors: false | NodeErrorsOptions;
   security: false | NodeSecurityOptions;
+  viewer: false | { port?: number };
   spool: false | { directory: string | undefined; maxBytes: number };
   exit: { deadlineMs: number; signals: boolean };
   env: Record<string, string | undefined> | undefined;
@@ -146,6 +147,7 @@ function buildSchema(z: ZodMini) {
     telemetry: z.optional(z.union([z.literal(false), object('telemetry options')])),
     errors: z.optional(z.union([z.literal(false), object('errors options')])),
     security: z.optional(z.union([z.literal(false), object('security options')])),
+    viewer: z.optional(z.union([z.boolean(), z.strictObject({ port: z.optional(z.int().check(z.minimum(0), z.maximum(65_535))) })])),
     spool: z.optional(z.union([z.literal(false), z.strictObject({ directory: z.optional(z.string().check(z.minLength(1))), maxBytes: z.optional(positiveInt) })])),
     exit: z.optional(z.strictObject({ deadlineMs: z.optional(nonNegativeInt.check(z.maximum(MAX_EXIT_DEADLINE_MS))), signals: z.optional(z.boolean()) })),
     env: z.optional(z.record(z.string(), z.optional(z.string()))),
@@ -237,6 +239,7 @@ export function withDefaults(o: NodeMonitoringOptions, defaultServiceName: strin
     telemetry: o.telemetry === false || o.telemetry === undefined || (o.telemetry as { endpoint?: unknown }).endpoint === undefined && (o.telemetry as { transport?: unknown }).transport === undefined ? false : (o.telemetry as Record<string, unknown>),
     errors: o.errors === false ? false : (o.errors ?? {}),
     security: o.security === false ? false : (o.security ?? {}),
+    viewer: o.viewer === undefined || o.viewer === false ? false : o.viewer === true ? {} : o.viewer,
     spool: o.spool === false ? false : { directory: o.spool?.directory, maxBytes: o.spool?.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES },
     exit: { deadlineMs: o.exit?.deadlineMs ?? DEFAULT_EXIT_DEADLINE_MS, signals: o.exit?.signals ?? true },
     env: o.env,

@@ -147,6 +147,12 @@ export interface NodeMonitoringOptions {
   errors?: NodeErrorsOptions | false;
   /** Security events: on by default with the brute-force detector. */
   security?: NodeSecurityOptions | false;
+  /**
+   * Development: start the live viewer (`@lookout/viewer`, an optional peer loaded only then) on
+   * 127.0.0.1 and show this process's metrics, errors, security events and, when no telemetry
+   * endpoint is set, its usage events. `true`, or `{ port }` (default 9469; 0 picks one). Default off.
+   */
+  viewer?: boolean | { port?: number };
   spool?: SpoolOptions | false;
   exit?: ExitOptions;
   /** Environment to read `LOOKOUT_*` and `OTEL_*` from. Default `process.env`. */

@@ -41,6 +41,15 @@ Commands:
   audit verify <path> [--key-file <file> | --key-env <NAME>] [--prefix <p>] [--json]
       Verifies a tamper-evident audit log (@lookout/security/audit-log).
       Exit codes: 0 intact, 1 tampered, 2 error, 3 torn last line.
+  generate prometheus-rules | alertmanager | grafana [options]
+      Alerting rules, Alertmanager routing or Grafana dashboards from budget definitions
+      (@lookout/core/generate; \`lookout generate --help\` lists the options).
+  report [options]
+      A self-contained HTML, JSON or CSV report of budgets against their targets, from a
+      Prometheus server or a budgets file (\`lookout report --help\`).
+  dev [--port <n>] [--duration <s>]
+      Starts the live local viewer (@lookout/viewer) on 127.0.0.1 and prints its URL (with its
+      token) and the endpoints other local processes and pages can send to. Runs until Ctrl-C.
 
 Options:
   -h, --help     this help (also: lookout <command> --help)
@@ -82,12 +91,80 @@ export async function runLookoutCli(argv: readonly string[], io: CliIo): Promise
       const { runAuditVerifyCommand } = await import('@lookout/security/audit-log');
       return await runAuditVerifyCommand(rest.slice(1), { stdout: io.stdout, stderr: io.stderr, env: io.env });
     }
+    if (command === 'generate' || command === 'report') {
+      const generate = await import('@lookout/core/generate');
+      const { readFile, writeFile } = await import('node:fs/promises');
+      const commandIo = {
+        stdout: io.stdout,
+        stderr: io.stderr,
+        env: io.env,
+        readFile: (path: string) => readFile(path, 'utf8'),
+        writeFile: (path: string, text: string) => writeFile(path, text),
+      };
+      return await (command === 'generate' ? generate.runGenerateCommand(rest, commandIo) : generate.runReportCommand(rest, commandIo));
+    }
+    if (command === 'dev') return await dev(rest, out, err);
     err(`lookout: unknown command "${String(command).slice(0, 40)}"\n\n${HELP}`);
     return CLI_EXIT.USAGE;
   } catch (error) {
     err(`lookout: ${(error as Error)?.message ?? String(error)}\n`);
     return CLI_EXIT.USAGE;
   }
+}
+
+/** `lookout dev`: the live viewer, until Ctrl-C (or `--duration` seconds, for scripts and tests). */
+async function dev(args: readonly string[], out: (t: string) => void, err: (t: string) => void): Promise<number> {
+  let port = 9469;
+  let durationS = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = Number(args[i + 1]);
+    if ((a === '--port' || a === '--duration') && Number.isInteger(value) && value >= 0) {
+      if (a === '--port') port = value;
+      else durationS = value;
+      i++;
+    } else if (a === '-h' || a === '--help') {
+      out(HELP);
+      return CLI_EXIT.OK;
+    } else {
+      err(`lookout dev: unknown or invalid option ${a.slice(0, 40)}\n`);
+      return CLI_EXIT.USAGE;
+    }
+  }
+  let viewerModule: typeof import('@lookout/viewer');
+  try {
+    viewerModule = await import('@lookout/viewer');
+  } catch {
+    err('lookout dev: @lookout/viewer is not installed (npm i -D @lookout/viewer)\n');
+    return CLI_EXIT.CHECK_FAILED;
+  }
+  const viewer = viewerModule.startViewer({ port });
+  if (!(await viewer.ready)) {
+    err(`lookout dev: cannot listen on 127.0.0.1:${port}; try --port 0\n`);
+    return CLI_EXIT.CHECK_FAILED;
+  }
+  out(`Lookout viewer: ${viewer.url}\n`);
+  out(`  OTLP/HTTP logs:    ${viewer.endpoints.otlpLogs}\n`);
+  out(`  OTLP/HTTP metrics: ${viewer.endpoints.otlpMetrics}\n`);
+  out(`  beacons:           ${viewer.endpoints.ingest}\n`);
+  out(`  Sentry DSN:        ${viewer.endpoints.sentryDsn}\n`);
+  out(durationS > 0 ? `Stopping after ${durationS} s.\n` : 'Running until Ctrl-C.\n');
+  await new Promise<void>((resolve) => {
+    // The viewer's server is unref'ed (it never keeps a host alive); here running is the command's job.
+    const keepAlive = setInterval(() => {}, 60_000);
+    const stop = (): void => {
+      clearInterval(keepAlive);
+      if (timer !== undefined) clearTimeout(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    const timer = durationS > 0 ? setTimeout(stop, durationS * 1000) : undefined;
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await viewer.close();
+  return CLI_EXIT.OK;
 }
 
 async function doctor(args: readonly string[], io: CliIo, out: (t: string) => void, err: (t: string) => void): Promise<number> {

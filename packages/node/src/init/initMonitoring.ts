@@ -264,6 +264,24 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
 
   if (o.metrics !== false) startExporters(o.metrics);
 
+  // ---------------------------------------------------------------- viewer (development)
+  // Loaded only when asked for: production installs never load @lookout/viewer.
+  type ViewerHandle = Awaited<ReturnType<typeof import('@lookout/viewer')['startViewer']>>;
+  const viewerReady: Promise<ViewerHandle | undefined> | undefined =
+    o.viewer === false
+      ? undefined
+      : import('@lookout/viewer')
+          .then(async (m) => {
+            const v = m.startViewer({ registry, diagnostics: diag, port: (o.viewer as { port?: number }).port ?? 9469 });
+            if (!(await v.ready)) return undefined;
+            process.stderr.write(`Lookout viewer: ${v.url}\n`);
+            return v;
+          })
+          .catch((error: unknown) => {
+            diag.warn('viewer.unavailable', `viewer: true needs @lookout/viewer (npm i -D @lookout/viewer): ${(error as Error)?.message ?? String(error)}`);
+            return undefined;
+          });
+
   // ---------------------------------------------------------------- parts
   const app = { name: o.serviceName, ...(o.serviceVersion === undefined ? {} : { version: o.serviceVersion }) };
   const makeTelemetry = (t: Record<string, unknown>): Promise<TelemetryClient> =>
@@ -280,11 +298,16 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     );
   const telemetry: LazyPart<TelemetryClient> = createLazyPart(
     'telemetry',
-    () => (o.telemetry === false ? Promise.resolve(noopTelemetry()) : makeTelemetry(o.telemetry)),
+    async () => {
+      if (o.telemetry !== false) return makeTelemetry(o.telemetry);
+      // Without an endpoint, events go to the viewer when there is one.
+      const v = await viewerReady;
+      return v === undefined ? noopTelemetry() : makeTelemetry({ endpoint: v.endpoints.otlpLogs, format: 'otlp-json' });
+    },
     noopTelemetry(),
     TELEMETRY_METHODS,
     diag,
-    o.telemetry === false ? 'off' : 'eager',
+    o.telemetry === false && viewerReady === undefined ? 'off' : 'eager',
   );
 
   const errorsOptions = o.errors;
@@ -310,6 +333,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
           }),
         );
       }
+      const viewer = await viewerReady;
+      if (viewer !== undefined) sinks.push(viewer.errorSink() as (typeof sinks)[number]);
       const t = mod.createErrorTracker({ namespace: o.namespace, ...tracker, registry, diagnostics: diag, sinks });
       if (globalHandlers !== false) t.installGlobalHandlers();
       return t;
@@ -334,6 +359,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         sinks.push(createAuditLog({ diagnostics: diag, ...auditLog }).sink);
       }
       if (siem !== undefined) sinks.push(mod.createSiemSink({ registry, diagnostics: diag, ...siem }));
+      const viewer = await viewerReady;
+      if (viewer !== undefined) sinks.push(viewer.securitySink() as (typeof sinks)[number]);
       securitySinks.push(...sinks);
       return mod.createSecurityLogger({ ...logger, sinks, registry, diagnostics: diag });
     },
@@ -380,6 +407,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       await Promise.all(stops.map(async ([name, job]) => (parts[name] = await withDeadline(job, left()))));
       exporters.remoteWriter?.abort();
       await withDeadline(stopExporters(left()).then(() => true), left());
+      if (viewerReady !== undefined) await withDeadline(viewerReady.then(async (v) => (await v?.close(), true)), left());
       runtime?.stop();
       reporter?.stop();
       aggregator?.stop();

@@ -107,6 +107,7 @@ const OPTIONS = shape({
   telemetry: optional(either(isFalse, plainObject)),
   errors: optional(either(isFalse, plainObject)),
   security: optional(either(isFalse, plainObject)),
+  viewer: optional(either(bool, (v) => isObj(v) && Object.keys(v).every((k) => k === 'port') && (v.port === undefined || int(0, 65_535)(v.port)))),
   spool: optional(either(isFalse, shape({ directory: optional(str(1)), maxBytes: optional(int(1)) }))),
   exit: optional(shape({ deadlineMs: optional(int(0, 60_000)), signals: optional(bool) })),
   env: optional(recordOf(str(0), optional(str(0)))),
