@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-// The Lookout demo. Runs a small multi-model processing pipeline (several models answer each
-// request, one stage at a time, then a consensus step), instrumented with @lookout/core, and
-// serves its metrics at http://127.0.0.1:9464/metrics. No external service is needed.
+// The Lookout demo, on embedded defaults (no external service):
+//  1. a multi-model processing pipeline (several models answer each request, one stage at a time,
+//     then a consensus step), instrumented with @lookout/core, metrics at http://127.0.0.1:9464/metrics;
+//  2. examples/server: an HTTP server with @lookout/node (failed logins trip the brute-force
+//     detector, an error is reported), its metrics on their own port;
+//  3. examples/cli: a CLI run that records stages, errors and usage and flushes on exit;
+//  4. examples/library: a library that only uses instrument(), without and with an SDK.
 //
 //   npm run demo                  keep serving until Ctrl-C
 //   npm run demo -- --duration 5  stop after 5 seconds
-//   npm run demo -- --port 9465   another port
+//   npm run demo -- --port 9465   another port for the pipeline (the server example uses the next two)
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createStandardMetrics, getDefaultRegistry, instrument, renderPrometheus } from '@lookout/core';
 import { startPrometheusServer } from '@lookout/core/prometheus';
 
@@ -17,6 +23,9 @@ const arg = (name, fallback) => {
 };
 const port = Number(arg('port', '9464'));
 const durationS = Number(arg('duration', '0'));
+const serverPort = Number(arg('server-port', String(port + 1)));
+const serverMetricsPort = Number(arg('server-metrics-port', String(port + 2)));
+const examples = fileURLToPath(new URL('..', import.meta.url));
 
 // 1. Metrics: the default registry starts aggregating once a reader (the scrape server) is attached.
 const registry = getDefaultRegistry();
@@ -98,9 +107,13 @@ async function tick() {
 await tick();
 await summary();
 const timer = setInterval(() => void tick(), 1000);
+const serverExample = await startServerExample();
+runCliExample();
+runLibraryExample();
 const stop = async () => {
   clearInterval(timer);
   await summary();
+  serverExample?.kill('SIGTERM');
   await server.close();
   process.exit(0);
 };
@@ -129,5 +142,47 @@ async function summary() {
   console.log('  PromQL, once Prometheus scrapes it:');
   console.log('    histogram_quantile(0.95, sum by (le, stage) (rate(demo_pipeline_stage_duration_seconds_bucket[5m])))');
   console.log('    sum by (category, severity) (rate(demo_errors_total[5m]))');
+  console.log('');
+}
+
+/** 2. The server example: a few logins (the sixth is blocked), an error, then where its metrics are. */
+async function startServerExample() {
+  const child = spawn(process.execPath, [`${examples}server/server.mjs`, '--port', String(serverPort), '--metrics-port', String(serverMetricsPort)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout.on('data', (d) => process.stdout.write(`  [server] ${d}`));
+  const base = `http://127.0.0.1:${serverPort}`;
+  for (let i = 0; i < 50; i++) {
+    if (await fetch(`${base}/`).then(() => true, () => false)) break;
+    await sleep(100);
+  }
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await fetch(`${base}/login?user=alice&password=wrong`, { method: 'POST' }).catch(() => undefined))?.status);
+  const boom = (await fetch(`${base}/boom`).catch(() => undefined))?.status;
+  console.log('Server example (examples/server, @lookout/node):');
+  console.log(`  6 failed logins for alice answered ${statuses.join(', ')} (the detector blocks after 5); /boom answered ${boom}`);
+  console.log(`  its metrics: http://127.0.0.1:${serverMetricsPort}/metrics   (server_errors_total, lookout_security_events_total, process_*, nodejs_*)`);
+  console.log('');
+  return child;
+}
+
+/** 3. The CLI example: one run, metrics and events flushed as it exits. */
+function runCliExample() {
+  const run = spawnSync(process.execPath, [`${examples}cli/cli.mjs`, 'analyze', '--files', '2'], { encoding: 'utf8', env: { ...process.env, LOOKOUT_PROMETHEUS_PORT: '0' }, timeout: 30_000 });
+  console.log('CLI example (examples/cli): `node examples/cli/cli.mjs analyze`');
+  for (const line of `${run.stdout}`.trim().split('\n').slice(0, 8)) console.log(`  ${line}`);
+  console.log('  (push it for real with LOOKOUT_PUSHGATEWAY_URL, LOOKOUT_REMOTE_WRITE_URL or OTEL_EXPORTER_OTLP_ENDPOINT)');
+  console.log('');
+}
+
+/** 4. The library example, without and with an SDK. */
+function runLibraryExample() {
+  console.log('Library example (examples/library): instrument() only');
+  for (const flags of [[], ['--with-sdk']]) {
+    const run = spawnSync(process.execPath, [`${examples}library/app.mjs`, ...flags], { encoding: 'utf8', timeout: 30_000 });
+    const lines = `${run.stdout}`.trim().split('\n');
+    const summary = lines.find((l) => l.includes('calls')) ?? lines.pop();
+    console.log(`  ${flags.length === 0 ? 'without an SDK' : 'with initMonitoring()'}: ${summary}`);
+  }
   console.log('');
 }
