@@ -190,7 +190,7 @@ export class MetricsRegistry implements RegistryCore {
     try {
       this._meter = provider.getMeter(METER_NAME);
       this.mode = MODE_DELEGATE;
-      for (const inst of this._instruments.values()) if (inst instanceof ObservableGaugeImpl) inst.bindToOtel();
+      for (const inst of this._instruments.values()) if ('bindToOtel' in inst) inst.bindToOtel();
     } catch (error) {
       this.diag.internalError(error, 'useMeterProvider');
     }
@@ -235,7 +235,7 @@ export class MetricsRegistry implements RegistryCore {
   // ---------------------------------------------------------------- self-metrics
 
   countDropped(metric: string, reason: string): void {
-    if (this.mode !== MODE_LOCAL) return;
+    if (this.mode === MODE_OFF) return;
     this._selfMetrics().dropped.add(1, { metric, reason });
   }
 
@@ -403,6 +403,7 @@ export class MetricsRegistry implements RegistryCore {
     }
     this._instruments.set(promName, inst);
     for (const s of samples) this._sampleNames.set(s, promName);
+    if (this.mode === MODE_DELEGATE && 'bindToOtel' in inst) inst.bindToOtel();
     return inst;
   }
 

@@ -17,7 +17,7 @@ import type {
 import { GLOBAL_TIMERS } from '../../delivery/timers.js';
 import { describeError, safeString } from '../../diagnostics/index.js';
 import { DISPOSE, monotonicMs } from './clock.js';
-import type { OtelAttributes, OtelCounterLike, OtelGaugeLike } from './otelGlobal.js';
+import type { OtelAttributes, OtelGaugeLike } from './otelGlobal.js';
 import { HistogramSeries, PINNED, ScalarSeries, type AnySeries } from './series.js';
 import { SeriesTable } from './SeriesTable.js';
 import type { RegistryCore } from './RegistryCore.js';
@@ -219,15 +219,58 @@ function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && v - v === 0;
 }
 
-export class CounterImpl extends SyncInstrument<ScalarSeries> implements Counter {
-  private _otel: OtelCounterLike | undefined;
+/**
+ * Counters, up-down counters and gauges aggregate here in every mode but `off`. In delegate mode
+ * the host's MeterProvider reads them through one asynchronous instrument each (an observable
+ * counter, up-down counter or gauge reporting every series at its collection), so a record never
+ * has to ask which mode the registry is in: a bound handle just writes to its series.
+ */
+abstract class ScalarInstrument extends SyncInstrument<ScalarSeries> {
+  private _otelBound = false;
 
   constructor(r: RegistryCore, d: InstrumentDescriptor) {
     super(r, d, () => new ScalarSeries(r.epochSeconds()));
   }
 
+  /** Records into the series of `labels`, unless the registry records nothing yet. */
+  protected _apply(value: number, labels: unknown, s: ScalarSeries | undefined): void {
+    if (this.r.activeMode() === MODE_OFF) return;
+    const target = s ?? this.find(labels as Labels);
+    if (target !== undefined) this.write(target, value);
+  }
+
+  abstract write(s: ScalarSeries, value: number): void;
+
+  /** Delegate mode: reports every series to the host's meter at each of its collections. */
+  bindToOtel(): void {
+    if (this._otelBound) return;
+    const meter = this.r.meter();
+    if (meter === undefined) return;
+    const options = otelOptions(this.d);
+    const kind = this.d.kind;
+    const observable =
+      kind === 'counter'
+        ? meter.createObservableCounter?.(this.d.name, options)
+        : kind === 'updowncounter'
+          ? meter.createObservableUpDownCounter?.(this.d.name, options)
+          : meter.createObservableGauge(this.d.name, options);
+    if (observable === undefined) return;
+    this._otelBound = true;
+    const keys = this.d.keys;
+    observable.addCallback((result) => {
+      this.table.forEach((s, values) => {
+        const attrs: OtelAttributes = {};
+        if (values === undefined) attrs['otel.metric.overflow'] = 'true';
+        else for (let i = 0; i < keys.length; i++) if (values[i] !== '') attrs[keys[i]!] = values[i]!;
+        result.observe(s.v, attrs);
+      });
+    });
+  }
+}
+
+export class CounterImpl extends ScalarInstrument implements Counter {
   add(value: number = 1, labels?: Labels): void {
-    if (this.r.mode === MODE_LOCAL && typeof value === 'number' && value >= 0 && value < Infinity) {
+    if (this.r.mode !== MODE_OFF && typeof value === 'number' && value >= 0 && value < Infinity) {
       const s = this.find(labels);
       if (s !== undefined) {
         s.v += value;
@@ -235,93 +278,77 @@ export class CounterImpl extends SyncInstrument<ScalarSeries> implements Counter
       }
       return;
     }
-    this._addElsewhere(value, labels, undefined);
+    if (!(typeof value === 'number' && value >= 0 && value < Infinity)) return this.reject(value, COUNTER_RULE);
+    this._apply(value, labels, undefined);
+  }
+
+  write(s: ScalarSeries, value: number): void {
+    s.v += value;
+    s.t = 1;
   }
 
   bind(labels?: Labels): BoundCounter {
-    return new BoundCounterImpl(this, this.bindSeries(labels), labels);
-  }
-
-  /** Everything but the local fast path: bad values, mode off, delegation. */
-  _addElsewhere(value: unknown, labels: unknown, s: ScalarSeries | undefined): void {
-    if (!(typeof value === 'number' && value >= 0 && value < Infinity)) return this.reject(value, COUNTER_RULE);
-    const mode = this.r.activeMode();
-    if (mode === MODE_LOCAL) {
-      const target = s ?? this.find(labels as Labels);
-      if (target !== undefined) {
-        target.v += value;
-        target.t = 1;
-      }
-    } else if (mode === MODE_DELEGATE) {
-      const attrs = this.otelAttributes(labels);
-      if (attrs !== undefined) (this._otel ??= this.r.meter()!.createCounter(this.d.name, otelOptions(this.d))).add(value, attrs);
-    }
+    this.r.activeMode();
+    return new BoundCounterImpl(this, this.bindSeries(labels));
   }
 }
 
 // Bound handles are classes (one shape, methods on the prototype) so call sites stay monomorphic
-// and inline. Their series are pinned, so they skip the TTL flag.
+// and inline. Their series exist from bind() on and are pinned (TTL never drops them), so a
+// record is a check of the value and a write: no label work, no mode check, no allocation.
 /** Where a handle whose labels were rejected at `bind()` writes: a series no collection sees. */
 const DETACHED = new ScalarSeries(PINNED);
 
 class BoundCounterImpl implements BoundCounter {
-  private readonly _r: RegistryCore;
   private readonly _s: ScalarSeries;
   constructor(
     private readonly _i: CounterImpl,
     s: ScalarSeries | undefined,
-    private readonly _labels: Labels | undefined,
   ) {
-    this._r = _i.r;
     this._s = s ?? DETACHED;
   }
 
   add(value?: number): void {
-    if (typeof value === 'number' && value >= 0 && value < Infinity && this._r.mode === MODE_LOCAL) {
+    if (typeof value === 'number' && value >= 0 && value < Infinity) {
       this._s.v += value;
       return;
     }
-    if (this._s !== DETACHED) this._i._addElsewhere(value ?? 1, this._labels, this._s);
+    if (value === undefined) this._s.v += 1;
+    else this._i.reject(value, COUNTER_RULE);
   }
 }
 
 class BoundUpDownCounterImpl implements BoundUpDownCounter {
-  private readonly _r: RegistryCore;
+  private readonly _s: ScalarSeries;
   constructor(
     private readonly _i: UpDownCounterImpl,
-    private readonly _s: ScalarSeries | undefined,
-    private readonly _labels: Labels | undefined,
+    s: ScalarSeries | undefined,
   ) {
-    this._r = _i.r;
+    this._s = s ?? DETACHED;
   }
 
-  add(value: number = 1): void {
-    const s = this._s;
-    if (this._r.mode === MODE_LOCAL && s !== undefined && typeof value === 'number' && value - value === 0) {
-      s.v += value;
+  add(value?: number): void {
+    if (typeof value === 'number' && value - value === 0) {
+      this._s.v += value;
       return;
     }
-    if (s !== undefined) this._i._addElsewhere(value, this._labels, s);
+    if (value === undefined) this._s.v += 1;
+    else this._i.reject(value, UPDOWN_RULE);
   }
 }
 
 class BoundGaugeImpl implements BoundGauge {
-  private readonly _r: RegistryCore;
+  private readonly _s: ScalarSeries;
   constructor(
     private readonly _i: GaugeImpl,
-    private readonly _s: ScalarSeries | undefined,
-    private readonly _labels: Labels | undefined,
+    s: ScalarSeries | undefined,
   ) {
-    this._r = _i.r;
+    this._s = s ?? DETACHED;
   }
 
   set(value: number): void {
-    const s = this._s;
-    if (this._r.mode === MODE_LOCAL && s !== undefined && typeof value === 'number' && value - value === 0) {
-      s.v = value;
-      return;
-    }
-    if (s !== undefined) this._i._setElsewhere(value, this._labels, s);
+    if (typeof value === 'number' && value - value === 0) this._s.v = value;
+    else this._i.reject(value, GAUGE_RULE);
   }
 }
 
@@ -349,15 +376,9 @@ class BoundHistogramImpl implements BoundHistogram {
   }
 }
 
-export class UpDownCounterImpl extends SyncInstrument<ScalarSeries> implements UpDownCounter {
-  private _otel: OtelCounterLike | undefined;
-
-  constructor(r: RegistryCore, d: InstrumentDescriptor) {
-    super(r, d, () => new ScalarSeries(r.epochSeconds()));
-  }
-
+export class UpDownCounterImpl extends ScalarInstrument implements UpDownCounter {
   add(value: number = 1, labels?: Labels): void {
-    if (this.r.mode === MODE_LOCAL && isFiniteNumber(value)) {
+    if (this.r.mode !== MODE_OFF && isFiniteNumber(value)) {
       const s = this.find(labels);
       if (s !== undefined) {
         s.v += value;
@@ -365,38 +386,24 @@ export class UpDownCounterImpl extends SyncInstrument<ScalarSeries> implements U
       }
       return;
     }
-    this._addElsewhere(value, labels, undefined);
+    if (!isFiniteNumber(value)) return this.reject(value, UPDOWN_RULE);
+    this._apply(value, labels, undefined);
+  }
+
+  write(s: ScalarSeries, value: number): void {
+    s.v += value;
+    s.t = 1;
   }
 
   bind(labels?: Labels): BoundUpDownCounter {
-    return new BoundUpDownCounterImpl(this, this.bindSeries(labels), labels);
-  }
-
-  _addElsewhere(value: unknown, labels: unknown, s: ScalarSeries | undefined): void {
-    if (!isFiniteNumber(value)) return this.reject(value, UPDOWN_RULE);
-    const mode = this.r.activeMode();
-    if (mode === MODE_LOCAL) {
-      const target = s ?? this.find(labels as Labels);
-      if (target !== undefined) {
-        target.v += value;
-        target.t = 1;
-      }
-    } else if (mode === MODE_DELEGATE) {
-      const attrs = this.otelAttributes(labels);
-      if (attrs !== undefined) (this._otel ??= this.r.meter()!.createUpDownCounter(this.d.name, otelOptions(this.d))).add(value, attrs);
-    }
+    this.r.activeMode();
+    return new BoundUpDownCounterImpl(this, this.bindSeries(labels));
   }
 }
 
-export class GaugeImpl extends SyncInstrument<ScalarSeries> implements Gauge {
-  private _otel: OtelGaugeLike | undefined;
-
-  constructor(r: RegistryCore, d: InstrumentDescriptor) {
-    super(r, d, () => new ScalarSeries(r.epochSeconds()));
-  }
-
+export class GaugeImpl extends ScalarInstrument implements Gauge {
   set(value: number, labels?: Labels): void {
-    if (this.r.mode === MODE_LOCAL && isFiniteNumber(value)) {
+    if (this.r.mode !== MODE_OFF && isFiniteNumber(value)) {
       const s = this.find(labels);
       if (s !== undefined) {
         s.v = value;
@@ -404,28 +411,18 @@ export class GaugeImpl extends SyncInstrument<ScalarSeries> implements Gauge {
       }
       return;
     }
-    this._setElsewhere(value, labels, undefined);
+    if (!isFiniteNumber(value)) return this.reject(value, GAUGE_RULE);
+    this._apply(value, labels, undefined);
+  }
+
+  write(s: ScalarSeries, value: number): void {
+    s.v = value;
+    s.t = 1;
   }
 
   bind(labels?: Labels): BoundGauge {
-    return new BoundGaugeImpl(this, this.bindSeries(labels), labels);
-  }
-
-  _setElsewhere(value: unknown, labels: unknown, s: ScalarSeries | undefined): void {
-    if (!isFiniteNumber(value)) return this.reject(value, GAUGE_RULE);
-    const mode = this.r.activeMode();
-    if (mode === MODE_LOCAL) {
-      const target = s ?? this.find(labels as Labels);
-      if (target !== undefined) {
-        target.v = value;
-        target.t = 1;
-      }
-    } else if (mode === MODE_DELEGATE) {
-      const meter = this.r.meter()!;
-      if (typeof meter.createGauge !== 'function') return;
-      const attrs = this.otelAttributes(labels);
-      if (attrs !== undefined) (this._otel ??= meter.createGauge(this.d.name, otelOptions(this.d))).record(value, attrs);
-    }
+    this.r.activeMode();
+    return new BoundGaugeImpl(this, this.bindSeries(labels));
   }
 }
 

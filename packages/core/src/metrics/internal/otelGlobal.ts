@@ -25,6 +25,7 @@ export interface OtelMeterLike {
   createGauge?(name: string, options?: object): OtelGaugeLike;
   createObservableGauge(name: string, options?: object): OtelObservableLike;
   createObservableCounter?(name: string, options?: object): OtelObservableLike;
+  createObservableUpDownCounter?(name: string, options?: object): OtelObservableLike;
 }
 export interface OtelMeterProviderLike {
   getMeter(name: string, version?: string): OtelMeterLike;
