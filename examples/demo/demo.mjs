@@ -152,7 +152,8 @@ async function startServerExample() {
   });
   child.stdout.on('data', (d) => process.stdout.write(`  [server] ${d}`));
   const base = `http://127.0.0.1:${serverPort}`;
-  for (let i = 0; i < 50; i++) {
+  // Wait for the server to answer (a cold start under load can take a few seconds).
+  for (let i = 0; i < 300; i++) {
     if (await fetch(`${base}/`).then(() => true, () => false)) break;
     await sleep(100);
   }

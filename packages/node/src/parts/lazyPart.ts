@@ -104,8 +104,9 @@ export function createLazyPart<T extends object>(
   });
   return {
     facade,
+    /** Loads the part now unless it is off: `await monitoring.ready()` means every part answers for real. */
     get ready() {
-      return eager ? start() : (loading ?? Promise.resolve(mode === 'on-use'));
+      return mode === 'off' ? (loading ?? Promise.resolve(false)) : start();
     },
     current: () => real,
     swap(next) {
