@@ -1,16 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: {
-    'index': 'src/index.ts',
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  treeshake: true,
-  splitting: true,
-  platform: 'browser',
-  target: 'es2020',
-  tsconfig: 'tsconfig.build.json',
-  external: [/^node:/, /^@lookout\//, /^@opentelemetry\//, /^@sentry\//, 'zod', /^zod\//, 'web-vitals', /^web-vitals\//],
-});
+export default defineConfig(packageBuild({ index: 'src/index.ts' }, 'browser'));

@@ -1,18 +1,9 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: {
-    'index': 'src/index.ts',
-    'audit-log/index': 'src/audit-log/index.ts',
-    'syslog/index': 'src/syslog/index.ts',
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  treeshake: true,
-  splitting: true,
-  platform: 'neutral',
-  target: 'es2020',
-  tsconfig: 'tsconfig.build.json',
-  external: [/^node:/, /^@lookout\//, /^@opentelemetry\//, /^@sentry\//, 'zod', /^zod\//, 'web-vitals', /^web-vitals\//],
-});
+// The root is isomorphic; `./audit-log` and `./syslog` are Node-only.
+export default defineConfig(packageBuild({
+  index: 'src/index.ts',
+  'audit-log/index': 'src/audit-log/index.ts',
+  'syslog/index': 'src/syslog/index.ts',
+}, 'neutral'));

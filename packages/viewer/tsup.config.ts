@@ -1,14 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  treeshake: true,
-  splitting: true,
-  platform: 'node',
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-  external: [/^node:/, /^@lookout\//, 'zod', /^zod\//],
-});
+export default defineConfig(packageBuild({ index: 'src/index.ts' }, 'node'));
