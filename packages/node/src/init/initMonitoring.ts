@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+// Node's global `performance` (the one node:perf_hooks exports), so startup does not load node:perf_hooks.
+const { performance } = globalThis;
 import {
   LookoutConfigError,
   OPENMETRICS_CONTENT_TYPE,

@@ -1,9 +1,13 @@
-import { statfs } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
+import type { EventLoopUtilization, IntervalHistogram, PerformanceObserver } from 'node:perf_hooks';
 import type { Diagnostics, MetricsRegistry } from '@lookout/core';
+import { lazyRequire } from '../internal/lazy.js';
+
+// node:v8 (which loads the stream machinery) and node:fs/promises are read at collection time only:
+// a process that is never scraped or pushed does not load them.
+const getHeapSpaceStatistics = (): ReturnType<typeof import('node:v8')['getHeapSpaceStatistics']> => lazyRequire<typeof import('node:v8')>('node:v8').getHeapSpaceStatistics();
+const statfs = (path: string): Promise<import('node:fs').StatsFs> => lazyRequire<typeof import('node:fs/promises')>('node:fs/promises').statfs(path);
 
 /** Bucket bounds of `v8js.gc.duration`, in seconds: 0.1 ms … 1 s (most pauses are under 10 ms). */
 export const GC_DURATION_BUCKETS_S: readonly number[] = Object.freeze([0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
@@ -33,12 +37,18 @@ interface DiskMeasurement {
   reserved: number;
 }
 
-const GC_KINDS: Readonly<Record<number, string>> = {
-  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
-  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
-  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
-  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+/** `perf_hooks.constants.NODE_PERFORMANCE_GC_*` (stable values), so node:perf_hooks loads only with the samplers. */
+const GC_KINDS: Readonly<Record<number, string>> = { 4: 'major', 1: 'minor', 8: 'incremental', 16: 'weakcb' };
+
+/** The samplers start this long after the runtime metrics (or at the first collection, if sooner), off the startup path. */
+const SAMPLERS_DELAY_MS = 100;
+
+/** Node's global `performance` (the same object node:perf_hooks exports), without loading node:perf_hooks. */
+const performance = globalThis.performance as unknown as {
+  now(): number;
+  eventLoopUtilization(a?: EventLoopUtilization, b?: EventLoopUtilization): EventLoopUtilization;
 };
+const perfHooks = (): typeof import('node:perf_hooks') => lazyRequire<typeof import('node:perf_hooks')>('node:perf_hooks');
 
 /**
  * Registers Node's runtime health under OpenTelemetry's semantic-convention names
@@ -48,6 +58,7 @@ const GC_KINDS: Readonly<Record<number, string>> = {
  * Delay percentiles and utilisation cover the time since the previous collection.
  */
 export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeMetricsConfig, diag: Diagnostics): RuntimeMetrics {
+  let stopped = false;
   const cpus = Math.max(1, safe(() => availableParallelism(), 1));
   let lastCpu = process.cpuUsage();
   let lastCpuAt = performance.now();
@@ -84,18 +95,14 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   heap('v8js.memory.heap.space.available_size', 'V8 heap memory still available, by heap space', (s) => s.space_available_size);
   heap('v8js.memory.heap.space.physical_size', 'V8 heap memory committed, by heap space', (s) => s.physical_space_size);
 
-  // Event-loop delay: a sampler at `resolution` whose histogram is read and reset at each collection.
+  // Event-loop delay: a sampler at `resolution` whose histogram is read and reset at each
+  // collection. It and the GC observer start a moment after startup (see startSamplers).
   let delay: IntervalHistogram | undefined;
-  try {
-    delay = monitorEventLoopDelay({ resolution: config.eventLoopResolutionMs });
-    delay.enable();
-  } catch (error) {
-    diag.internalError(error, 'runtime metrics: monitorEventLoopDelay');
-  }
   let delaySnapshot: { min: number; max: number; mean: number; stddev: number; p50: number; p90: number; p99: number } | undefined;
   let snapshotAt = -Infinity;
   const takeDelay = (): void => {
     // One snapshot serves every delay gauge of a collection; the histogram restarts after it.
+    startSamplers();
     const now = performance.now();
     if (delay === undefined || now - snapshotAt <= MEASUREMENT_REUSE_MS) return;
     snapshotAt = now;
@@ -132,16 +139,31 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   });
 
   let gcObserver: PerformanceObserver | undefined;
-  if (config.gc) {
-    const gcDuration = registry.histogram('v8js.gc.duration', {
-      description: 'Garbage collection pauses, by kind',
-      unit: 's',
-      labels: ['v8js.gc.type'],
-      buckets: GC_DURATION_BUCKETS_S,
-    });
-    const bound = new Map<string, ReturnType<typeof gcDuration.bind>>();
+  const gcDuration = config.gc
+    ? registry.histogram('v8js.gc.duration', {
+        description: 'Garbage collection pauses, by kind',
+        unit: 's',
+        labels: ['v8js.gc.type'],
+        buckets: GC_DURATION_BUCKETS_S,
+      })
+    : undefined;
+  const bound = new Map<string, NonNullable<ReturnType<NonNullable<typeof gcDuration>['bind']>>>();
+  let samplersStarted = false;
+  // Loading node:perf_hooks and starting the samplers costs a few ms: a short CLI that ends before
+  // they start pays nothing for them (its event-loop delay would be noise anyway).
+  function startSamplers(): void {
+    if (samplersStarted || stopped) return;
+    samplersStarted = true;
+    clearTimeout(samplersTimer);
     try {
-      gcObserver = new PerformanceObserver((list) => {
+      delay = perfHooks().monitorEventLoopDelay({ resolution: config.eventLoopResolutionMs });
+      delay.enable();
+    } catch (error) {
+      diag.internalError(error, 'runtime metrics: monitorEventLoopDelay');
+    }
+    if (gcDuration === undefined) return;
+    try {
+      gcObserver = new (perfHooks().PerformanceObserver)((list) => {
         for (const entry of list.getEntries()) {
           const kind = GC_KINDS[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
           let handle = bound.get(kind);
@@ -154,6 +176,8 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
       diag.internalError(error, 'runtime metrics: gc observer');
     }
   }
+  const samplersTimer = setTimeout(startSamplers, SAMPLERS_DELAY_MS);
+  samplersTimer.unref();
 
   const disks = new Map<string, string>();
   // Both filesystem instruments read one measurement per collection (shared for a short while).
@@ -205,12 +229,12 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   };
   for (const [name, path] of Object.entries(config.diskPaths)) addDiskPath(name, path);
 
-  let stopped = false;
   return {
     addDiskPath,
     stop() {
       if (stopped) return;
       stopped = true;
+      clearTimeout(samplersTimer);
       delay?.disable();
       gcObserver?.disconnect();
     },

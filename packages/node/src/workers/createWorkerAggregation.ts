@@ -6,6 +6,8 @@ import { mergeExpositions, type ExpositionSource } from '../exposition/parseExpo
 
 /** Name of the BroadcastChannel worker threads report on. */
 export const WORKER_CHANNEL = '@lookout/node:metrics';
+/** How long after start the primary begins listening for workers' reports (ms). */
+export const LISTEN_DELAY_MS = 100;
 /** Marks Lookout's IPC messages, so a host's own `message` handlers can ignore them. */
 export const IPC_MESSAGE_TYPE = '@lookout/node:metrics';
 
@@ -97,19 +99,26 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
   const onClusterExit = (worker: { id: number }): void => {
     latest.delete(String(worker.id));
   };
-  // node:cluster is loaded after start: workers forked right after initMonitoring() take far
-  // longer to send their first report than this import takes.
+  // Listening starts a moment after start (or at the first scrape, if sooner), off the startup
+  // path: node:cluster pulls in child_process, net and dgram, which a short CLI that forks no
+  // worker should not pay for; a worker forked at start takes longer than this to boot and report.
   let cluster: Cluster | undefined;
+  let channel: BroadcastChannel | undefined;
   let stopped = false;
-  void import('node:cluster').then((m) => {
-    if (stopped) return;
-    cluster = m.default;
-    cluster.on('message', onClusterMessage);
-    cluster.on('exit', onClusterExit);
-  });
-  const channel = new BroadcastChannel(WORKER_CHANNEL);
-  channel.onmessage = (event) => onReport((event as { data?: unknown }).data);
-  (channel as unknown as { unref?: () => void }).unref?.();
+  const listen = (): void => {
+    if (stopped || channel !== undefined) return;
+    channel = new BroadcastChannel(WORKER_CHANNEL);
+    channel.onmessage = (event) => onReport((event as { data?: unknown }).data);
+    (channel as unknown as { unref?: () => void }).unref?.();
+    void import('node:cluster').then((m) => {
+      if (stopped) return;
+      cluster = m.default;
+      cluster.on('message', onClusterMessage);
+      cluster.on('exit', onClusterExit);
+    });
+  };
+  const listenTimer = setTimeout(listen, LISTEN_DELAY_MS);
+  listenTimer.unref();
   const staleMs = options.intervalMs * 3;
   const live = (): [string, { text: string; at: number }][] => {
     const now = Date.now();
@@ -118,6 +127,7 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
   };
   return {
     merge(own) {
+      listen();
       const workers = live();
       if (workers.length === 0) return own;
       const sources: ExpositionSource[] = [{ worker: 'primary', text: own }, ...workers.map(([worker, r]) => ({ worker, text: r.text }))];
@@ -126,9 +136,10 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
     workers: () => live().map(([w]) => w),
     stop() {
       stopped = true;
+      clearTimeout(listenTimer);
       cluster?.off('message', onClusterMessage);
       cluster?.off('exit', onClusterExit);
-      channel.close();
+      channel?.close();
     },
   };
 }

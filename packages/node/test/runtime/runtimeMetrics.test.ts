@@ -8,8 +8,9 @@ describe('createRuntimeMetrics', () => {
     it('should export OTel semantic-convention names that pass promtool check metrics', async () => {
       const registry = createMetricsRegistry();
       const runtime = createRuntimeMetrics(registry, { eventLoopResolutionMs: 10, gc: true, diskPaths: { tmp: '/tmp/does/not/exist/yet' } }, createDiagnostics({ level: 'none' }));
-      // Some loop delay and a GC, so every family has samples.
-      await new Promise((r) => setTimeout(r, 60));
+      // The event-loop and GC samplers start 100 ms in (off the startup path); then some loop
+      // delay and a GC, so every family has samples.
+      await new Promise((r) => setTimeout(r, 160));
       (globalThis as { gc?: () => void }).gc?.();
       const garbage = Array.from({ length: 200_000 }, (_, i) => ({ i }));
       expect(garbage.length).toBe(200_000);
