@@ -30,7 +30,7 @@ const examples = fileURLToPath(new URL('..', import.meta.url));
 // 1. Metrics: the default registry starts aggregating once a reader (the scrape server) is attached.
 const registry = getDefaultRegistry();
 const server = startPrometheusServer({ port, registry });
-const std = createStandardMetrics({ namespace: 'demo' });
+const std = createStandardMetrics({ namespace: 'demo', registry });
 const filesAnalyzed = registry.counter('demo.files.analyzed', { unit: '{file}', description: 'Files analysed', labels: ['language'] });
 const cacheHitRatio = registry.gauge('demo.cache.hit_ratio', { unit: '1', description: 'Share of lookups answered from the cache' });
 const commands = registry.counter('demo.commands', { unit: '{command}', description: 'Commands run, by command and outcome', labels: ['command', 'outcome'] });

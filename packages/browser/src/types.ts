@@ -52,7 +52,7 @@ export interface MonitoringOptions {
   sentry?: MonitoringSentryOptions;
   /** More event client options. */
   telemetry?: MonitoringTelemetryOptions;
-  /** Registry for vitals histograms and Lookout's own metrics. Default: core's default registry for self-metrics, no vitals histograms. */
+  /** Registry for vitals histograms, error counts and Lookout's own metrics. Default: none, and no metrics (so the page does not bundle the registry). */
   registry?: MetricsRegistry;
   /** Where Lookout's own problems are reported. Default: the page-wide diagnostics (console, level `warn`). */
   diagnostics?: Diagnostics;

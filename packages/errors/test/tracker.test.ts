@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDiagnostics, createMetricsRegistry, renderPrometheus } from '@lookout/core';
+import { createDiagnostics, createMetricsRegistry, renderPrometheus, resetDefaultRegistryForTests } from '@lookout/core';
 import type { Diagnostics } from '@lookout/core';
 import {
   MonitoredError,
@@ -103,6 +103,21 @@ describe('createErrorTracker', () => {
       const text = await renderPrometheus(registry);
       expect(text).toContain('lookout_test_errors_total{category="javascript",severity="high"} 2');
       expect(text).toContain('lookout_test_errors_total{category="database",severity="critical"} 1');
+    });
+
+    it('should record no metrics, not even in the default registry, when no registry is passed', async () => {
+      const defaults = resetDefaultRegistryForTests();
+      defaults.enable();
+      try {
+        const sink = memorySink();
+        const tracker = createErrorTracker({ sinks: [sink], diagnostics: createDiagnostics({ level: 'none' }), namespace: 'lookout_noreg' });
+        tracker.captureError(new TypeError('a'));
+        tracker.captureMessage('m', 'low');
+        expect(sink.records).toHaveLength(2);
+        expect(await renderPrometheus(defaults)).not.toMatch(/lookout_noreg_errors_total|lookout_errors_/);
+      } finally {
+        resetDefaultRegistryForTests();
+      }
     });
 
     it('should follow the cause chain', () => {

@@ -174,7 +174,11 @@ export interface TelemetryClientOptions {
   transport?: Transport;
   /** Persists what could not be sent, for the next run. */
   store?: EventStore;
-  /** Registry for Lookout's own delivery metrics. Default: the default registry. */
+  /**
+   * Registry for Lookout's own delivery metrics. Default: the default registry in
+   * `@lookout/telemetry/node`; none (no self-metrics) in `createTelemetryClient` and
+   * `@lookout/telemetry/browser`, so pages do not bundle the registry.
+   */
   registry?: MetricsRegistry;
   /** Export delivery counts as metrics (`lookout_delivery_*{signal}`). Default `true`. */
   selfMetrics?: boolean;

@@ -1,4 +1,3 @@
-import { getDefaultRegistry } from '../metrics/defaultRegistry.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 
 /**
@@ -27,8 +26,12 @@ const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
  * `lookout_delivery_retries_total{signal}`, `lookout_delivery_circuit_opened_total{signal}` and
  * `lookout_delivery_queue_items{signal}`. `signal` names what the queue carries (`events`,
  * `errors`, `security`…); registering the same signal again replaces the earlier queue.
+ *
+ * `registry` is required (pass `getDefaultRegistry()` for the default one): with no default here,
+ * a browser bundle whose callers observe only when the host gave them a registry does not carry
+ * the registry implementation.
  */
-export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string, registry: MetricsRegistry = getDefaultRegistry()): void {
+export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string, registry: MetricsRegistry): void {
   let state = byRegistry.get(registry);
   if (state === undefined) {
     const queues = new Map<string, DeliveryStatsSource>();

@@ -1,12 +1,14 @@
-import { getDefaultRegistry } from '../metrics/defaultRegistry.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 import type { Counter, Gauge, Histogram, UpDownCounter } from '../metrics/types.js';
 
 export interface StandardMetricsOptions {
   /** Prefix of every name. Default `'app'`, giving e.g. `app_startup_duration_seconds`. */
   namespace?: string;
-  /** Default: the default registry. */
-  registry?: MetricsRegistry;
+  /**
+   * Registry to define the metrics in (required; `getDefaultRegistry()` for the default one). No
+   * default here, so browser bundles that pass none never carry the registry implementation.
+   */
+  registry: MetricsRegistry;
 }
 
 /** Startup times of CLIs and servers: 10 ms … 5 s, dense around the 50–250 ms budget. */
@@ -35,8 +37,8 @@ export interface StandardMetrics {
  * `registry.gauge('app.cache.hit_ratio', { unit: '1' })`, `registry.gauge('app.frame.rate', { unit: '{frame}' })`,
  * `registry.histogram('app.input.latency', { unit: 's' })`.
  */
-export function createStandardMetrics(options: StandardMetricsOptions = {}): StandardMetrics {
-  const registry = options.registry ?? getDefaultRegistry();
+export function createStandardMetrics(options: StandardMetricsOptions): StandardMetrics {
+  const registry = options.registry;
   const ns = typeof options.namespace === 'string' && options.namespace !== '' ? options.namespace : 'app';
   return {
     startupDuration: registry.histogram(`${ns}.startup.duration`, {

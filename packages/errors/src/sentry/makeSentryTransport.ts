@@ -89,7 +89,7 @@ export interface SentryTransportOptions {
   fetchImpl?: FetchLike;
   /** See {@link SentrySpool}. */
   spool?: SentrySpool;
-  /** Registry of Lookout's delivery metrics (`lookout_delivery_*{signal}`). Default: the default registry. */
+  /** Registry of Lookout's delivery metrics (`lookout_delivery_*{signal}`). Default: none, and no delivery metrics (`@lookout/node` passes its registry). */
   registry?: MetricsRegistry;
   /** The `signal` label of those metrics. Default `'errors'`. */
   signal?: string;
@@ -213,7 +213,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     ...(typeof o.now === 'function' ? { now: o.now } : {}),
   });
   try {
-    observeDeliveryStats(queue, typeof o.signal === 'string' && o.signal !== '' ? o.signal : 'errors', o.registry);
+    if (o.registry !== undefined) observeDeliveryStats(queue, typeof o.signal === 'string' && o.signal !== '' ? o.signal : 'errors', o.registry);
   } catch (error) {
     diagnostics().internalError(error, 'errors.sentryTransport.observe');
   }

@@ -1,4 +1,4 @@
-import { createRedactor, createStandardMetrics, getDefaultRegistry, getDiagnostics } from '@lookout/core';
+import { createRedactor, createStandardMetrics, getDiagnostics } from '@lookout/core';
 import type { BoundCounter, Counter, Diagnostics, MetricsRegistry, Redactor } from '@lookout/core';
 import { BreadcrumbBuffer } from '../capture/BreadcrumbBuffer.js';
 import { defaultSeverity, inferCategory } from '../capture/classify.js';
@@ -72,7 +72,7 @@ export function createErrorTracker(options: ErrorTrackerOptions = {}): ErrorTrac
 class Tracker implements RecoveryReporter {
   private readonly _o: ResolvedErrorTrackerOptions;
   private readonly _redactor: Redactor;
-  private readonly _registry: MetricsRegistry;
+  private readonly _registry: MetricsRegistry | undefined;
   private readonly _errors: Counter<'category' | 'severity'> | undefined;
   private readonly _boundErrors = new Map<string, BoundCounter>();
   private _recoveries: Counter<'helper' | 'outcome'> | undefined;
@@ -92,8 +92,10 @@ class Tracker implements RecoveryReporter {
   constructor(o: ResolvedErrorTrackerOptions) {
     this._o = o;
     this._redactor = o.redactor ?? createRedactor(o.diagnostics === undefined ? {} : { diagnostics: o.diagnostics });
-    this._registry = o.registry ?? getDefaultRegistry();
-    this._errors = o.enabled ? createStandardMetrics({ namespace: o.namespace, registry: this._registry }).errors : undefined;
+    // Metrics only with a registry the host passed in: no default registry here, so a page that
+    // passes none does not bundle the registry implementation.
+    this._registry = o.registry;
+    this._errors = o.enabled && o.registry !== undefined ? createStandardMetrics({ namespace: o.namespace, registry: o.registry }).errors : undefined;
     this._groups = new GroupTable(o.maxGroups, o.rateLimit);
     this._spikes = o.spike === undefined ? undefined : new SpikeDetector(o.spike.windowMs, o.spike.cooldownMs, o.maxGroups + MAX_CUSTOM_CATEGORIES + ERROR_CATEGORIES.length);
     this._breadcrumbs = new BreadcrumbBuffer(o.maxBreadcrumbs);
@@ -153,7 +155,7 @@ class Tracker implements RecoveryReporter {
 
   outcome(helper: 'retry' | 'fallback', outcome: RecoveryOutcome): void {
     this._guard('recoveryOutcome', () => {
-      if (!this._o.enabled) return;
+      if (!this._o.enabled || this._registry === undefined) return;
       this._recoveries ??= this._registry.counter(`${this._o.namespace}.error.recoveries`, {
         description: 'Outcomes of retry() and withFallback(), by helper and outcome',
         unit: '{outcome}',
@@ -375,6 +377,7 @@ class Tracker implements RecoveryReporter {
   }
 
   private _countSuppressed(reason: 'rate_limited' | 'before_capture'): void {
+    if (this._registry === undefined) return;
     this._suppressed ??= this._registry.counter('lookout.errors.suppressed', {
       description: 'Error records not forwarded to sinks, by reason (rate_limited, before_capture)',
       unit: '{error}',
@@ -427,6 +430,7 @@ class Tracker implements RecoveryReporter {
   private _sinkFailed(sink: ErrorSink, error: unknown, what: string): void {
     const name = sinkName(sink);
     this.diagnostics().error('errors/sink-failed', `sink ${name} failed in ${what}: ${safeString(error instanceof Error ? error.message : error)}`, `sink:${name}:${what}`);
+    if (this._registry === undefined) return;
     this._sinkFailures ??= this._registry.counter('lookout.errors.sink.failures', {
       description: 'Calls into an error sink that threw or rejected',
       unit: '{failure}',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiagnostics, createMetricsRegistry, renderPrometheus } from '@lookout/core';
+import { createDiagnostics, createMetricsRegistry, renderPrometheus, resetDefaultRegistryForTests } from '@lookout/core';
 import { makeSentryTransport } from '@lookout/errors/sentry-node';
 import type { SpooledEnvelope } from '@lookout/errors/sentry-node';
 import { startSentryReceiver } from '../helpers/sentryReceiver.js';
@@ -68,6 +68,20 @@ describe('makeSentryTransport', () => {
       expect(dropped).toEqual(['send_error:error']);
       expect(await renderPrometheus(registry)).toContain('lookout_delivery_items_dropped_total{signal="errors_test",reason="rejected"} 1');
       receiver.fault = () => 'ok';
+    });
+
+    it('should deliver without a registry and export no delivery metrics, not even to the default registry', async () => {
+      const defaults = resetDefaultRegistryForTests();
+      defaults.enable();
+      try {
+        const t = transport({ registry: undefined, signal: 'errors_noreg' });
+        await t.send(envelope('e'.repeat(32)));
+        await t.flush(2000);
+        expect(t.stats.sent).toBe(1);
+        expect(await renderPrometheus(defaults)).not.toContain('errors_noreg');
+      } finally {
+        resetDefaultRegistryForTests();
+      }
     });
   });
 

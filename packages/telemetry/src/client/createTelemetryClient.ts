@@ -21,5 +21,13 @@ import { observeTelemetryStats } from './selfMetrics.js';
  * Never throws (unless `strict: true` and the options are invalid).
  */
 export function createTelemetryClient(options?: TelemetryClientOptions): TelemetryClient {
-  return createClient(options, { compress: streamGzip(), component: 'createTelemetryClient', createEncoder, observeStats: observeTelemetryStats }).client;
+  return createClient(options, {
+    compress: streamGzip(),
+    component: 'createTelemetryClient',
+    createEncoder,
+    // Self-metrics only into a registry the host passed: no default registry in code a page may load.
+    observeStats: (stats, signal, registry) => {
+      if (registry !== undefined) observeTelemetryStats(stats, signal, registry);
+    },
+  }).client;
 }

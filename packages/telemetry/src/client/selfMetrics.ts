@@ -1,4 +1,4 @@
-import { getDefaultRegistry, observeDeliveryStats } from '@lookout/core';
+import { observeDeliveryStats } from '@lookout/core';
 import type { MetricsRegistry } from '@lookout/core';
 import type { TelemetryStats } from '../types.js';
 
@@ -9,8 +9,9 @@ const byRegistry = new WeakMap<MetricsRegistry, Map<string, Readonly<TelemetrySt
  * the client's drop reasons, `consent` and `before_send` included) plus
  * `lookout_telemetry_events_tracked_total`, `…_persisted_total`, `…_restored_total` and
  * `…_beaconed_total`, each labelled `signal`. A second client with the same signal replaces the first.
+ * `registry` is required (`getDefaultRegistry()` from `@lookout/core` for the default one).
  */
-export function observeTelemetryStats(stats: Readonly<TelemetryStats>, signal: string, registry: MetricsRegistry = getDefaultRegistry()): void {
+export function observeTelemetryStats(stats: Readonly<TelemetryStats>, signal: string, registry: MetricsRegistry): void {
   // The client's stats are a superset of a queue's: the same counters, more drop reasons.
   observeDeliveryStats({ stats }, signal, registry);
   let clients = byRegistry.get(registry);

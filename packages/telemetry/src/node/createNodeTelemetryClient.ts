@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { getDiagnostics } from '@lookout/core';
+import { getDefaultRegistry, getDiagnostics } from '@lookout/core';
 import type { Diagnostics } from '@lookout/core';
 import { createClient } from '../client/createClient.js';
 import { observeTelemetryStats } from '../client/selfMetrics.js';
@@ -91,7 +91,8 @@ export function createNodeTelemetryClient(options?: NodeTelemetryClientOptions):
     makeTransport: (o, endpoint) => makeNodeHttpTransport({ url: endpoint, headers: o.headers, timeoutMs: o.sendTimeoutMs }),
     component: 'createNodeTelemetryClient',
     createEncoder,
-    observeStats: observeTelemetryStats,
+    // Node keeps the default registry when none is passed: no bundle to keep small here.
+    observeStats: (stats, signal, registry) => observeTelemetryStats(stats, signal, registry ?? getDefaultRegistry()),
   });
   if (node.exitHandling) installExitHandling(client, internals, node.exitDeadlineMs, diagnostics);
   return client;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { createDiagnostics, createMetricsRegistry, LookoutConfigError, renderPrometheus } from '@lookout/core';
+import { createDiagnostics, createMetricsRegistry, LookoutConfigError, renderPrometheus, resetDefaultRegistryForTests } from '@lookout/core';
 import type { Diagnostics, Logger } from '@lookout/core';
 import { createTelemetryClient, TELEMETRY_DROP_REASONS } from '@lookout/telemetry';
 import type { EventStore, TelemetryClientOptions, TelemetryEvent } from '@lookout/telemetry';
@@ -229,6 +229,21 @@ describe('createTelemetryClient', () => {
       expect(text).toContain('lookout_delivery_items_dropped_total{signal="product_events",reason="invalid"} 1');
       expect(text).toContain('lookout_telemetry_events_tracked_total{signal="product_events"} 2');
       expect(TELEMETRY_DROP_REASONS).toContain('consent');
+    });
+
+    it('should export nothing, not even to the default registry, when no registry is passed', async () => {
+      const defaults = resetDefaultRegistryForTests();
+      defaults.enable();
+      try {
+        const transport = memoryTransport();
+        const client = createTelemetryClient({ transport, diagnostics: createDiagnostics({ level: 'none' }), flushIntervalMs: 10, format: 'json', signal: 'noreg_events' });
+        client.track('ok');
+        await client.flush(1000);
+        expect(client.stats.sent).toBe(1);
+        expect(await renderPrometheus(defaults)).not.toContain('noreg_events');
+      } finally {
+        resetDefaultRegistryForTests();
+      }
     });
   });
 
