@@ -218,3 +218,25 @@ describe('public API with garbage input', () => {
     }
   }, 60_000);
 });
+
+describe('registry-taking helpers without a registry', () => {
+  it('should not throw from createStandardMetrics or observeDeliveryStats, and report once', async () => {
+    const { createStandardMetrics, observeDeliveryStats, configureDiagnostics, resetDiagnosticsForTests } = await import('@lookout/core');
+    const lines: string[] = [];
+    configureDiagnostics({ logger: { error() {}, warn: (m) => lines.push(m), info() {}, debug() {} } });
+    try {
+      const std = createStandardMetrics({} as never);
+      expect(() => {
+        std.errors.add(1, { category: 'api', severity: 'low' });
+        std.startupDuration.record(0.1);
+        std.stageDuration.startTimer({ stage: 's' })();
+        std.memoryUsage.set(1, { type: 'rss' });
+        std.activeSessions.add(1);
+      }).not.toThrow();
+      expect(() => observeDeliveryStats({ stats: { sent: 0, retried: 0, circuitOpened: 0, queuedItems: 0, dropped: {} } }, 'events', undefined as never)).not.toThrow();
+      expect(lines.filter((l) => l.includes('metric.registry-missing'))).toHaveLength(2);
+    } finally {
+      resetDiagnosticsForTests();
+    }
+  });
+});

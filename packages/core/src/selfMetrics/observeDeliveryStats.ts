@@ -1,3 +1,4 @@
+import { getDiagnostics, safeString } from '../diagnostics/index.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 
 /**
@@ -32,6 +33,10 @@ const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
  * the registry implementation.
  */
 export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string, registry: MetricsRegistry): void {
+  if (registry === undefined || registry === null || typeof (registry as { observableCounter?: unknown }).observableCounter !== 'function') {
+    getDiagnostics().warn('metric.registry-missing', `observeDeliveryStats(${safeString(signal)}): \`registry\` must be a MetricsRegistry; nothing is exported`, 'observeDeliveryStats');
+    return;
+  }
   let state = byRegistry.get(registry);
   if (state === undefined) {
     const queues = new Map<string, DeliveryStatsSource>();

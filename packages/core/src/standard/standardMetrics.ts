@@ -1,5 +1,7 @@
+import { getDiagnostics } from '../diagnostics/index.js';
+import { DISPOSE } from '../metrics/internal/clock.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
-import type { Counter, Gauge, Histogram, UpDownCounter } from '../metrics/types.js';
+import type { Counter, Gauge, Histogram, Timer, UpDownCounter } from '../metrics/types.js';
 
 export interface StandardMetricsOptions {
   /** Prefix of every name. Default `'app'`, giving e.g. `app_startup_duration_seconds`. */
@@ -38,7 +40,11 @@ export interface StandardMetrics {
  * `registry.histogram('app.input.latency', { unit: 's' })`.
  */
 export function createStandardMetrics(options: StandardMetricsOptions): StandardMetrics {
-  const registry = options.registry;
+  const registry = (options as Partial<StandardMetricsOptions> | undefined)?.registry;
+  if (registry === undefined || registry === null || typeof (registry as { histogram?: unknown }).histogram !== 'function') {
+    getDiagnostics().warn('metric.registry-missing', 'createStandardMetrics: `registry` must be a MetricsRegistry; the standard metrics record nothing', 'createStandardMetrics');
+    return noopStandardMetrics();
+  }
   const ns = typeof options.namespace === 'string' && options.namespace !== '' ? options.namespace : 'app';
   return {
     startupDuration: registry.histogram(`${ns}.startup.duration`, {
@@ -66,5 +72,24 @@ export function createStandardMetrics(options: StandardMetricsOptions): Standard
       unit: '{error}',
       labels: ['category', 'severity'],
     }),
+  };
+}
+
+/** Standard metrics that accept every call and record nothing (no registry was given). */
+function noopStandardMetrics(): StandardMetrics {
+  const record = (): void => {};
+  const timer = (): Timer => {
+    const end = ((): number => 0) as Timer;
+    end.end = end;
+    end[DISPOSE] = record;
+    return end;
+  };
+  const histogram = { name: '', record, startTimer: timer, bind: () => ({ record, startTimer: timer }) } as unknown as Histogram<never>;
+  return {
+    startupDuration: histogram,
+    stageDuration: histogram as unknown as StandardMetrics['stageDuration'],
+    memoryUsage: { name: '', set: record, bind: () => ({ set: record }) } as unknown as StandardMetrics['memoryUsage'],
+    activeSessions: { name: '', add: record, bind: () => ({ add: record }) } as unknown as StandardMetrics['activeSessions'],
+    errors: { name: '', add: record, bind: () => ({ add: record }) } as unknown as StandardMetrics['errors'],
   };
 }
