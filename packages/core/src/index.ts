@@ -80,6 +80,9 @@ export { BoundedMap } from './collections/BoundedMap.js';
 export { parseOtelEnv, processEnv } from './sdk/env.js';
 export type { OtelEnvConfig, Env } from './sdk/env.js';
 
+// URL checks for platform-neutral code.
+export { isHttpUrl, parseUrl } from './internal/url.js';
+
 // Ids every signal carries.
 export { randomId } from './ids/randomId.js';
 

@@ -1,4 +1,4 @@
-import { resolveOptions, type ConfigIssue, type DiagLevel, type Diagnostics, type Logger, type MetricsRegistry, type Profile, type SafeParser } from '@lookout/core';
+import { resolveOptions, type ConfigIssue, type DiagLevel, type Diagnostics, type Logger, type MetricsRegistry, type Profile, type SafeParser, isHttpUrl } from '@lookout/core';
 import type * as Z from 'zod/mini';
 import { lazyRequire } from './internal/lazy.js';
 import { fastAccepts } from './internal/fastCheck.js';
@@ -246,14 +246,6 @@ export function withDefaults(o: NodeMonitoringOptions, defaultServiceName: strin
   };
 }
 
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

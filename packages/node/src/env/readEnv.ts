@@ -1,4 +1,4 @@
-import { parseOtelEnv } from '@lookout/core';
+import { isHttpUrl, parseOtelEnv } from '@lookout/core';
 import type { Diagnostics, Env, OtelEnvConfig } from '@lookout/core';
 import type { NodeMonitoringOptions } from '../types.js';
 
@@ -55,13 +55,7 @@ export function readEnvOptions(env: Env, diag: Diagnostics): NodeMonitoringOptio
   const url = (name: string, secret = false): string | undefined => {
     const raw = get(name);
     if (raw === undefined) return undefined;
-    try {
-      const u = new URL(raw);
-      if (u.protocol === 'http:' || u.protocol === 'https:') return raw;
-    } catch {
-      // reported below
-    }
-    return bad(name, 'is not an http(s) URL', !secret);
+    return isHttpUrl(raw) ? raw : bad(name, 'is not an http(s) URL', !secret);
   };
   const oneOf = <T extends string>(name: string, values: readonly T[]): T | undefined => {
     const raw = get(name)?.toLowerCase();

@@ -2,6 +2,7 @@
 // it accepts only what the zod schema in config.ts accepts too (a property test holds it to
 // that), and anything it does not recognise goes to the full check, which names each problem.
 // Its purpose is the cold start: a well-formed options object never loads zod.
+import { isHttpUrl } from '@lookout/core';
 
 type Check = (v: unknown) => boolean;
 interface Shape {
@@ -35,15 +36,7 @@ const matches =
   (re: RegExp): Check =>
   (v) =>
     typeof v === 'string' && re.test(v);
-const url: Check = (v) => {
-  if (typeof v !== 'string') return false;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-};
+const url: Check = (v) => typeof v === 'string' && isHttpUrl(v);
 const recordOf =
   (key: Check, value: Check): Check =>
   (v) =>

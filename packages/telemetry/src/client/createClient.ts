@@ -80,6 +80,9 @@ export interface ClientInternals {
  * Builds a client on core's `createBatchQueue`: the public client plus the internals that the
  * platform entries use. Never throws unless `strict: true` and the options are invalid.
  */
+/** The queue's counters the client's stats read through. */
+const QUEUE_COUNTERS = ['enqueued', 'sent', 'sentBatches', 'retried', 'failedSends', 'circuitOpened', 'queuedItems', 'queuedBytes'] as const;
+
 export function createClient(input: TelemetryClientOptions | undefined, hooks: PlatformHooks): { client: TelemetryClient; internals: ClientInternals } {
   const component = hooks.component ?? 'createTelemetryClient';
   const earlyDiagnostics = pickDiagnostics(input);
@@ -105,37 +108,8 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   for (const reason of TELEMETRY_DROP_REASONS) dropped[reason] = 0;
   let queue: BatchQueue<TelemetryEvent>;
   // Queue counters are read through, so the client's stats stay one live object.
-  const stats: TelemetryStats = {
-    tracked: 0,
-    dropped,
-    persisted: 0,
-    restored: 0,
-    beaconed: 0,
-    get enqueued() {
-      return queue.stats.enqueued;
-    },
-    get sent() {
-      return queue.stats.sent;
-    },
-    get sentBatches() {
-      return queue.stats.sentBatches;
-    },
-    get retried() {
-      return queue.stats.retried;
-    },
-    get failedSends() {
-      return queue.stats.failedSends;
-    },
-    get circuitOpened() {
-      return queue.stats.circuitOpened;
-    },
-    get queuedItems() {
-      return queue.stats.queuedItems;
-    },
-    get queuedBytes() {
-      return queue.stats.queuedBytes;
-    },
-  };
+  const stats = { tracked: 0, dropped, persisted: 0, restored: 0, beaconed: 0 } as TelemetryStats;
+  for (const key of QUEUE_COUNTERS) Object.defineProperty(stats, key, { enumerable: true, get: () => queue.stats[key] });
 
   const countDrop = (reason: TelemetryDropReason, events: readonly TelemetryEvent[], count: number = events.length): void => {
     if (count <= 0) return;
