@@ -10,6 +10,8 @@
 // Resolves @lookout/* to package sources, like the tests, so no build is needed.
 //
 //   node scripts/check-bundle-size.mjs [--json] [--targets] [--budgets FILE]
+//   node scripts/check-bundle-size.mjs --code "import { x } from '@lookout/core'; x();" [--on-demand frag,frag]
+//       measures one snippet (for working on a package's size) and prints its sums.
 //
 // Prints a table; exits 1 when an entry is over its budget (with --targets, also over its target).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,7 +98,12 @@ export async function measure(code, onDemand = []) {
 
 const kb = (bytes) => bytes / 1024;
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
+if (isMain && args.includes('--code')) {
+  const code = args[args.indexOf('--code') + 1];
+  const onDemand = args.includes('--on-demand') ? args[args.indexOf('--on-demand') + 1].split(',') : [];
+  const m = await measure(code, onDemand);
+  console.log(`min ${kb(m.minBytes).toFixed(2)} KB  critical gz ${kb(m.gzipBytes).toFixed(2)} KB  every page gz ${kb(m.everyPageGzipBytes).toFixed(2)} KB  on demand gz ${kb(m.lazyGzipBytes).toFixed(2)} KB`);
+} else if (isMain) {
   const { entries } = JSON.parse(readFileSync(budgetsFile, 'utf8'));
   const rows = [];
   let failed = 0;
