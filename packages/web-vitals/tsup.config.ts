@@ -4,4 +4,5 @@ import { packageBuild } from '../../tsup.shared.js';
 export default defineConfig(packageBuild({
   index: 'src/index.ts',
   'attribution/index': 'src/attribution/index.ts',
+  'schema/index': 'src/schema/index.ts',
 }, 'browser'));

@@ -1,6 +1,5 @@
-import * as z from 'zod/mini';
-import { resolveOptions } from '@lookout/core';
-import type { ConfigIssue, Diagnostics, MetricsRegistry, SafeParser } from '@lookout/core';
+import { quickResolve } from '@lookout/core';
+import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import type { BudgetBreach, SoftNavigation, VitalName, VitalReport, VitalsEventSink, WebVitalsOptions } from './types.js';
 
 /** Every metric, in reporting order. */
@@ -29,33 +28,6 @@ export const DEFAULT_MAX_ATTRIBUTION_LENGTH = 100;
 /** Longest route label, in characters. */
 export const MAX_ROUTE_LENGTH = 128;
 
-const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `must be a function (${what})`);
-const budget = z.union([z.literal(false), z.number().check(z.positive(), z.refine(Number.isFinite, 'must be finite'))]);
-const eventName = z.string().check(z.minLength(1), z.maxLength(256));
-
-const webVitalsSchema = z.strictObject({
-  metrics: z.optional(z.readonly(z.array(z.enum(['CLS', 'FCP', 'INP', 'LCP', 'TTFB', 'FID'])))),
-  telemetry: z.optional(z.custom<VitalsEventSink>((v) => typeof v === 'object' && v !== null && typeof (v as VitalsEventSink).track === 'function', 'must have track()')),
-  eventName: z.optional(eventName),
-  softNavigationEventName: z.optional(eventName),
-  registry: z.optional(z.custom<MetricsRegistry>((v) => typeof v === 'object' && v !== null && typeof (v as MetricsRegistry).histogram === 'function', 'must be a MetricsRegistry')),
-  budgets: z.optional(z.strictObject({ CLS: z.optional(budget), FCP: z.optional(budget), INP: z.optional(budget), LCP: z.optional(budget), TTFB: z.optional(budget) })),
-  onBudgetExceeded: z.optional(fn<(breach: BudgetBreach) => void>('onBudgetExceeded')),
-  onReport: z.optional(fn<(report: VitalReport) => void>('onReport')),
-  onSoftNavigation: z.optional(fn<(navigation: SoftNavigation) => void>('onSoftNavigation')),
-  getRoute: z.optional(fn<() => string | undefined>('getRoute')),
-  reportSoftNavs: z.optional(z.boolean()),
-  reportAllChanges: z.optional(z.boolean()),
-  maxAttributionLength: z.optional(z.int().check(z.minimum(8), z.maximum(1000))),
-  diagnostics: z.optional(z.custom<Diagnostics>((v) => typeof v === 'object' && v !== null && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
-  strict: z.optional(z.boolean()),
-});
-
-// The documented options type and the schema must describe the same input.
-type _SchemaAcceptsOptions = WebVitalsOptions extends z.input<typeof webVitalsSchema> ? true : never;
-const _schemaAcceptsOptions: _SchemaAcceptsOptions = true;
-void _schemaAcceptsOptions;
-
 /** {@link WebVitalsOptions} after validation, defaults filled in. */
 export interface ResolvedWebVitalsOptions {
   metrics: readonly VitalName[];
@@ -74,21 +46,53 @@ export interface ResolvedWebVitalsOptions {
   diagnostics: Diagnostics | undefined;
 }
 
+const isFn: FieldCheck = (v) => typeof v === 'function';
+const isBool: FieldCheck = (v) => typeof v === 'boolean';
+const hasMethod =
+  (name: string): FieldCheck =>
+  (v) =>
+    typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
+const isEventName: FieldCheck = (v) => typeof v === 'string' && v.length > 0 && v.length <= 256;
+const isBudget = (v: unknown): boolean => v === undefined || v === false || (typeof v === 'number' && v > 0 && Number.isFinite(v));
+const REQUESTABLE = ['CLS', 'FCP', 'INP', 'LCP', 'TTFB', 'FID'];
+
+/** One check per option, accepting exactly what the zod schema of `@lookout/web-vitals/schema` accepts. */
+export const WEB_VITALS_FIELD_CHECKS: Readonly<Record<keyof WebVitalsOptions, FieldCheck>> = {
+  metrics: (v) => Array.isArray(v) && v.every((name) => REQUESTABLE.includes(name as string)),
+  telemetry: hasMethod('track'),
+  eventName: isEventName,
+  softNavigationEventName: isEventName,
+  registry: hasMethod('histogram'),
+  budgets: (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (Object.keys(v).find((k) => !VITAL_NAMES.includes(k as VitalName) || !isBudget((v as Record<string, unknown>)[k])) ?? true)
+      : false,
+  onBudgetExceeded: isFn,
+  onReport: isFn,
+  onSoftNavigation: isFn,
+  getRoute: isFn,
+  reportSoftNavs: isBool,
+  reportAllChanges: isBool,
+  maxAttributionLength: (v) => Number.isSafeInteger(v) && (v as number) >= 8 && (v as number) <= 1000,
+  diagnostics: hasMethod('warn'),
+  strict: isBool,
+};
+
 /**
- * Validates collector options with core's `resolveOptions`: each invalid field gets one
- * diagnostic naming its path and falls back to its default; `strict: true` throws
- * `LookoutConfigError`. `FID` in `metrics` becomes INP, with an info diagnostic.
+ * Checks collector options without zod (core's `quickResolve`, held to the zod schema of
+ * `@lookout/web-vitals/schema` by a property test): each invalid or unknown field gets one
+ * diagnostic and falls back to its default; `strict: true` throws `LookoutConfigError`. `FID` in `metrics` becomes INP, with an info
+ * diagnostic.
  */
-export function resolveWebVitalsOptions(
-  input: unknown,
-  diagnostics?: Diagnostics,
-): { ok: boolean; options: ResolvedWebVitalsOptions; issues: ConfigIssue[] } {
-  const context = diagnostics === undefined ? { component: 'createWebVitalsCollector' } : { component: 'createWebVitalsCollector', diagnostics };
-  const result = resolveOptions<z.output<typeof webVitalsSchema>>(webVitalsSchema as SafeParser<z.output<typeof webVitalsSchema>>, input, context);
-  const o = result.options ?? {};
-  const requested = o.metrics ?? VITAL_NAMES;
+export function readWebVitalsOptions(input: unknown, diagnostics?: Diagnostics): ResolvedWebVitalsOptions {
+  const { options } = quickResolve(input, WEB_VITALS_FIELD_CHECKS, 'createWebVitalsCollector', diagnostics);
+  return resolveFromValid(options as WebVitalsOptions, diagnostics);
+}
+
+/** Defaults filled into options already known to be valid. */
+export function resolveFromValid(o: WebVitalsOptions, diagnostics: Diagnostics | undefined): ResolvedWebVitalsOptions {
   const metrics = new Set<VitalName>();
-  for (const name of requested) {
+  for (const name of o.metrics ?? VITAL_NAMES) {
     if (name === 'FID') {
       // web-vitals 5 removed onFID: INP replaced FID as the Core Web Vital of responsiveness.
       (o.diagnostics ?? diagnostics)?.info('web-vitals/fid', 'createWebVitalsCollector: FID is no longer measured by web-vitals; INP is collected instead', 'web-vitals:fid');
@@ -100,7 +104,7 @@ export function resolveWebVitalsOptions(
     if (value === false) delete budgets[name];
     else if (value !== undefined) budgets[name] = value;
   }
-  const options: ResolvedWebVitalsOptions = {
+  return {
     metrics: VITAL_NAMES.filter((n) => metrics.has(n)),
     telemetry: o.telemetry,
     eventName: o.eventName ?? DEFAULT_VITAL_EVENT_NAME,
@@ -116,5 +120,4 @@ export function resolveWebVitalsOptions(
     maxAttributionLength: o.maxAttributionLength ?? DEFAULT_MAX_ATTRIBUTION_LENGTH,
     diagnostics: o.diagnostics,
   };
-  return { ok: result.ok, options, issues: result.ok ? [] : result.issues };
 }

@@ -2,7 +2,8 @@
 // is the same collector on the attribution build, for pages that want to know why.
 export { createWebVitalsCollector } from './createWebVitalsCollector.js';
 export {
-  resolveWebVitalsOptions,
+  readWebVitalsOptions,
+  WEB_VITALS_FIELD_CHECKS,
   VITAL_NAMES,
   DEFAULT_BUDGETS,
   DEFAULT_FCP_BUDGET_MS,
@@ -15,7 +16,7 @@ export {
   MAX_ROUTE_LENGTH,
 } from './config.js';
 export type { ResolvedWebVitalsOptions } from './config.js';
-export { PAINT_BUCKETS_S, INP_BUCKETS_S, TTFB_BUCKETS_S, CLS_BUCKETS } from './collector/histograms.js';
+export { PAINT_BUCKETS_S, INP_BUCKETS_S, TTFB_BUCKETS_S, CLS_BUCKETS } from './collector/buckets.js';
 export { routeFromPath, UNKNOWN_ROUTE } from './collector/route.js';
 export { toEventProperties } from './collector/createCollector.js';
 export type {

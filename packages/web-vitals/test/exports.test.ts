@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as root from '@lookout/web-vitals';
 import * as attribution from '@lookout/web-vitals/attribution';
+import * as schema from '@lookout/web-vitals/schema';
 
 describe('@lookout/web-vitals', () => {
   describe('exports', () => {
@@ -23,12 +24,17 @@ describe('@lookout/web-vitals', () => {
           'UNKNOWN_ROUTE',
           'VITAL_NAMES',
           'createWebVitalsCollector',
-          'resolveWebVitalsOptions',
+          'readWebVitalsOptions',
+          'WEB_VITALS_FIELD_CHECKS',
           'routeFromPath',
           'toEventProperties',
         ].sort(),
       );
       expect(root.DEFAULT_BUDGETS).toEqual({ FCP: 2000, LCP: 3000, CLS: 0.1, INP: 200 });
+    });
+
+    it('should export the zod schema resolver from ./schema only', () => {
+      expect(Object.keys(schema)).toEqual(['resolveWebVitalsOptions']);
     });
 
     it('should export the attribution collector from ./attribution', () => {

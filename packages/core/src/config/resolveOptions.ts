@@ -1,11 +1,10 @@
 import { getDiagnostics, type Diagnostics } from '../diagnostics/index.js';
+import { LookoutConfigError } from './LookoutConfigError.js';
+import type { ConfigIssue } from './LookoutConfigError.js';
 
-/** One problem found in host-supplied options. */
-export interface ConfigIssue {
-  /** Dotted path from the options root, e.g. `exporters.otlp.endpoint`. */
-  path: string;
-  message: string;
-}
+export { LookoutConfigError };
+export type { ConfigIssue };
+
 
 /**
  * `options` is always set when `ok`; when not, it holds the input with every invalid field
@@ -14,16 +13,6 @@ export interface ConfigIssue {
  */
 export type ResolveResult<T> = { ok: true; options: T } | { ok: false; options: T | undefined; issues: ConfigIssue[] };
 
-/** Thrown at init by `strict: true` when options are invalid; lists every issue. */
-export class LookoutConfigError extends Error {
-  override readonly name = 'LookoutConfigError';
-  constructor(
-    readonly component: string,
-    readonly issues: readonly ConfigIssue[],
-  ) {
-    super(`${component}: invalid options:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
-  }
-}
 
 /** An issue as zod reports it; `keys` lists unknown keys for `unrecognized_keys`. */
 export interface SchemaIssue {

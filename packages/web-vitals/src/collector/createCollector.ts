@@ -1,10 +1,9 @@
-import { getDiagnostics } from '@lookout/core';
+import { diagnosticsIn, getDiagnostics } from '@lookout/core';
 import type { Diagnostics, Histogram } from '@lookout/core';
-import { resolveWebVitalsOptions } from '../config.js';
+import { readWebVitalsOptions } from '../config.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';
-import { defineVitalHistograms, toHistogramValue } from './histograms.js';
 import type { VitalLabel } from './histograms.js';
-import { cleanRoute, routeFromLocation, routeFromPath } from './route.js';
+import { cleanRoute, routeFromLocation, routeFromPath, UNKNOWN_ROUTE } from './route.js';
 
 /** The fields of a `web-vitals` metric read here (both builds). */
 export interface MetricLike {
@@ -31,10 +30,12 @@ export interface VitalsSource {
   summarise?: (metric: MetricLike, maxLength: number) => AttributionSummary | undefined;
 }
 
-// Breaches remembered per page; a page with more metric instances than this is long-lived enough to forget old ones.
-const MAX_REMEMBERED_BREACHES = 64;
+// Metric instances remembered (budget breaches, histogram records); a page with more is long-lived enough to forget old ones.
+const MAX_REMEMBERED_IDS = 128;
 // URL paths whose route names are remembered.
 const MAX_NAMED_PATHS = 50;
+// Reports recorded while the histograms module loads; a page reports a handful, so this is a guard only.
+const MAX_REPORTS_BEFORE_HISTOGRAMS = 32;
 // A router-driven navigation whose next frame does not come (hidden page) is sent without a duration.
 const NEXT_FRAME_TIMEOUT_MS = 1000;
 
@@ -45,7 +46,6 @@ interface PageGlobals {
   performance?: { now(): number };
   requestAnimationFrame?: (callback: () => void) => unknown;
   setTimeout?: (callback: () => void, ms?: number) => unknown;
-  clearTimeout?: (id: unknown) => void;
 }
 
 /**
@@ -54,85 +54,89 @@ interface PageGlobals {
  * and the budget check. Never throws (unless `strict: true` and the options are invalid).
  */
 export function createCollector(source: VitalsSource, input: WebVitalsOptions | undefined): WebVitalsCollector {
-  const early = pickDiagnostics(input);
-  const o = resolveWebVitalsOptions(input, early).options;
+  const early = diagnosticsIn(input);
+  const o = readWebVitalsOptions(input, early);
   const diagnostics: Diagnostics = o.diagnostics ?? early ?? getDiagnostics();
   const g = globalThis as PageGlobals;
   const counts: Record<VitalName, number> = { CLS: 0, FCP: 0, INP: 0, LCP: 0, TTFB: 0 };
-  const breached = new Set<string>();
-  const recorded = new Set<string>();
+  // `b<id>` once a breach of the instance was reported, `h<id>` once it was recorded.
+  const remembered = new Set<string>();
   let stopped = false;
   let currentRoute: string | undefined;
   // URL path → the route the host named while the page was there, so a metric reported later for
   // an earlier URL (at a soft navigation, or at hide) carries the route it was measured on.
   const named = new Map<string, string>();
 
+  const guard = (where: string, run: () => void): void => {
+    try {
+      run();
+    } catch (error) {
+      diagnostics.internalError(error, `web-vitals.${where}`);
+    }
+  };
+  const firstTime = (key: string): boolean => {
+    if (remembered.has(key)) return false;
+    if (remembered.size >= MAX_REMEMBERED_IDS) remembered.clear();
+    remembered.add(key);
+    return true;
+  };
+  const track = (name: string, properties: Record<string, unknown>, where: string): void => {
+    const telemetry = o.telemetry;
+    if (telemetry !== undefined) guard(where, () => telemetry.track(name, properties));
+  };
+
+  const entryTypes = g.PerformanceObserver?.supportedEntryTypes;
   const softNavigationSupport =
     o.reportSoftNavs &&
-    Array.isArray(g.PerformanceObserver?.supportedEntryTypes) &&
-    (g.PerformanceObserver?.supportedEntryTypes ?? []).includes('soft-navigation') &&
+    Array.isArray(entryTypes) &&
+    entryTypes.includes('soft-navigation') &&
     typeof g.PerformanceSoftNavigation?.prototype?.getLargestInteractionContentfulPaint === 'function';
 
-  let histograms: Partial<Record<VitalName, Histogram<VitalLabel>>> = {};
-  if (o.registry !== undefined) {
-    try {
-      histograms = defineVitalHistograms(o.registry, o.metrics);
-    } catch (error) {
-      diagnostics.internalError(error, 'web-vitals.histograms');
-    }
+  // Histograms only with a registry, from a module loaded then, so pages without one never
+  // download it. Reports made while it loads are recorded when it arrives.
+  const registry = o.registry;
+  let histograms: Partial<Record<VitalName, Histogram<VitalLabel>>> | undefined;
+  let toValue: (name: VitalName, value: number) => number = (_name, value) => value;
+  let beforeHistograms: Array<[VitalName, number, Record<VitalLabel, string>]> | undefined;
+  if (registry !== undefined) {
+    beforeHistograms = [];
+    import('./histograms.js')
+      .then((m) => {
+        const defined = m.defineVitalHistograms(registry, o.metrics);
+        for (const [name, value, labels] of beforeHistograms ?? []) defined[name]?.record(m.toHistogramValue(name, value), labels);
+        histograms = defined;
+        toValue = m.toHistogramValue;
+      })
+      .catch((error: unknown) => diagnostics.internalError(error, 'web-vitals.histograms'))
+      .finally(() => {
+        beforeHistograms = undefined;
+      });
   }
 
   const routeNow = (): string => {
-    if (o.getRoute !== undefined) {
-      try {
-        const named = cleanRoute(o.getRoute());
-        if (named !== undefined) return named;
-      } catch (error) {
-        diagnostics.internalError(error, 'web-vitals.getRoute');
-      }
-    }
-    return currentRoute ?? routeFromLocation();
+    let route: string | undefined;
+    if (o.getRoute !== undefined) guard('getRoute', () => (route = cleanRoute(o.getRoute?.())));
+    return route ?? currentRoute ?? routeFromLocation();
   };
-
-  const routeOf = (url: string | undefined): string => {
-    const path = url === undefined ? undefined : pathOf(url);
-    const here = currentPath();
-    if (path === undefined || path === here) {
-      const now = routeNow();
-      if (here !== undefined) nameRoute(here, now);
-      return now;
-    }
-    return named.get(path) ?? routeFromPath(path);
-  };
-
-  const nameRoute = (path: string, route: string): void => {
+  const nameRoute = (path: string | undefined, route: string): void => {
+    if (path === undefined) return;
     if (named.size >= MAX_NAMED_PATHS && !named.has(path)) named.delete(named.keys().next().value as string);
     named.set(path, route);
   };
-
-  const call = <T>(hook: ((value: T) => void) | undefined, value: T, where: string): void => {
-    if (hook === undefined) return;
-    try {
-      hook(value);
-    } catch (error) {
-      diagnostics.internalError(error, `web-vitals.${where}`);
-    }
-  };
-
-  const send = (name: string, properties: Record<string, unknown>, where: string): void => {
-    if (o.telemetry === undefined) return;
-    try {
-      o.telemetry.track(name, properties);
-    } catch (error) {
-      diagnostics.internalError(error, `web-vitals.${where}`);
-    }
+  const routeOf = (url: string | undefined): string => {
+    const path = url === undefined ? undefined : pathOf(url);
+    const here = currentPath();
+    if (path !== undefined && path !== here) return named.get(path) ?? routeFromPath(path);
+    const now = routeNow();
+    nameRoute(here, now);
+    return now;
   };
 
   const onMetric = (metric: MetricLike): void => {
     if (stopped) return;
-    try {
+    guard('report', () => {
       const name = metric.name as VitalName;
-      counts[name] = (counts[name] ?? 0) + 1;
+      counts[name]++;
       const route = routeOf(metric.navigationURL);
       const budget = o.budgets[name];
       const report: VitalReport = {
@@ -146,81 +150,66 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         overBudget: budget !== undefined && metric.value > budget,
       };
       if (budget !== undefined) report.budget = budget;
-      if (source.summarise !== undefined && metric.attribution !== undefined) {
-        try {
-          const summary = source.summarise(metric, o.maxAttributionLength);
+      const summarise = source.summarise;
+      if (summarise !== undefined && metric.attribution !== undefined) {
+        guard('attribution', () => {
+          const summary = summarise(metric, o.maxAttributionLength);
           if (summary !== undefined) report.attribution = summary;
-        } catch (error) {
-          diagnostics.internalError(error, 'web-vitals.attribution');
-        }
+        });
       }
-      send(o.eventName, toEventProperties(report), 'telemetry');
-      const histogram = histograms[name];
-      if (histogram !== undefined && !recorded.has(report.id)) {
-        remember(recorded, report.id);
-        histogram.record(toHistogramValue(name, report.value), { route, rating: report.rating, navigation_type: report.navigationType });
+      track(o.eventName, toEventProperties(report), 'telemetry');
+      if (registry !== undefined && firstTime(`h${report.id}`)) {
+        const labels = { route, rating: report.rating, navigation_type: report.navigationType };
+        if (histograms !== undefined) histograms[name]?.record(toValue(name, report.value), labels);
+        else if (beforeHistograms !== undefined && beforeHistograms.length < MAX_REPORTS_BEFORE_HISTOGRAMS) beforeHistograms.push([name, report.value, labels]);
       }
-      if (report.overBudget && budget !== undefined && !breached.has(report.id)) {
-        remember(breached, report.id);
-        call(o.onBudgetExceeded, { name, value: report.value, budget, rating: report.rating, route, navigationType: report.navigationType, id: report.id }, 'onBudgetExceeded');
+      const onBudgetExceeded = o.onBudgetExceeded;
+      if (report.overBudget && budget !== undefined && onBudgetExceeded !== undefined && firstTime(`b${report.id}`)) {
+        guard('onBudgetExceeded', () => onBudgetExceeded({ name, value: report.value, budget, rating: report.rating, route, navigationType: report.navigationType, id: report.id }));
       }
-      call(o.onReport, report, 'onReport');
-    } catch (error) {
-      diagnostics.internalError(error, 'web-vitals.report');
-    }
+      const onReport = o.onReport;
+      if (onReport !== undefined) guard('onReport', () => onReport(report));
+    });
   };
 
   const isBrowser = typeof g.document === 'object' && g.document !== null && typeof g.PerformanceObserver === 'function';
   if (isBrowser) {
     const reportOptions = { reportAllChanges: o.reportAllChanges, reportSoftNavs: o.reportSoftNavs };
-    for (const name of o.metrics) {
-      try {
-        source[`on${name}`](onMetric, reportOptions);
-      } catch (error) {
-        diagnostics.internalError(error, `web-vitals.on${name}`);
-      }
-    }
+    for (const name of o.metrics) guard(`on${name}`, () => source[`on${name}`](onMetric, reportOptions));
   } else {
     diagnostics.debug('web-vitals/not-a-browser', 'createWebVitalsCollector: no document or PerformanceObserver here; nothing is collected');
   }
 
+  // The router-driven signal: an event when the frame after the route change has rendered.
   const softNavigation = (from: string, to: string): void => {
-    const emit = (durationMs?: number): void => {
-      if (stopped) return;
+    const performance = g.performance;
+    const started = performance?.now();
+    let done = false;
+    const emit = (timed: boolean): void => {
+      if (stopped || done) return;
+      done = true;
       const navigation: SoftNavigation = { from, to, source: 'router' };
       const properties: Record<string, unknown> = { from, to, route: to, source: 'router' };
-      if (durationMs !== undefined) {
-        navigation.durationMs = durationMs;
-        properties['duration_ms'] = round(durationMs, 1);
+      if (timed && started !== undefined && performance !== undefined) {
+        navigation.durationMs = performance.now() - started;
+        properties['duration_ms'] = round(navigation.durationMs, 1);
       }
-      send(o.softNavigationEventName, properties, 'softNavigation');
-      call(o.onSoftNavigation, navigation, 'onSoftNavigation');
+      track(o.softNavigationEventName, properties, 'softNavigation');
+      const onSoftNavigation = o.onSoftNavigation;
+      if (onSoftNavigation !== undefined) guard('onSoftNavigation', () => onSoftNavigation(navigation));
     };
-    const now = g.performance?.now.bind(g.performance);
-    if (now === undefined || typeof g.requestAnimationFrame !== 'function' || typeof g.setTimeout !== 'function' || g.document?.visibilityState !== 'visible') {
-      emit();
+    const setTimer = g.setTimeout;
+    if (started === undefined || typeof g.requestAnimationFrame !== 'function' || typeof setTimer !== 'function' || g.document?.visibilityState !== 'visible') {
+      emit(false);
       return;
     }
-    // Time to the frame after the one the route change renders in (what the user sees).
-    const started = now();
-    let done = false;
-    const finish = (withDuration: boolean): void => {
-      if (done) return;
-      done = true;
-      emit(withDuration ? now() - started : undefined);
-    };
-    const fallback = g.setTimeout(() => finish(false), NEXT_FRAME_TIMEOUT_MS);
-    g.requestAnimationFrame(() => {
-      g.setTimeout?.(() => {
-        g.clearTimeout?.(fallback);
-        finish(true);
-      }, 0);
-    });
+    setTimer(() => emit(false), NEXT_FRAME_TIMEOUT_MS);
+    g.requestAnimationFrame(() => setTimer(() => emit(true), 0));
   };
 
   return {
     setRoute(route) {
-      try {
+      guard('setRoute', () => {
         const next = cleanRoute(route);
         if (next === undefined) {
           diagnostics.warn('web-vitals/invalid-route', 'setRoute: the route must be a non-empty string; ignored', 'web-vitals:setRoute');
@@ -228,19 +217,14 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         }
         const previous = currentRoute ?? routeFromLocation();
         currentRoute = next;
-        const here = currentPath();
-        if (here !== undefined) nameRoute(here, next);
+        nameRoute(currentPath(), next);
         if (!stopped && isBrowser && next !== previous && !softNavigationSupport) softNavigation(previous, next);
-      } catch (error) {
-        diagnostics.internalError(error, 'web-vitals.setRoute');
-      }
+      });
     },
     get route() {
-      try {
-        return routeNow();
-      } catch {
-        return currentRoute ?? 'unknown';
-      }
+      let route = currentRoute ?? UNKNOWN_ROUTE;
+      guard('route', () => (route = routeNow()));
+      return route;
     },
     softNavigationSupport,
     counts,
@@ -286,19 +270,4 @@ function currentPath(): string | undefined {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Number.isFinite(value) ? Math.round(value * f) / f : 0;
-}
-
-function remember(set: Set<string>, id: string): void {
-  if (set.size >= MAX_REMEMBERED_BREACHES) set.clear();
-  set.add(id);
-}
-
-function pickDiagnostics(input: unknown): Diagnostics | undefined {
-  try {
-    const d = (input as { diagnostics?: Diagnostics } | null | undefined)?.diagnostics;
-    return typeof d === 'object' && d !== null && typeof d.warn === 'function' && typeof d.internalError === 'function' ? d : undefined;
-  } catch {
-    // Hostile getters: resolveOptions reports the options as unreadable.
-    return undefined;
-  }
 }

@@ -176,6 +176,8 @@ describe('createCollector', () => {
       createCollector(source, { registry, reportAllChanges: true });
       source.emit({ name: 'LCP', value: 1800, id: 'x', rating: 'good' });
       source.emit({ name: 'LCP', value: 2600, id: 'x', rating: 'needs-improvement' });
+      // Reported before the histograms module has loaded: recorded once it arrives.
+      await vi.waitFor(async () => expect(await renderPrometheus(registry)).toContain('web_vitals_lcp_seconds_count'));
       source.emit({ name: 'CLS', value: 0.12, rating: 'needs-improvement' });
       const text = await renderPrometheus(registry);
       expect(text).toContain('web_vitals_lcp_seconds_count{route="/products/:id",rating="good",navigation_type="navigate"} 1');

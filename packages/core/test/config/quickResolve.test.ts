@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createDiagnostics, diagnosticsIn, LookoutConfigError, quickResolve } from '@lookout/core';
+import type { FieldCheck } from '@lookout/core';
+
+function recording() {
+  const warnings: string[] = [];
+  const diagnostics = createDiagnostics({ logger: { error() {}, warn: (m: string) => warnings.push(m), info() {}, debug() {} } });
+  return { diagnostics, warnings };
+}
+
+const FIELDS: Record<string, FieldCheck> = {
+  name: (v) => typeof v === 'string' && v.length > 0,
+  limits: (v) => (typeof v === 'object' && v !== null ? (Object.keys(v).find((k) => k !== 'max') ?? true) : false),
+};
+
+describe('quickResolve', () => {
+  it('should keep valid fields and drop invalid and unknown ones with one diagnostic each', () => {
+    const { diagnostics, warnings } = recording();
+    const result = quickResolve({ name: 'app', limits: { max: 1, min: 0 }, colour: 'red', skipped: undefined }, FIELDS, 'thing', diagnostics);
+    expect(result.options).toEqual({ name: 'app' });
+    expect(result.invalid).toEqual(['limits.min', 'colour']);
+    expect(warnings).toEqual([expect.stringContaining('thing: limits.min: invalid'), expect.stringContaining('thing: colour: invalid')]);
+  });
+
+  it('should accept a missing input and refuse a non-object one', () => {
+    expect(quickResolve(undefined, FIELDS, 'thing')).toEqual({ options: {}, invalid: [] });
+    const { diagnostics, warnings } = recording();
+    expect(quickResolve([1], FIELDS, 'thing', diagnostics)).toEqual({ options: {}, invalid: [''] });
+    expect(warnings).toEqual([expect.stringContaining('(options): must be an object')]);
+  });
+
+  it('should throw LookoutConfigError naming the fields with strict: true', () => {
+    expect(() => quickResolve({ strict: true, name: '' }, { ...FIELDS, strict: (v) => typeof v === 'boolean' }, 'thing')).toThrow(LookoutConfigError);
+  });
+
+  it('should treat hostile getters as unreadable options and never throw', () => {
+    const hostile = Object.defineProperty({}, 'name', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const { diagnostics } = recording();
+    expect(quickResolve(hostile, FIELDS, 'thing', diagnostics).invalid).toEqual(['']);
+    fc.assert(
+      fc.property(fc.anything().filter((v) => (v as { strict?: unknown } | null)?.strict !== true), (input) => {
+        expect(() => quickResolve(input, FIELDS, 'thing', recording().diagnostics)).not.toThrow();
+      }),
+    );
+  });
+});
+
+describe('diagnosticsIn', () => {
+  it('should return the options diagnostics only when it looks like one', () => {
+    const diagnostics = createDiagnostics();
+    expect(diagnosticsIn({ diagnostics })).toBe(diagnostics);
+    expect(diagnosticsIn({ diagnostics: { warn: 1 } })).toBeUndefined();
+    expect(diagnosticsIn(null)).toBeUndefined();
+    expect(diagnosticsIn(Object.defineProperty({}, 'diagnostics', { get: () => { throw new Error('x'); } }))).toBeUndefined();
+  });
+});
