@@ -42,8 +42,9 @@ export function quickResolve(
         strict = (input as { strict?: unknown }).strict === true;
         for (const key of Object.keys(input)) {
           const value = (input as Record<string, unknown>)[key];
-          if (value === undefined) continue;
-          const verdict = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key]?.(value) : false;
+          const known = Object.prototype.hasOwnProperty.call(fields, key);
+          if (value === undefined && known) continue;
+          const verdict = known ? fields[key]?.(value) : false;
           if (verdict === true) options[key] = value;
           else invalid.push(typeof verdict === 'string' ? `${key}.${verdict}` : key);
         }
