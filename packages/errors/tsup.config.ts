@@ -5,4 +5,5 @@ export default defineConfig(packageBuild({
   index: 'src/index.ts',
   'sentry-node/index': 'src/sentry-node/index.ts',
   'sentry-browser/index': 'src/sentry-browser/index.ts',
+  'page/index': 'src/page/index.ts',
 }, 'neutral'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '@lookout/errors';
 import * as sentryNode from '@lookout/errors/sentry-node';
 import * as sentryBrowser from '@lookout/errors/sentry-browser';
+import * as page from '@lookout/errors/page';
 
 describe('@lookout/errors exports', () => {
   it('should expose the root surface', () => {
@@ -63,5 +64,9 @@ describe('@lookout/errors exports', () => {
     expect(Object.keys(sentryNode).sort()).toEqual([...shared, 'DEFAULT_EXIT_FLUSH_TIMEOUT_MS', 'createSentryNodeSink'].sort());
     expect(Object.keys(sentryBrowser).sort()).toEqual([...shared, 'DEFAULT_HIDE_FLUSH_TIMEOUT_MS', 'createSentryBrowserSink'].sort());
     expect(sentryNode.makeSentryTransport).toBe(sentryBrowser.makeSentryTransport);
+  });
+
+  it('should expose the lean page capture on ./page', () => {
+    expect(Object.keys(page).sort()).toEqual(['DEFAULT_PAGE_MAX_BREADCRUMBS', 'DEFAULT_PAGE_MAX_PER_GROUP_PER_MINUTE', 'createPageErrorCapture']);
   });
 });

@@ -35,7 +35,7 @@ export function inferCategory(type: string, message: string, error: unknown): Bu
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'network';
   if (typeof causeCode === 'string' && NETWORK_CODES.has(causeCode)) return 'network';
   if (typeof code === 'string' && code.startsWith('UND_ERR')) return 'network';
-  if (NETWORK_TYPES.has(type) || NETWORK_MESSAGES.some((m) => message.startsWith(m))) return 'network';
+  if (isNetworkFailure(type, message)) return 'network';
   if (typeof code === 'string' && DATABASE_CODE.test(code)) return 'database';
   if (DATABASE_TYPE.test(type)) return 'database';
   if (SECURITY_TYPE.test(type)) return 'security';
@@ -45,6 +45,11 @@ export function inferCategory(type: string, message: string, error: unknown): Bu
   if (API_TYPE.test(type)) return 'api';
   if (JAVASCRIPT_TYPES.has(type)) return 'javascript';
   return undefined;
+}
+
+/** Whether the type (`AbortError`, `TimeoutError` …) or the message (`Failed to fetch` …) is a known network failure. */
+export function isNetworkFailure(type: string, message: string): boolean {
+  return NETWORK_TYPES.has(type) || NETWORK_MESSAGES.some((m) => message.startsWith(m));
 }
 
 /** Default severity by how the error arrived: uncaught is `critical`, a message `low`, else `high`. */

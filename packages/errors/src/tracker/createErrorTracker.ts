@@ -6,6 +6,7 @@ import { createEventId } from '../capture/eventId.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';
 import { defaultIsInApp, parseStack } from '../capture/parseStack.js';
 import { isPlainRecord, safeString, truncate } from '../capture/safe.js';
+import { syntheticStack } from '../capture/syntheticStack.js';
 import { clearTimer, setTimer } from '../capture/timers.js';
 import { MAX_CUSTOM_CATEGORIES, resolveErrorTrackerOptions } from '../config.js';
 import type { ErrorTrackerOptions, ResolvedErrorTrackerOptions } from '../config.js';
@@ -529,17 +530,6 @@ class Tracker implements RecoveryReporter {
       return undefined;
     }
   }
-}
-
-/** A stack for a non-Error throwable: where it was captured, without the tracker's own frames. */
-function syntheticStack(anchor: unknown): string | undefined {
-  const holder: { stack?: string } = {};
-  const capture = (Error as { captureStackTrace?: (target: object, ctor?: unknown) => void }).captureStackTrace;
-  if (typeof capture === 'function') {
-    capture(holder, anchor ?? syntheticStack);
-    return holder.stack;
-  }
-  return new Error().stack;
 }
 
 function sinkName(sink: ErrorSink): string {
