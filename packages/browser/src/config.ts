@@ -1,6 +1,5 @@
-import * as z from 'zod/mini';
-import { getDiagnostics, resolveOptions } from '@lookout/core';
-import type { ConfigIssue, Diagnostics, MetricsRegistry, SafeParser } from '@lookout/core';
+import { getDiagnostics, isHttpUrl, quickResolve } from '@lookout/core';
+import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import type { ConsentState } from '@lookout/telemetry';
 import type { MonitoringErrorOptions, MonitoringOptions, MonitoringSentryOptions, MonitoringTelemetryOptions, MonitoringWebVitalsOptions } from './types.js';
 
@@ -14,50 +13,6 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
 export const DOWNLOAD_EVENT_NAME = 'download';
 /** Name of the events errors are sent as. */
 export const ERROR_EVENT_NAME = 'error';
-
-const httpUrl = z.string().check(
-  z.refine((s) => {
-    try {
-      const UrlCtor = (globalThis as { URL?: new (url: string) => { protocol: string } }).URL;
-      if (UrlCtor === undefined) return /^https?:\/\/\S+$/.test(s);
-      const protocol = new UrlCtor(s).protocol;
-      return protocol === 'http:' || protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL'),
-);
-const label = z.string().check(z.minLength(1), z.maxLength(256));
-const object = <T>(what: string) => z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `must be ${what}`);
-const featureSwitch = <T>(what: string) => z.union([z.boolean(), object<T>(what)]);
-
-const monitoringSchema = z.strictObject({
-  serviceName: z.optional(label),
-  serviceVersion: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-  environment: z.optional(label),
-  endpoint: z.optional(httpUrl),
-  headers: z.optional(z.record(z.string(), z.string())),
-  consent: z.optional(z.enum(['granted', 'pending', 'denied'])),
-  userId: z.optional(label),
-  persistence: z.optional(z.boolean()),
-  webVitals: z.optional(featureSwitch<MonitoringWebVitalsOptions>('a boolean or web vitals options')),
-  errors: z.optional(featureSwitch<MonitoringErrorOptions>('a boolean or error tracker options')),
-  sentry: z.optional(
-    z.custom<MonitoringSentryOptions>(
-      (v) => typeof v === 'object' && v !== null && typeof (v as { dsn?: unknown }).dsn === 'string' && (v as { dsn: string }).dsn.length > 0,
-      'must be an object with a dsn string',
-    ),
-  ),
-  telemetry: z.optional(object<MonitoringTelemetryOptions>('event client options')),
-  registry: z.optional(z.custom<MetricsRegistry>((v) => typeof v === 'object' && v !== null && typeof (v as MetricsRegistry).histogram === 'function', 'must be a MetricsRegistry')),
-  diagnostics: z.optional(z.custom<Diagnostics>((v) => typeof v === 'object' && v !== null && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
-  strict: z.optional(z.boolean()),
-});
-
-// The documented options type and the schema must describe the same input.
-type _SchemaAcceptsOptions = MonitoringOptions extends z.input<typeof monitoringSchema> ? true : never;
-const _schemaAcceptsOptions: _SchemaAcceptsOptions = true;
-void _schemaAcceptsOptions;
 
 /** {@link MonitoringOptions} after validation, defaults filled in. */
 export interface ResolvedMonitoringOptions {
@@ -77,21 +32,55 @@ export interface ResolvedMonitoringOptions {
   diagnostics: Diagnostics | undefined;
 }
 
+
+const isObject: FieldCheck = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isLabel =
+  (max: number): FieldCheck =>
+  (v) =>
+    typeof v === 'string' && v.length > 0 && v.length <= max;
+const isPlainObject = (v: unknown): v is Record<string, unknown> => isObject(v) === true && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+const isSwitch: FieldCheck = (v) => typeof v === 'boolean' || isObject(v);
+const hasMethod =
+  (name: string): FieldCheck =>
+  (v) =>
+    typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
+
+/** One check per option, accepting exactly what the zod schema of `@lookout/browser/schema` accepts. */
+export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, FieldCheck>> = {
+  serviceName: isLabel(256),
+  serviceVersion: isLabel(128),
+  environment: isLabel(256),
+  endpoint: (v) => typeof v === 'string' && isHttpUrl(v),
+  headers: (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true),
+  consent: (v) => v === 'granted' || v === 'pending' || v === 'denied',
+  userId: isLabel(256),
+  persistence: (v) => typeof v === 'boolean',
+  webVitals: isSwitch,
+  errors: isSwitch,
+  sentry: (v) => typeof v === 'object' && v !== null && typeof (v as { dsn?: unknown }).dsn === 'string' && (v as { dsn: string }).dsn.length > 0,
+  telemetry: isObject,
+  registry: hasMethod('histogram'),
+  diagnostics: hasMethod('warn'),
+  strict: (v) => typeof v === 'boolean',
+};
+
 /**
- * Validates `initMonitoring` options with core's `resolveOptions`: each invalid field gets one
- * diagnostic naming its path and falls back to its default; `strict: true` throws
- * `LookoutConfigError`. Options of the parts (`webVitals`, `errors`, `telemetry`, `sentry`) are
- * checked field by field by the part itself.
+ * Checks `initMonitoring` options without zod (core's `quickResolve`, held to the zod schema of
+ * `@lookout/browser/schema` by a property test): each invalid or unknown field gets one
+ * diagnostic naming it and falls back to its default; `strict: true` throws `LookoutConfigError`.
+ * Options of the parts (`webVitals`, `errors`, `telemetry`, `sentry`) are checked field by field
+ * by the part itself.
  */
-export function resolveMonitoringOptions(input: unknown, diagnostics?: Diagnostics): { ok: boolean; options: ResolvedMonitoringOptions; issues: ConfigIssue[] } {
-  const context = diagnostics === undefined ? { component: 'initMonitoring' } : { component: 'initMonitoring', diagnostics };
-  const result = resolveOptions<z.output<typeof monitoringSchema>>(monitoringSchema as SafeParser<z.output<typeof monitoringSchema>>, input, context);
-  const o = result.options ?? {};
-  const issues = result.ok ? [] : [...result.issues];
+export function readMonitoringOptions(input: unknown, diagnostics?: Diagnostics): ResolvedMonitoringOptions {
+  return resolveFromValid(quickResolve(input, MONITORING_FIELD_CHECKS, 'initMonitoring', diagnostics).options as MonitoringOptions, diagnostics);
+}
+
+/** Defaults filled into options already known to be valid; warns once when `serviceName` is missing. */
+export function resolveFromValid(o: MonitoringOptions, diagnostics: Diagnostics | undefined): ResolvedMonitoringOptions {
   if (o.serviceName === undefined) {
     (o.diagnostics ?? diagnostics ?? getDiagnostics()).warn('browser/no-service-name', `initMonitoring: serviceName is not set; events are sent as ${DEFAULT_SERVICE_NAME}`, 'browser:no-service-name');
   }
-  const options: ResolvedMonitoringOptions = {
+  return {
     serviceName: o.serviceName ?? DEFAULT_SERVICE_NAME,
     serviceVersion: o.serviceVersion,
     environment: o.environment,
@@ -107,5 +96,4 @@ export function resolveMonitoringOptions(input: unknown, diagnostics?: Diagnosti
     registry: o.registry,
     diagnostics: o.diagnostics,
   };
-  return { ok: result.ok, options, issues };
 }

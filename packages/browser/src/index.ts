@@ -2,7 +2,8 @@
 export { initMonitoring, getMonitoring, resetMonitoringForTests } from './init/initMonitoring.js';
 export { track, trackDownload, captureException, captureMessage, setRoute, identify, optIn, optOut, flush, shutdown } from './init/api.js';
 export {
-  resolveMonitoringOptions,
+  readMonitoringOptions,
+  MONITORING_FIELD_CHECKS,
   DEFAULT_SERVICE_NAME,
   MAX_PENDING_CALLS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,

@@ -1,8 +1,8 @@
 import type { Diagnostics, MetricsRegistry } from '@lookout/core';
-import type { CaptureContext, ErrorTracker, ErrorTrackerOptions, Severity } from '@lookout/errors';
+import type { CaptureContext, PageErrorCapture, PageErrorCaptureOptions, Severity } from '@lookout/errors/page';
 import type { SentryBrowserSinkOptions } from '@lookout/errors/sentry-browser';
-import type { ConsentState, TelemetryClient } from '@lookout/telemetry';
-import type { BrowserTelemetryClientOptions } from '@lookout/telemetry/browser';
+import type { ConsentState } from '@lookout/telemetry';
+import type { PageClient, PageClientOptions } from '@lookout/telemetry/page';
 import type { WebVitalsCollector, WebVitalsOptions } from '@lookout/web-vitals';
 
 /** Options of the web vitals part; `telemetry`, `diagnostics` and `registry` come from the monitoring options. */
@@ -14,17 +14,14 @@ export type MonitoringWebVitalsOptions = Omit<WebVitalsOptions, 'telemetry' | 'd
   createCollector?: (options: WebVitalsOptions) => WebVitalsCollector;
 };
 
-/** Options of the error part; sinks, registry and diagnostics come from the monitoring options. */
-export type MonitoringErrorOptions = Omit<ErrorTrackerOptions, 'sinks' | 'registry' | 'diagnostics' | 'strict'>;
+/** Options of the error part (`@lookout/errors/page`); sinks, registry and diagnostics come from the monitoring options. */
+export type MonitoringErrorOptions = Omit<PageErrorCaptureOptions, 'sinks' | 'registry' | 'diagnostics'>;
 
 /** Options of the optional Sentry forwarding (`@sentry/browser` is loaded only when `dsn` is set). */
 export type MonitoringSentryOptions = Omit<SentryBrowserSinkOptions, 'diagnostics' | 'client'> & { dsn: string };
 
-/** Extra options of the event client (sampling, `beforeSend`, queue bounds, redaction …). */
-export type MonitoringTelemetryOptions = Omit<
-  BrowserTelemetryClientOptions,
-  'endpoint' | 'headers' | 'app' | 'consent' | 'userId' | 'registry' | 'diagnostics' | 'persistence' | 'strict'
->;
+/** Extra options of the event client (`@lookout/telemetry/page`: sampling, `beforeSend`, queue bounds, redaction …). */
+export type MonitoringTelemetryOptions = Omit<PageClientOptions, 'endpoint' | 'headers' | 'app' | 'consent' | 'userId' | 'registry' | 'diagnostics' | 'persistence'>;
 
 /** Input of `initMonitoring`. Only `serviceName` and `endpoint` matter for most pages. */
 export interface MonitoringOptions {
@@ -84,10 +81,10 @@ export interface Monitoring {
   flush(timeoutMs?: number): Promise<boolean>;
   /** Stops vitals, removes the error handlers, flushes and stops the event client by `timeoutMs` (default 5000). Idempotent. */
   shutdown(timeoutMs?: number): Promise<void>;
-  /** The event client. */
-  readonly telemetry: TelemetryClient;
-  /** The error tracker, unless errors are off. */
-  readonly errors: ErrorTracker | undefined;
+  /** The event client (`@lookout/telemetry/page`). */
+  readonly telemetry: PageClient;
+  /** The error capture (`@lookout/errors/page`), unless errors are off. */
+  readonly errors: PageErrorCapture | undefined;
   /** The web vitals collector, unless vitals are off. */
   readonly vitals: WebVitalsCollector | undefined;
 }

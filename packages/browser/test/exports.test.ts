@@ -25,7 +25,8 @@ describe('@lookout/browser', () => {
           'optIn',
           'optOut',
           'resetMonitoringForTests',
-          'resolveMonitoringOptions',
+          'readMonitoringOptions',
+          'MONITORING_FIELD_CHECKS',
           'setRoute',
           'shutdown',
           'track',
@@ -33,6 +34,11 @@ describe('@lookout/browser', () => {
         ].sort(),
       );
       for (const [name, value] of Object.entries(browser)) if (/^[a-z]/.test(name)) expect(typeof value, name).toBe('function');
+    });
+
+    it('should export the zod schema resolver from ./schema only', async () => {
+      const schema = await import('@lookout/browser/schema');
+      expect(Object.keys(schema)).toEqual(['resolveMonitoringOptions']);
     });
   });
 });

@@ -1,5 +1,4 @@
-import type { ErrorRecord, ErrorSink, StackFrame } from '@lookout/errors';
-import type { TelemetryClient } from '@lookout/telemetry';
+import type { ErrorRecord, ErrorSink, StackFrame } from '@lookout/errors/page';
 import { ERROR_EVENT_NAME } from '../config.js';
 
 /** Frames written into an error event's `stack`. */
@@ -12,7 +11,7 @@ export const MAX_EVENT_STACK_LENGTH = 8192;
  * errors share its batching, consent, redaction and page-hide delivery: `{ type, message, stack,
  * category, severity, fingerprint, mechanism, handled, group_count, route }`.
  */
-export function createErrorEventSink(telemetry: TelemetryClient, route: () => string): ErrorSink {
+export function createErrorEventSink(telemetry: { track(name: string, properties?: Record<string, unknown>): unknown }, route: () => string): ErrorSink {
   return {
     name: '@lookout/browser:events',
     capture(record: ErrorRecord) {

@@ -1,6 +1,6 @@
 import type { Diagnostics } from '@lookout/core';
 import { describeError } from '@lookout/core';
-import type { ErrorRecord, ErrorSink } from '@lookout/errors';
+import type { ErrorRecord, ErrorSink } from '@lookout/errors/page';
 import type { MonitoringSentryOptions } from '../types.js';
 
 /** Records held while `@lookout/errors/sentry-browser` loads; more are dropped with a diagnostic. */

@@ -1,4 +1,4 @@
-import type { CaptureContext, Severity } from '@lookout/errors';
+import type { CaptureContext, Severity } from '@lookout/errors/page';
 import type { Monitoring } from '../types.js';
 import { callOrQueue, getMonitoring } from './initMonitoring.js';
 

@@ -1,13 +1,13 @@
-import { getDiagnostics } from '@lookout/core';
+import { diagnosticsIn, getDiagnostics } from '@lookout/core';
 import type { Diagnostics } from '@lookout/core';
-import { createErrorTracker } from '@lookout/errors';
-import type { CaptureContext, ErrorSink, ErrorTracker, Severity } from '@lookout/errors';
-import type { ConsentState, TelemetryClient } from '@lookout/telemetry';
-import { createBrowserTelemetryClient } from '@lookout/telemetry/browser';
-import type { BrowserTelemetryClientOptions } from '@lookout/telemetry/browser';
+import { createPageErrorCapture } from '@lookout/errors/page';
+import type { CaptureContext, ErrorSink, PageErrorCapture, Severity } from '@lookout/errors/page';
+import type { ConsentState } from '@lookout/telemetry';
+import { createPageClient } from '@lookout/telemetry/page';
+import type { PageClientOptions } from '@lookout/telemetry/page';
 import { createWebVitalsCollector, routeFromPath } from '@lookout/web-vitals';
 import type { WebVitalsCollector, WebVitalsOptions } from '@lookout/web-vitals';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, MAX_PENDING_CALLS, resolveMonitoringOptions } from '../config.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, MAX_PENDING_CALLS, readMonitoringOptions } from '../config.js';
 import { createErrorEventSink } from '../errors/eventSink.js';
 import { createLazySentrySink } from '../errors/lazySentrySink.js';
 import type { Monitoring, MonitoringOptions } from '../types.js';
@@ -22,12 +22,12 @@ let droppedBeforeInit = 0;
 const MAX_DOWNLOAD_FIELD_LENGTH = 128;
 
 /**
- * Starts monitoring the page: one event client (`@lookout/telemetry/browser`: batches to
- * `endpoint`, flushes when the page is hidden inside the page's shared 64 KiB keepalive budget,
- * optional IndexedDB persistence), error capture (`@lookout/errors`: global `error` and
- * `unhandledrejection`, sent as `error` events; also to Sentry when `sentry.dsn` is set, loading
- * `@sentry/browser` only then) and web vitals (`@lookout/web-vitals`: CLS, INP, LCP, FCP, TTFB
- * with budgets, sent as `web_vital` events).
+ * Starts monitoring the page: one event client (`@lookout/telemetry/page`: batches to
+ * `endpoint` as OTLP/HTTP logs, flushes when the page is hidden inside the page's shared 64 KiB
+ * keepalive budget, optional IndexedDB persistence loaded only then), error capture
+ * (`@lookout/errors/page`: global `error` and `unhandledrejection`, sent as `error` events; also
+ * to Sentry when `sentry.dsn` is set, loading `@sentry/browser` only then) and web vitals
+ * (`@lookout/web-vitals`: CLS, INP, LCP, FCP, TTFB with budgets, sent as `web_vital` events).
  *
  * Calls of `track`, `trackDownload`, `captureException`, `setRoute`, `identify`, `optIn` and
  * `optOut` made before init (up to 100) are replayed in order. A second call warns and returns
@@ -36,7 +36,7 @@ const MAX_DOWNLOAD_FIELD_LENGTH = 128;
  * are invalid): if something inside fails, the page gets a handle that does nothing.
  */
 export function initMonitoring(options?: MonitoringOptions): Monitoring {
-  const early = pickDiagnostics(options);
+  const early = diagnosticsIn(options);
   if (current !== undefined) {
     (early ?? getDiagnostics()).warn('browser/already-initialised', 'initMonitoring: already running; the running instance is returned (call shutdown() first to start over)', 'browser:already-initialised');
     return current;
@@ -60,11 +60,11 @@ export function getMonitoring(): Monitoring | undefined {
 }
 
 function start(input: MonitoringOptions | undefined, early: Diagnostics | undefined): Monitoring {
-  const o = resolveMonitoringOptions(input, early).options;
+  const o = readMonitoringOptions(input, early);
   const diagnostics = o.diagnostics ?? early ?? getDiagnostics();
   const resourceAttributes: Record<string, string> = {};
   if (o.environment !== undefined) resourceAttributes['deployment.environment.name'] = o.environment;
-  const telemetryOptions: BrowserTelemetryClientOptions = {
+  const telemetryOptions: PageClientOptions = {
     ...o.telemetry,
     app: o.serviceVersion === undefined ? { name: o.serviceName } : { name: o.serviceName, version: o.serviceVersion },
     headers: o.headers,
@@ -76,7 +76,7 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
   if (o.endpoint !== undefined) telemetryOptions.endpoint = o.endpoint;
   if (o.userId !== undefined) telemetryOptions.userId = o.userId;
   if (o.registry !== undefined) telemetryOptions.registry = o.registry;
-  const telemetry = createBrowserTelemetryClient(telemetryOptions);
+  const telemetry = createPageClient(telemetryOptions);
 
   let vitals: WebVitalsCollector | undefined;
   const route = (): string => {
@@ -85,12 +85,11 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     return typeof path === 'string' ? routeFromPath(path) : 'unknown';
   };
 
-  let errors: ErrorTracker | undefined;
-  let removeHandlers: (() => void) | undefined;
+  let errors: PageErrorCapture | undefined;
   if (o.errors !== false) {
     const sinks: ErrorSink[] = [createErrorEventSink(telemetry, route)];
     if (o.sentry !== undefined) sinks.push(createLazySentrySink(o.sentry, () => telemetry.consent === 'granted', diagnostics));
-    errors = createErrorTracker({
+    errors = createPageErrorCapture({
       ...o.errors,
       sinks,
       diagnostics,
@@ -98,8 +97,8 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     });
     if (o.userId !== undefined) errors.setUser(o.userId);
     errors.setSession(telemetry.sessionId);
-    // Page handlers only: in a test runner or SSR pass under Node, the process's own handlers stay untouched.
-    removeHandlers = errors.installGlobalHandlers({ onerror: true, onunhandledrejection: true, uncaughtException: false, unhandledRejection: false });
+    // The page's `error` and `unhandledrejection` events only (under Node, in a test runner or an SSR pass, nothing is installed).
+    errors.installGlobalHandlers();
   }
 
   // Vitals start in a task of their own, so init does not block the page in one piece (their
@@ -166,7 +165,10 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     },
     async flush(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) {
       try {
-        const [sent, flushed] = await Promise.all([errors?.flush(timeoutMs) ?? true, telemetry.flush(timeoutMs)]);
+        // Errors first: their sink writes into the event client, which then sends everything.
+        const started = Date.now();
+        const sent = (await errors?.flush(timeoutMs)) ?? true;
+        const flushed = await telemetry.flush(Math.max(0, timeoutMs - (Date.now() - started)));
         return sent && flushed.complete;
       } catch (error) {
         diagnostics.internalError(error, 'browser.flush');
@@ -180,8 +182,7 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
           stopped = true;
           cancelStart();
           vitals?.stop();
-          removeHandlers?.();
-          // Errors first: their sink writes into the event client, which then sends everything.
+          // Errors first (shutdown removes their listeners): their sink writes into the event client, which then sends everything.
           await errors?.shutdown(timeoutMs);
           await telemetry.shutdown(timeoutMs);
         } catch (error) {
@@ -263,7 +264,7 @@ export function resetMonitoringForTests(): void {
 }
 
 function createNoopMonitoring(): Monitoring {
-  const telemetry = createBrowserTelemetryClient({ consent: 'denied', flushOnPageHide: false, selfMetrics: false });
+  const telemetry = createPageClient({ consent: 'denied', flushOnPageHide: false });
   return {
     track: () => undefined,
     trackDownload: () => undefined,
@@ -283,13 +284,4 @@ function createNoopMonitoring(): Monitoring {
     errors: undefined,
     vitals: undefined,
   };
-}
-
-function pickDiagnostics(input: unknown): Diagnostics | undefined {
-  try {
-    const d = (input as { diagnostics?: Diagnostics } | null | undefined)?.diagnostics;
-    return typeof d === 'object' && d !== null && typeof d.warn === 'function' && typeof d.internalError === 'function' ? d : undefined;
-  } catch {
-    return undefined;
-  }
 }

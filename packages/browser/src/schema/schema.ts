@@ -1,0 +1,53 @@
+import * as z from 'zod/mini';
+import { isHttpUrl, resolveOptions } from '@lookout/core';
+import type { ConfigIssue, Diagnostics, MetricsRegistry, SafeParser } from '@lookout/core';
+import { resolveFromValid } from '../config.js';
+import type { ResolvedMonitoringOptions } from '../config.js';
+import type { MonitoringErrorOptions, MonitoringOptions, MonitoringSentryOptions, MonitoringTelemetryOptions, MonitoringWebVitalsOptions } from '../types.js';
+
+const httpUrl = z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL'));
+const label = z.string().check(z.minLength(1), z.maxLength(256));
+const object = <T>(what: string) => z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `must be ${what}`);
+const featureSwitch = <T>(what: string) => z.union([z.boolean(), object<T>(what)]);
+
+const monitoringSchema = z.strictObject({
+  serviceName: z.optional(label),
+  serviceVersion: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  environment: z.optional(label),
+  endpoint: z.optional(httpUrl),
+  headers: z.optional(z.record(z.string(), z.string())),
+  consent: z.optional(z.enum(['granted', 'pending', 'denied'])),
+  userId: z.optional(label),
+  persistence: z.optional(z.boolean()),
+  webVitals: z.optional(featureSwitch<MonitoringWebVitalsOptions>('a boolean or web vitals options')),
+  errors: z.optional(featureSwitch<MonitoringErrorOptions>('a boolean or error tracker options')),
+  sentry: z.optional(
+    z.custom<MonitoringSentryOptions>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as { dsn?: unknown }).dsn === 'string' && (v as { dsn: string }).dsn.length > 0,
+      'must be an object with a dsn string',
+    ),
+  ),
+  telemetry: z.optional(object<MonitoringTelemetryOptions>('event client options')),
+  registry: z.optional(z.custom<MetricsRegistry>((v) => typeof v === 'object' && v !== null && typeof (v as MetricsRegistry).histogram === 'function', 'must be a MetricsRegistry')),
+  diagnostics: z.optional(z.custom<Diagnostics>((v) => typeof v === 'object' && v !== null && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
+  strict: z.optional(z.boolean()),
+});
+
+// The documented options type and the schema must describe the same input.
+type _SchemaAcceptsOptions = MonitoringOptions extends z.input<typeof monitoringSchema> ? true : never;
+const _schemaAcceptsOptions: _SchemaAcceptsOptions = true;
+void _schemaAcceptsOptions;
+
+/**
+ * Validates `initMonitoring` options with core's `resolveOptions` and the zod schema: each
+ * invalid field gets one diagnostic naming its path and falls back to its default; `strict: true`
+ * throws `LookoutConfigError`. `initMonitoring` itself checks options without zod
+ * ({@link readMonitoringOptions}); this is for hosts that validate configuration up front. Options of the parts (`webVitals`, `errors`, `telemetry`, `sentry`) are
+ * checked field by field by the part itself.
+ */
+export function resolveMonitoringOptions(input: unknown, diagnostics?: Diagnostics): { ok: boolean; options: ResolvedMonitoringOptions; issues: ConfigIssue[] } {
+  const context = diagnostics === undefined ? { component: 'initMonitoring' } : { component: 'initMonitoring', diagnostics };
+  const result = resolveOptions<z.output<typeof monitoringSchema>>(monitoringSchema as SafeParser<z.output<typeof monitoringSchema>>, input, context);
+  const options = resolveFromValid(result.options ?? {}, diagnostics);
+  return { ok: result.ok, options, issues: result.ok ? [] : [...result.issues] };
+}
