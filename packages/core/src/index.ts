@@ -147,6 +147,8 @@ export type {
 export {
   createRedactor,
   redact,
+  scrubString,
+  scrubValue,
   neutraliseControlChars,
   passesLuhn,
   isLikelyCardNumber,

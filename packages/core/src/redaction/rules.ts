@@ -28,7 +28,7 @@ const AUTH_SCHEME_PATTERN = /(?<![A-Za-z0-9_-])(Bearer|Basic)(\s{1,10})([A-Za-z0
 const JWT_PATTERN = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,4096}(?![A-Za-z0-9_-])/g;
 
 /** API keys whose vendor prefix makes them recognisable without context. */
-const API_KEY_PATTERN = new RegExp(
+const API_KEY_PATTERN = /* @__PURE__ */ new RegExp(
   '(?<![A-Za-z0-9_-])(?:' +
     [
       '(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,256}', // Stripe
@@ -58,7 +58,7 @@ const CARD_PATTERN = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
 const CARD_SEPARATORS_PATTERN = /[ -]/g;
 
 const IPV4_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4_PATTERN = new RegExp(`(?<![0-9.])(?:${IPV4_OCTET}\\.){3}${IPV4_OCTET}(?![0-9]|\\.[0-9])`, 'g');
+const IPV4_PATTERN = /* @__PURE__ */ new RegExp(`(?<![0-9.])(?:${IPV4_OCTET}\\.){3}${IPV4_OCTET}(?![0-9]|\\.[0-9])`, 'g');
 const IPV6_PATTERN = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{1,4}(?![0-9A-Fa-f:])/g;
 
 const BEARER_HINT_PATTERN = /bearer|basic/i;
@@ -154,6 +154,46 @@ function maskSensitivePairs(value: string, isSensitive: (key: string) => boolean
   return copiedTo === 0 ? value : out + value.slice(copiedTo);
 }
 
+/** `user:password@` in URLs → `[REDACTED:credentials]@`. */
+export const URL_CREDENTIALS_RULE: StringRule = {
+  mayMatch: (s) => s.includes('//') && s.includes('@'),
+  apply: (s) => s.replace(URL_CREDENTIALS_PATTERN, (_m, slashes: string) => `${slashes}${mask('credentials')}@`),
+};
+
+/** `Bearer <token>` / `Basic <base64>` → the scheme, then `[REDACTED:token]`. */
+export const AUTH_SCHEME_RULE: StringRule = {
+  mayMatch: (s) => BEARER_HINT_PATTERN.test(s),
+  apply: (s) =>
+    s.replace(AUTH_SCHEME_PATTERN, (match, scheme: string, space: string, token: string) => {
+      // "Basic authentication failed" is prose; Basic credentials are padded base64.
+      if (scheme.toLowerCase() === 'basic' && token.length % 4 !== 0) return match;
+      return `${scheme}${space}${mask('token')}`;
+    }),
+};
+
+/** JSON Web Tokens → `[REDACTED:jwt]`. */
+export const JWT_RULE: StringRule = { mayMatch: (s) => s.includes('eyJ'), apply: (s) => s.replace(JWT_PATTERN, mask('jwt')) };
+
+/** API keys with a vendor prefix → `[REDACTED:api_key]`. */
+export const API_KEY_RULE: StringRule = { mayMatch: (s) => s.length >= 20, apply: (s) => s.replace(API_KEY_PATTERN, mask('api_key')) };
+
+/** Values of `key=value` pairs whose key `isSensitive` says is one → `[REDACTED:secret]`. */
+export function sensitivePairsRule(isSensitive: (key: string) => boolean): StringRule {
+  return { mayMatch: (s) => s.includes('=') || s.includes(':'), apply: (s) => maskSensitivePairs(s, isSensitive) };
+}
+
+/** Email addresses → `[REDACTED:email]`. */
+export const EMAIL_RULE: StringRule = { mayMatch: (s) => s.includes('@'), apply: (s) => s.replace(EMAIL_PATTERN, mask('email')) };
+
+/** Card numbers (brand prefix, Luhn) → `[REDACTED:credit_card]`. */
+export const CARD_RULE: StringRule = { mayMatch: (s) => DIGIT_PATTERN.test(s), apply: (s) => s.replace(CARD_PATTERN, maskCardInRun) };
+
+const IPV4_RULE: StringRule = { mayMatch: (s) => s.includes('.'), apply: (s) => s.replace(IPV4_PATTERN, mask('ip')) };
+const IPV6_RULE: StringRule = {
+  mayMatch: (s) => s.includes(':'),
+  apply: (s) => s.replace(IPV6_PATTERN, (match) => (isIpv6(match) ? mask('ip') : match)),
+};
+
 /** What the built-in rules need from the redactor's configuration. */
 export interface RuleSettings {
   emails: boolean;
@@ -166,46 +206,9 @@ export interface RuleSettings {
 /** The built-in rules enabled by `settings`, in the order they must run. */
 export function buildRules(settings: RuleSettings): StringRule[] {
   const rules: StringRule[] = [];
-  if (settings.secrets) {
-    rules.push(
-      {
-        mayMatch: (s) => s.includes('//') && s.includes('@'),
-        apply: (s) => s.replace(URL_CREDENTIALS_PATTERN, (_m, slashes: string) => `${slashes}${mask('credentials')}@`),
-      },
-      {
-        mayMatch: (s) => BEARER_HINT_PATTERN.test(s),
-        apply: (s) =>
-          s.replace(AUTH_SCHEME_PATTERN, (match, scheme: string, space: string, token: string) => {
-            // "Basic authentication failed" is prose; Basic credentials are padded base64.
-            if (scheme.toLowerCase() === 'basic' && token.length % 4 !== 0) return match;
-            return `${scheme}${space}${mask('token')}`;
-          }),
-      },
-      { mayMatch: (s) => s.includes('eyJ'), apply: (s) => s.replace(JWT_PATTERN, mask('jwt')) },
-      { mayMatch: (s) => s.length >= 20, apply: (s) => s.replace(API_KEY_PATTERN, mask('api_key')) },
-      {
-        mayMatch: (s) => s.includes('=') || s.includes(':'),
-        apply: (s) => maskSensitivePairs(s, settings.isTextKeySensitive),
-      },
-    );
-  }
-  if (settings.emails) {
-    rules.push({ mayMatch: (s) => s.includes('@'), apply: (s) => s.replace(EMAIL_PATTERN, mask('email')) });
-  }
-  if (settings.creditCards) {
-    rules.push({
-      mayMatch: (s) => DIGIT_PATTERN.test(s),
-      apply: (s) => s.replace(CARD_PATTERN, maskCardInRun),
-    });
-  }
-  if (settings.ips) {
-    rules.push(
-      { mayMatch: (s) => s.includes('.'), apply: (s) => s.replace(IPV4_PATTERN, mask('ip')) },
-      {
-        mayMatch: (s) => s.includes(':'),
-        apply: (s) => s.replace(IPV6_PATTERN, (match) => (isIpv6(match) ? mask('ip') : match)),
-      },
-    );
-  }
+  if (settings.secrets) rules.push(URL_CREDENTIALS_RULE, AUTH_SCHEME_RULE, JWT_RULE, API_KEY_RULE, sensitivePairsRule(settings.isTextKeySensitive));
+  if (settings.emails) rules.push(EMAIL_RULE);
+  if (settings.creditCards) rules.push(CARD_RULE);
+  if (settings.ips) rules.push(IPV4_RULE, IPV6_RULE);
   return rules;
 }

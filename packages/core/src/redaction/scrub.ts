@@ -1,0 +1,87 @@
+import {
+  CIRCULAR_MARK,
+  DEFAULT_REDACT_MAX_DEPTH,
+  DEFAULT_REDACT_MAX_NODES,
+  DEFAULT_SENSITIVE_KEYS,
+  TEXT_ONLY_SENSITIVE_KEYS,
+  TRUNCATED_MARK,
+  UNREADABLE_MARK,
+} from './constants.js';
+import { isLikelyCardNumber } from './luhn.js';
+import { API_KEY_RULE, AUTH_SCHEME_RULE, CARD_RULE, EMAIL_RULE, JWT_RULE, mask, sensitivePairsRule, URL_CREDENTIALS_RULE } from './rules.js';
+import type { StringRule } from './rules.js';
+import { createKeyMatcher } from './sensitiveKeys.js';
+
+// The lean path of the redaction module, for pages: the default rules of `createRedactor()`
+// (the same rule objects, so the same masks), without its options, hooks, Maps, Sets, Errors
+// or string truncation. Built on first use, never at import.
+let rules: StringRule[] | undefined;
+let isKeySensitive: ((key: string) => boolean) | undefined;
+
+/**
+ * Masks what `createRedactor()` masks by default in one string: credentials in URLs, Bearer and
+ * Basic tokens, JWTs, API keys with a vendor prefix, values of sensitive `key=value` pairs,
+ * email addresses and card numbers (Luhn-checked), as `[REDACTED:<kind>]`. IP addresses are
+ * kept, as by default. A non-string comes back as is. Never throws.
+ */
+export function scrubString(value: string): string {
+  if (typeof value !== 'string') return value;
+  try {
+    rules ??= [
+      URL_CREDENTIALS_RULE,
+      AUTH_SCHEME_RULE,
+      JWT_RULE,
+      API_KEY_RULE,
+      sensitivePairsRule(createKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...TEXT_ONLY_SENSITIVE_KEYS])),
+      EMAIL_RULE,
+      CARD_RULE,
+    ];
+    let s = value;
+    for (const rule of rules) if (rule.mayMatch(s)) s = rule.apply(s);
+    return s;
+  } catch {
+    return UNREADABLE_MARK;
+  }
+}
+
+/**
+ * Returns a scrubbed copy of `value`: strings go through {@link scrubString}, numbers that are
+ * card numbers are masked, plain objects and arrays are copied, and the whole value of a
+ * sensitive key (`DEFAULT_SENSITIVE_KEYS`: `password`, `token`, `authorization`…) becomes
+ * `[REDACTED:key]` unless it is `null` or `undefined`. Anything else (dates, class instances,
+ * functions) is kept as is. Past 12 levels or 20,000 values the rest is `'[Truncated]'`; a
+ * cycle is `'[Circular]'`; a value that throws when read makes the result `'[Unreadable]'`.
+ * Never throws, never mutates `value`.
+ */
+export function scrubValue<T>(value: T): T {
+  isKeySensitive ??= createKeyMatcher(DEFAULT_SENSITIVE_KEYS);
+  const keyTest = isKeySensitive;
+  const seen: object[] = [];
+  let nodes = 0;
+  const walk = (v: unknown, depth: number): unknown => {
+    nodes++;
+    if (typeof v === 'string') return scrubString(v);
+    if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 && isLikelyCardNumber(String(v)) ? mask('credit_card') : v;
+    if (typeof v !== 'object' || v === null) return v;
+    const isArray = Array.isArray(v);
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (!isArray && proto !== Object.prototype && proto !== null) return v;
+    if (depth >= DEFAULT_REDACT_MAX_DEPTH || nodes > DEFAULT_REDACT_MAX_NODES) return TRUNCATED_MARK;
+    if (seen.includes(v)) return CIRCULAR_MARK;
+    seen.push(v);
+    const out: Record<string, unknown> | unknown[] = isArray ? [] : {};
+    for (const key of Object.keys(v)) {
+      const item = (v as Record<string, unknown>)[key];
+      const masked = !isArray && item != null && keyTest(key);
+      // defineProperty: a `__proto__` key stays an own property and never changes the prototype.
+      Object.defineProperty(out, key, { value: masked ? mask('key') : walk(item, depth + 1), enumerable: true, writable: true, configurable: true });
+    }
+    seen.pop();
+    return out;
+  };
+  try {
+    return walk(value, 0) as T;
+  } catch {
+    return UNREADABLE_MARK as T;
+  }
+}
