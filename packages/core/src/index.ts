@@ -55,7 +55,7 @@ export type {
   RegistryOptions,
   RegistryMode,
 } from './metrics/index.js';
-export { renderPrometheus, formatValue, PROMETHEUS_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './exposition/renderPrometheus.js';
+export { renderPrometheus, renderPrometheusSync, formatValue, PROMETHEUS_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './exposition/renderPrometheus.js';
 export type { RenderOptions } from './exposition/renderPrometheus.js';
 
 // instrument(), timers, standard metrics.

@@ -27,6 +27,22 @@ export async function renderPrometheus(registry: MetricsRegistry, options: Rende
   return renderPrepared(registry, options.openMetrics === true);
 }
 
+/**
+ * Renders synchronously, for where nothing can be awaited: a `process.on('exit')` handler after
+ * the host called `process.exit()`. Runs the observable callbacks that answer synchronously;
+ * asynchronous ones are started but not awaited, so their series are missing from this render
+ * (they are back at the next one). Never throws.
+ */
+export function renderPrometheusSync(registry: MetricsRegistry, options: RenderOptions = {}): string {
+  try {
+    // prepareCollection runs every callback synchronously up to its first `await`.
+    registry.prepareCollection(options.observeTimeoutMs).catch((error: unknown) => registry.diag.internalError(error, 'renderPrometheusSync'));
+  } catch (error) {
+    registry.diag.internalError(error, 'renderPrometheusSync');
+  }
+  return renderPrepared(registry, options.openMetrics === true);
+}
+
 /** Renders without running callbacks (the caller has called `prepareCollection`). */
 export function renderPrepared(registry: MetricsRegistry, openMetrics: boolean): string {
   let out = '';

@@ -93,11 +93,16 @@ export function createPageErrorCapture(options?: PageErrorCaptureOptions): PageE
   const api: PageErrorCapture = {
     captureError: guard((error, context) => capture('error', error, context, undefined, api.captureError)),
     captureMessage: guard((message, severity, context) => capture('message', message, context, severity)),
-    addBreadcrumb: guard((input) => {
+    addBreadcrumb: (input) => {
       if (closed) return;
-      if (typeof input?.message === 'string') add({ t: Date.now(), i: { ...input } });
-      else send(['addBreadcrumb']);
-    }),
+      try {
+        if (typeof input.message !== 'string') throw input;
+        add({ t: Date.now(), i: { ...input } });
+      } catch {
+        // Not an object with a string message, or one whose getters throw.
+        send(['addBreadcrumb']);
+      }
+    },
     setUser: guard((id) => void (user = setId(id, 'setUser'))),
     setSession: guard((id) => void (session = setId(id, 'setSession'))),
     installGlobalHandlers: () =>

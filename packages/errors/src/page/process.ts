@@ -110,7 +110,11 @@ function readFields(input: unknown, checks: Record<string, Check>): [Record<stri
   const out: Record<string, unknown> = {};
   const bad: string[] = [];
   if (input === undefined || input === null) return [out, bad];
-  if (!isPlainRecord(input)) return [out, ['(not an object)']];
+  try {
+    if (!isPlainRecord(input)) return [out, ['(not an object)']];
+  } catch {
+    return [out, ['(unreadable)']];
+  }
   for (const key of safeKeys(input)) {
     const value = safeGet(input, key);
     if (value === undefined) continue;
