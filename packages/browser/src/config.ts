@@ -1,4 +1,4 @@
-import { getDiagnostics, isHttpUrl, quickResolve } from '@lookout/core';
+import { getDiagnostics, isHttpUrl, quickResolve } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import type { ConsentState } from '@lookout/telemetry';
 import type { MonitoringErrorOptions, MonitoringOptions, MonitoringSentryOptions, MonitoringTelemetryOptions, MonitoringWebVitalsOptions } from './types.js';

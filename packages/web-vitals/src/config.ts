@@ -1,4 +1,4 @@
-import { quickResolve } from '@lookout/core';
+import { quickResolve } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import type { BudgetBreach, SoftNavigation, VitalName, VitalReport, VitalsEventSink, WebVitalsOptions } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Diagnostics } from '@lookout/core';
-import { describeError } from '@lookout/core';
+import { describeError } from '@lookout/core/page';
 import type { ErrorRecord, ErrorSink } from '@lookout/errors/page';
 import type { MonitoringSentryOptions } from '../types.js';
 

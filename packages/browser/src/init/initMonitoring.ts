@@ -1,4 +1,4 @@
-import { diagnosticsIn, getDiagnostics } from '@lookout/core';
+import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
 import type { Diagnostics } from '@lookout/core';
 import { createPageErrorCapture } from '@lookout/errors/page';
 import type { CaptureContext, ErrorSink, PageErrorCapture, Severity } from '@lookout/errors/page';

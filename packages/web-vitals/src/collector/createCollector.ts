@@ -1,4 +1,4 @@
-import { diagnosticsIn, getDiagnostics } from '@lookout/core';
+import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
 import type { Diagnostics, Histogram } from '@lookout/core';
 import { readWebVitalsOptions } from '../config.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';

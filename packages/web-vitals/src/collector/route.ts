@@ -1,4 +1,4 @@
-import { neutraliseControlChars } from '@lookout/core';
+import { neutraliseControlChars } from '@lookout/core/page';
 import { MAX_ROUTE_LENGTH } from '../config.js';
 
 /** The route label when nothing better is known (no `location`). */
