@@ -168,7 +168,20 @@ export interface ReconfigureOptions {
   telemetry?: NodeMonitoringOptions['telemetry'];
   /** New exporters: each given key replaces that exporter (`false`/`undefined` inside turns it off). */
   metrics?: Pick<MetricsOptions, 'prometheus' | 'pushgateway' | 'remoteWrite' | 'otlp' | 'pushOnExit'>;
+  /** Turn runtime metrics off (their families report no series) or back on. */
   runtimeMetrics?: boolean;
+  /**
+   * Error tracking options that can change at run time (rate limits, spike thresholds, classify,
+   * beforeCapture, tags, categories, limits, enabled, globalHandlers): the tracker is rebuilt around
+   * the same sinks. `dsn`, `sentry` and `sinks` are fixed at init. Groups and breadcrumbs start afresh.
+   */
+  errors?: Omit<NodeErrorsOptions, 'dsn' | 'sentry' | 'sinks'>;
+  /**
+   * Security options that can change at run time (detector thresholds, rate limits, alert
+   * cooldown and callbacks, redaction, enabled): the logger is rebuilt around the same sinks.
+   * `auditLog`, `siem` and `sinks` are fixed at init. Detector windows and blocks start afresh.
+   */
+  security?: Omit<NodeSecurityOptions, 'auditLog' | 'siem' | 'sinks'>;
 }
 
 /** Outcome of `flush()` and `shutdown()`. */

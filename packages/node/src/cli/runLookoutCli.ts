@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createDiagnostics, type Logger } from '@lookout/core';
 import { resolveNodeOptions, type ResolvedNodeOptions } from '../config.js';
 import { mergeOptions, readEnvOptions } from '../env/readEnv.js';
-import { REMOTE_WRITE_HEADERS, safeOrigin } from '../exporters/createRemoteWriter.js';
+import { REMOTE_WRITE_HEADERS } from '../exporters/createRemoteWriter.js';
+import { safeOrigin } from '../exporters/createSpoolingSender.js';
 import { snappyEncode } from '../exporters/snappy.js';
 import { maskConfig } from './mask.js';
 

@@ -8,6 +8,11 @@ export interface ExitHooks {
   shutdown(deadlineMs: number): Promise<unknown>;
   /** The deadline passed: abort requests in flight (their payloads are spooled). Synchronous. */
   abort(): void;
+  /**
+   * The process is ending without a flush having run (the host called `process.exit()`): only
+   * synchronous work is possible now. Spools what is pending for the next run.
+   */
+  exitSync(): void;
 }
 
 /** Signals handled by default. */
@@ -20,6 +25,8 @@ const MAX_BEFORE_EXIT_FLUSHES = 3;
  *
  * - Natural exit (`beforeExit`): when something is pending, flush within `deadlineMs`. Every
  *   timer is unref'd, so once the flush's sockets are done the process exits as it would have.
+ * - `process.exit()` called by the host (no `beforeExit`): on `exit`, `exitSync` spools what is
+ *   pending synchronously; the exit code and timing stay the host's.
  * - SIGINT/SIGTERM: shut down within `deadlineMs`. When the host has its own handler for the
  *   signal, that handler decides what happens next and Lookout never holds the process (its
  *   timers are unref'd). When Lookout's is the only handler, the default behaviour is restored
@@ -42,11 +49,17 @@ export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signal
     });
   };
   process.on('beforeExit', onBeforeExit);
+  // 'exit' also follows a natural exit and the signal path; exitSync checks whether anything is left.
+  const onExit = (): void => {
+    safe(() => hooks.exitSync(), undefined);
+  };
+  process.on('exit', onExit);
 
   let handling: NodeJS.Signals | undefined;
   const listeners = new Map<NodeJS.Signals, () => void>();
   const remove = (): void => {
     process.off('beforeExit', onBeforeExit);
+    process.off('exit', onExit);
     for (const [signal, listener] of listeners) process.off(signal, listener);
     listeners.clear();
   };

@@ -1,12 +1,11 @@
-import type { IncomingMessage } from 'node:http';
 import type { Diagnostics } from '@lookout/core';
 import { parseExposition } from '../exposition/parseExposition.js';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
+import { createSpoolingSender, type PushOutcome } from './createSpoolingSender.js';
 import { snappyEncode } from './snappy.js';
 import { encodeWriteRequest, type RemoteWriteMetadata, type RemoteWriteSeries } from './writeRequest.js';
 
-/** What became of one push. */
-export type PushOutcome = 'sent' | 'spooled' | 'dropped';
+export type { PushOutcome };
 
 export interface RemoteWriterOptions {
   url: string;
@@ -59,123 +58,32 @@ export function expositionToWriteRequest(
 
 export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   const { diagnostics: diag } = options;
-  const stats = { sent: 0, spooled: 0, dropped: 0, resent: 0 };
-  // Requests in flight and their bodies: an abort at the exit deadline spools them synchronously.
-  const inFlight = new Map<AbortController, { body: Uint8Array; spooled: boolean }>();
-  const origin = safeOrigin(options.url);
-
-  type Result = 'ok' | 'retryable' | 'rejected' | 'spooled';
-  const send = async (body: Uint8Array): Promise<Result> => {
-    const controller = new AbortController();
-    const entry = { body, spooled: false };
-    inFlight.set(controller, entry);
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-    timer.unref();
-    try {
-      const res = await post(options.url, body, { ...REMOTE_WRITE_HEADERS, ...options.headers }, controller.signal);
-      if (res.status >= 200 && res.status < 300) return 'ok';
-      if (res.status === 429 || res.status >= 500) {
-        diag.warn('remote-write.unavailable', `remote write to ${origin} answered ${res.status}; the payload is kept for later`, `rw-${res.status}`);
-        return 'retryable';
-      }
-      diag.warn('remote-write.rejected', `remote write to ${origin} answered ${res.status}: ${res.text.slice(0, 200)}`, `rw-${res.status}`);
-      return 'rejected';
-    } catch (error) {
-      if (entry.spooled) return 'spooled';
-      const why = controller.signal.aborted ? `no answer within ${options.timeoutMs} ms or aborted` : String((error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? error);
-      diag.warn('remote-write.unreachable', `cannot reach the remote-write receiver at ${origin}: ${why}`, 'rw-unreachable');
-      return 'retryable';
-    } finally {
-      clearTimeout(timer);
-      inFlight.delete(controller);
-    }
-  };
-
+  const sender = createSpoolingSender({ name: 'remote write', url: options.url, headers: { ...REMOTE_WRITE_HEADERS, ...options.headers }, timeoutMs: options.timeoutMs, spool: options.spool, diagnostics: diag });
   return {
-    stats,
+    get stats() {
+      return sender.stats;
+    },
     get busy() {
-      return inFlight.size > 0;
+      return sender.busy;
     },
     async push(exposition, timestampMs = Date.now()) {
       let body: Uint8Array;
       try {
-        const { series, metadata } = expositionToWriteRequest(exposition, options.externalLabels, timestampMs);
-        body = snappyEncode(encodeWriteRequest(series, metadata));
+        body = encodeRemoteWrite(exposition, options.externalLabels, timestampMs);
       } catch (error) {
         diag.internalError(error, 'remote write: encode');
-        stats.dropped++;
+        sender.stats.dropped++;
         return 'dropped';
       }
-      const result = await send(body);
-      if (result === 'ok') {
-        stats.sent++;
-        return 'sent';
-      }
-      if (result === 'spooled') return 'spooled';
-      if (result === 'retryable' && options.spool?.save(body) === true) {
-        stats.spooled++;
-        return 'spooled';
-      }
-      stats.dropped++;
-      return 'dropped';
+      return sender.send(body);
     },
-    async resendSpooled() {
-      const spool = options.spool;
-      if (spool === undefined) return 0;
-      let sent = 0;
-      for (const payload of spool.list()) {
-        const result = await send(payload.body);
-        if (result === 'retryable' || result === 'spooled') {
-          if (result === 'spooled') spool.remove(payload.id);
-          break;
-        }
-        spool.remove(payload.id);
-        if (result === 'ok') {
-          sent++;
-          stats.resent++;
-        } else stats.dropped++;
-      }
-      return sent;
-    },
-    abort() {
-      for (const [controller, entry] of inFlight) {
-        if (!entry.spooled && options.spool?.save(entry.body) === true) {
-          entry.spooled = true;
-          stats.spooled++;
-        }
-        controller.abort();
-      }
-    },
+    resendSpooled: () => sender.resendSpooled(),
+    abort: () => sender.abort(),
   };
 }
 
-/** The URL's origin, for messages: never its path, query or credentials. */
-export function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '<invalid URL>';
-  }
-}
-
-/**
- * POSTs with node:http(s) rather than `fetch`: loading fetch's implementation costs more than
- * the whole push, and this runs at exit. Resolves with the status and up to 1 KiB of the answer.
- */
-async function post(url: string, body: Uint8Array, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; text: string }> {
-  const u = new URL(url);
-  const { request } = u.protocol === 'https:' ? await import('node:https') : await import('node:http');
-  return new Promise((resolve, reject) => {
-    const req = request(u, { method: 'POST', headers: { ...headers, 'content-length': String(body.byteLength) }, signal }, (res: IncomingMessage) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (text.length < 1024) text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** An exposition as a remote-write request body (protobuf, snappy-compressed); synchronous, so it can run in an `exit` handler. */
+export function encodeRemoteWrite(exposition: string, externalLabels: Record<string, string>, timestampMs: number): Uint8Array {
+  const { series, metadata } = expositionToWriteRequest(exposition, externalLabels, timestampMs);
+  return snappyEncode(encodeWriteRequest(series, metadata));
 }

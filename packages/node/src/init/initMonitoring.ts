@@ -1,7 +1,4 @@
-import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-// Node's global `performance` (the one node:perf_hooks exports), so startup does not load node:perf_hooks.
-const { performance } = globalThis;
 import {
   LookoutConfigError,
   OPENMETRICS_CONTENT_TYPE,
@@ -13,25 +10,38 @@ import {
   getDefaultRegistry,
   getDiagnostics,
   renderPrometheus,
+  renderPrometheusSync,
   type DiagLevel,
   type Diagnostics,
   type DiagnosticsOptions,
   type MetricsRegistry,
+  type StandardMetrics,
 } from '@lookout/core';
 import type { MetricsSdk } from '@lookout/core/sdk';
 import { resolveNodeOptions, type ResolvedNodeOptions } from '../config.js';
 import { mergeOptions, readEnvOptions } from '../env/readEnv.js';
 import { installExitHandlers } from '../exit/installExitHandlers.js';
-import { createRemoteWriter, type RemoteWriter } from '../exporters/createRemoteWriter.js';
+import { createOtlpPusher, type OtlpPusher } from '../exporters/createOtlpPusher.js';
+import { createRemoteWriter, encodeRemoteWrite, type RemoteWriter } from '../exporters/createRemoteWriter.js';
+import { createSpoolingSender, type SpoolingSender } from '../exporters/createSpoolingSender.js';
 import type { ScrapeServer } from '../exporters/startScrapeServer.js';
 import type { ErrorTracker, SecurityLogger, SecuritySink, TelemetryClient } from '../internal/featureTypes.js';
+import { nowMs, processUptimeS } from '../internal/clock.js';
+import { lazyRequire } from '../internal/lazy.js';
 import { createLazyPart, type LazyPart } from '../parts/lazyPart.js';
 import { noopErrors, noopSecurity, noopTelemetry } from '../parts/noops.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../runtime/createRuntimeMetrics.js';
 import { createPayloadSpool, type PayloadSpool } from '../spool/createPayloadSpool.js';
 import { createSentryFileSpool } from '../spool/createSentryFileSpool.js';
-import type { Monitoring, MonitoringFlushResult, NodeMonitoringOptions, ReconfigureOptions } from '../types.js';
+import type { Monitoring, MonitoringFlushResult, NodeErrorsOptions, NodeMonitoringOptions, ReconfigureOptions } from '../types.js';
 import { startWorkerAggregator, startWorkerReporter, workerRole, type WorkerAggregator, type WorkerReporter } from '../workers/createWorkerAggregation.js';
+
+/** Options of errors and security that are fixed at init (they set up sinks and handlers). */
+const ERRORS_FIXED_OPTIONS = ['dsn', 'sentry', 'sinks', 'registry', 'diagnostics', 'namespace', 'strict'] as const;
+const SECURITY_FIXED_OPTIONS = ['auditLog', 'siem', 'sinks', 'registry', 'diagnostics', 'strict'] as const;
+
+/** Runtime metrics are registered this long after init (or sooner: ready(), Lookout's first collection). */
+const RUNTIME_METRICS_DELAY_MS = 100;
 
 const HANDLE_KEY = Symbol.for('@lookout/node:monitoring@1');
 type HandleSlot = Record<symbol, Monitoring | undefined>;
@@ -123,8 +133,10 @@ interface Exporters {
   scrape?: ScrapeServer;
   scrapeUrl?: string;
   pushgateway?: NonNullable<Exclude<ResolvedNodeOptions['metrics'], false>['pushgateway']>;
+  pushgatewaySender?: SpoolingSender;
   remoteWriter?: RemoteWriter;
   sdk?: MetricsSdk;
+  otlpPusher?: OtlpPusher;
   timers: NodeJS.Timeout[];
 }
 
@@ -156,17 +168,46 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
 
   const registry: MetricsRegistry = (o.metrics !== false ? (o.metrics.registry as MetricsRegistry | undefined) : undefined) ?? getDefaultRegistry();
   if (o.metrics !== false) registry.enable();
-  const standard = createStandardMetrics({ namespace: o.namespace, registry });
-  const spoolDir = o.spool === false ? undefined : (o.spool.directory ?? join(tmpdir(), 'lookout', o.serviceName.replace(/[^\w.-]/g, '_')));
+  // The standard metrics are defined on first use (`handle.standard`, ready()): a CLI that never
+  // reads them does not pay for five instrument definitions at startup.
+  let standardMetrics: StandardMetrics | undefined;
+  const standard = (): StandardMetrics => (standardMetrics ??= createStandardMetrics({ namespace: o.namespace, registry }));
+  // Worked out when the spool is first needed: node:os (for tmpdir) stays off the startup path.
+  let spoolDirMemo: string | undefined;
+  const spoolDir = (): string | undefined =>
+    o.spool === false
+      ? undefined
+      : (spoolDirMemo ??= o.spool.directory ?? join(lazyRequire<typeof import('node:os')>('node:os').tmpdir(), 'lookout', o.serviceName.replace(/[^\w.-]/g, '_')));
   const deadlineMs = o.exit.deadlineMs;
 
+  // Runtime metrics are observable (read at collection time): they are registered a moment after
+  // start, at ready(), or at Lookout's first collection (scrape, push, exit), whichever comes first,
+  // so a short CLI does not pay for about twenty instrument definitions before its first record.
   let runtime: RuntimeMetrics | undefined;
-  if (o.metrics !== false && o.runtimeMetrics !== false) {
-    runtime = createRuntimeMetrics(registry, o.runtimeMetrics, diag);
-    if (spoolDir !== undefined) runtime.addDiskPath('spool', spoolDir);
+  let runtimeConfig = o.metrics !== false && o.runtimeMetrics !== false ? o.runtimeMetrics : undefined;
+  let runtimeTimer: NodeJS.Timeout | undefined;
+  const startRuntime = (): void => {
+    clearTimeout(runtimeTimer);
+    runtimeTimer = undefined;
+    if (runtime !== undefined || runtimeConfig === undefined || stopped) return;
+    runtime = createRuntimeMetrics(registry, runtimeConfig, diag);
+    const dir = spoolDir();
+    if (dir !== undefined) runtime.addDiskPath('spool', dir);
     const auditDir = o.security === false ? undefined : (o.security.auditLog as { dir?: unknown } | undefined)?.dir;
     if (typeof auditDir === 'string') runtime.addDiskPath('audit_log', auditDir);
-  }
+  };
+  const scheduleRuntime = (): void => {
+    if (runtimeConfig === undefined || runtime !== undefined || runtimeTimer !== undefined) return;
+    runtimeTimer = setTimeout(startRuntime, RUNTIME_METRICS_DELAY_MS);
+    runtimeTimer.unref();
+  };
+  const stopRuntime = (): void => {
+    clearTimeout(runtimeTimer);
+    runtimeTimer = undefined;
+    runtime?.setEnabled(false);
+  };
+  let stopped = false;
+  scheduleRuntime();
 
   // cluster / worker_threads: workers report to the primary, which serves and pushes for all.
   const role = workerRole();
@@ -174,11 +215,25 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   let aggregator: WorkerAggregator | undefined;
   if (o.metrics !== false && o.workers.aggregate) {
     if (role === 'primary') aggregator = startWorkerAggregator(o.workers);
-    else reporter = startWorkerReporter(role, () => renderPrometheus(registry), o.workers.intervalMs, diag);
+    else
+      reporter = startWorkerReporter(
+        role,
+        () => {
+          startRuntime();
+          return renderPrometheus(registry);
+        },
+        o.workers.intervalMs,
+        diag,
+      );
   }
   const collectText = async (): Promise<string> => {
+    startRuntime();
     const own = await renderPrometheus(registry);
     return aggregator === undefined ? own : aggregator.merge(own);
+  };
+  const spoolFor = (name: string): PayloadSpool | undefined => {
+    const dir = spoolDir();
+    return dir === undefined || o.spool === false ? undefined : createPayloadSpool(join(dir, name), o.spool.maxBytes, diag);
   };
 
   // ---------------------------------------------------------------- exporters
@@ -190,6 +245,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       exporters.scrape = lazyScrapeServer(
         m.prometheus,
         async (accept) => {
+          startRuntime();
           const openMetrics = aggregator === undefined || aggregator.workers().length === 0 ? (accept ?? '').includes('application/openmetrics-text') : false;
           const body = openMetrics ? await renderPrometheus(registry, { openMetrics: true }) : await collectText();
           return { status: 200, contentType: openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE, body };
@@ -202,9 +258,25 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       });
     }
     exporters.pushgateway = m.pushgateway;
-    if (m.pushgateway !== undefined && m.pushgateway.intervalMs > 0) exporters.timers.push(every(m.pushgateway.intervalMs, () => pushGateway()));
+    if (m.pushgateway !== undefined) {
+      const g = m.pushgateway;
+      pgSpool ??= spoolFor('pushgateway');
+      const sender = createSpoolingSender({
+        name: 'Pushgateway',
+        url: pushgatewayGroupUrl(g.url, g.job, g.groupingLabels),
+        method: 'PUT',
+        headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, ...g.headers },
+        timeoutMs: deadlineMs > 0 ? deadlineMs : 1,
+        spool: pgSpool,
+        diagnostics: diag,
+      });
+      exporters.pushgatewaySender = sender;
+      // What an earlier run left (a push that failed, or metrics spooled at process.exit()) goes first.
+      if (pgSpool !== undefined && pgSpool.list().length > 0) setImmediate(() => void sender.resendSpooled()).unref();
+      if (g.intervalMs > 0) exporters.timers.push(every(g.intervalMs, () => pushGateway()));
+    }
     if (m.remoteWrite !== undefined) {
-      rwSpool ??= spoolDir === undefined ? undefined : createPayloadSpool(join(spoolDir, 'remote-write'), o.spool === false ? 0 : o.spool.maxBytes, diag);
+      rwSpool ??= spoolFor('remote-write');
       exporters.remoteWriter = createRemoteWriter({ ...m.remoteWrite, spool: rwSpool, diagnostics: diag });
       const writer = exporters.remoteWriter;
       // What earlier runs could not send goes first, in the background.
@@ -214,6 +286,22 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     if (m.otlp !== undefined) {
       const otlp = m.otlp;
       exporters.sdk = undefined;
+      otlpSpool ??= spoolFor(otlp.protocol === 'http/json' ? 'otlp-json' : 'otlp');
+      const pusher = createOtlpPusher({
+        registry,
+        otlp,
+        resource: {
+          'service.name': o.serviceName,
+          ...(o.serviceVersion === undefined ? {} : { 'service.version': o.serviceVersion }),
+          ...(o.environment === undefined ? {} : { 'deployment.environment.name': o.environment }),
+        },
+        env: o.env ?? process.env,
+        timeoutMs: deadlineMs > 0 ? deadlineMs : 1,
+        spool: otlpSpool,
+        diagnostics: diag,
+      });
+      exporters.otlpPusher = pusher;
+      if (otlpSpool !== undefined && otlpSpool.list().length > 0) setImmediate(() => void pusher.resendSpooled()).unref();
       void import('@lookout/core/sdk').then(
         (sdkModule) => {
           exporters.sdk = sdkModule.startMetricsSdk({
@@ -232,6 +320,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     }
   };
   let sdkLoading = false;
+  let pgSpool: PayloadSpool | undefined;
+  let otlpSpool: PayloadSpool | undefined;
   const stopExporters = async (deadline: number): Promise<void> => {
     for (const t of exporters.timers) clearInterval(t);
     exporters.timers = [];
@@ -241,19 +331,24 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     exporters.sdk = undefined;
     exporters.remoteWriter = undefined;
     exporters.pushgateway = undefined;
+    exporters.pushgatewaySender = undefined;
+    exporters.otlpPusher = undefined;
+    sdkLoading = false;
   };
 
   const pushGateway = async (): Promise<boolean> => {
-    const g = exporters.pushgateway;
-    if (g === undefined) return true;
-    try {
-      const { pushToGateway } = await import('@lookout/core/prometheus');
-      const result = await pushToGateway({ url: g.url, job: g.job, groupingLabels: g.groupingLabels, headers: g.headers, registry, timeoutMs: deadlineMs > 0 ? deadlineMs : 1 });
-      return result.ok;
-    } catch (error) {
-      diag.internalError(error, 'pushgateway');
-      return false;
-    }
+    const sender = exporters.pushgatewaySender;
+    if (sender === undefined) return true;
+    await sender.resendSpooled();
+    return (await sender.send(Buffer.from(await collectText(), 'utf8'))) === 'sent';
+  };
+  /** At exit: the whole registry once through OTLP, spooled when it cannot be delivered. */
+  const pushOtlp = async (): Promise<boolean> => {
+    const pusher = exporters.otlpPusher;
+    if (pusher === undefined) return true;
+    startRuntime();
+    await pusher.resendSpooled();
+    return (await pusher.push()) === 'sent';
   };
   const pushRemoteWrite = async (): Promise<boolean> => {
     const writer = exporters.remoteWriter;
@@ -289,7 +384,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     import('@lookout/telemetry/node').then((m) =>
       m.createNodeTelemetryClient({
         app,
-        ...(spoolDir === undefined ? {} : { spool: { directory: join(spoolDir, 'events') } }),
+        ...(spoolDir() === undefined ? {} : { spool: { directory: join(spoolDir()!, 'events') } }),
         ...t,
         registry,
         diagnostics: diag,
@@ -311,7 +406,10 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     o.telemetry === false && viewerReady === undefined ? 'off' : 'eager',
   );
 
-  const errorsOptions = o.errors;
+  let errorsOptions = o.errors;
+  // Kept from the first load, so reconfigure() can rebuild the tracker around the same sinks.
+  let errorSinks: NonNullable<NodeErrorsOptions['sinks']> | undefined;
+  let removeErrorHandlers: (() => void) | undefined;
   const errors: LazyPart<ErrorTracker> = createLazyPart(
     'errors',
     async () => {
@@ -321,7 +419,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       const sinks = [...(tracker.sinks ?? [])];
       if (typeof dsn === 'string' && dsn !== '') {
         const { createSentryNodeSink } = await import('@lookout/errors/sentry-node');
-        const spool = spoolDir === undefined ? undefined : createSentryFileSpool(createPayloadSpool(join(spoolDir, 'errors'), o.spool === false ? 0 : o.spool.maxBytes, diag));
+        const spool = spoolDir() === undefined ? undefined : createSentryFileSpool(createPayloadSpool(join(spoolDir()!, 'errors'), o.spool === false ? 0 : o.spool.maxBytes, diag));
         sinks.push(
           createSentryNodeSink({
             dsn,
@@ -336,8 +434,9 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       }
       const viewer = await viewerReady;
       if (viewer !== undefined) sinks.push(viewer.errorSink() as (typeof sinks)[number]);
+      errorSinks = sinks;
       const t = mod.createErrorTracker({ namespace: o.namespace, ...tracker, registry, diagnostics: diag, sinks });
-      if (globalHandlers !== false) t.installGlobalHandlers();
+      if (globalHandlers !== false) removeErrorHandlers = t.installGlobalHandlers();
       return t;
     },
     noopErrors(),
@@ -346,7 +445,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     errorsOptions === false ? 'off' : errorsOptions.dsn !== undefined || errorsOptions.sinks !== undefined ? 'eager' : 'on-use',
   );
 
-  const securityOptions = o.security;
+  let securityOptions = o.security;
   const securitySinks: SecuritySink[] = [];
   const security: LazyPart<SecurityLogger> = createLazyPart(
     'security',
@@ -397,8 +496,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   const shutdown = (deadline = deadlineMs): Promise<MonitoringFlushResult> =>
     (shutdownPromise ??= (async () => {
       removeExitHandlers();
-      const started = performance.now();
-      const left = (): number => Math.max(0, deadline - (performance.now() - started));
+      const started = nowMs();
+      const left = (): number => Math.max(0, deadline - (nowMs() - started));
       const pushed = pushConfigured() && (o.metrics === false || o.metrics.pushOnExit) ? await flushPushes(deadline) : {};
       const parts: Record<string, boolean> = { ...pushed };
       const stops: [string, Promise<boolean>][] = [];
@@ -409,6 +508,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       exporters.remoteWriter?.abort();
       await withDeadline(stopExporters(left()).then(() => true), left());
       if (viewerReady !== undefined) await withDeadline(viewerReady.then(async (v) => (await v?.close(), true)), left());
+      stopped = true;
+      clearTimeout(runtimeTimer);
       runtime?.stop();
       reporter?.stop();
       aggregator?.stop();
@@ -422,15 +523,31 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     if (reporter !== undefined) jobs.push(['workers', reporter.report().then(() => true)]);
     if (exporters.remoteWriter !== undefined) jobs.push(['remoteWrite', pushRemoteWrite()]);
     if (exporters.pushgateway !== undefined) jobs.push(['pushgateway', pushGateway()]);
-    if (sdkLoading) jobs.push(['otlp', waitForSdk(deadline).then((sdk) => (sdk === undefined ? false : sdk.forceFlush(deadline)))]);
+    if (exporters.otlpPusher !== undefined) jobs.push(['otlp', pushOtlp()]);
     await Promise.all(jobs.map(async ([name, job]) => (parts[name] = await withDeadline(job, deadline))));
     return parts;
   };
   const waitForSdk = async (deadline: number): Promise<MetricsSdk | undefined> => {
-    const until = performance.now() + deadline;
-    while (exporters.sdk === undefined && performance.now() < until) await sleep(5);
-    if (exporters.sdk !== undefined) await withDeadline(exporters.sdk.ready, Math.max(0, until - performance.now()));
+    const until = nowMs() + deadline;
+    while (exporters.sdk === undefined && nowMs() < until) await sleep(5);
+    if (exporters.sdk !== undefined) await withDeadline(exporters.sdk.ready, Math.max(0, until - nowMs()));
     return exporters.sdk;
+  };
+
+  // process.exit() without shutdown(): no flush ran and nothing can be awaited. The registry is
+  // rendered synchronously and written to the spool of each configured push (write + rename,
+  // bounded by spool.maxBytes); the next run sends it first. Remote write is encoded now, the
+  // Pushgateway takes the text as is.
+  const spoolAtExit = (): void => {
+    exitFlushDone = true;
+    if (o.metrics === false || !o.metrics.pushOnExit || (role !== 'primary' && o.workers.aggregate)) return;
+    if (exporters.pushgatewaySender === undefined && exporters.remoteWriter === undefined && exporters.otlpPusher === undefined) return;
+    startRuntime();
+    const own = renderPrometheusSync(registry);
+    const text = aggregator === undefined ? own : aggregator.merge(own);
+    if (exporters.pushgatewaySender !== undefined) pgSpool?.save(Buffer.from(text, 'utf8'));
+    if (exporters.remoteWriter !== undefined && o.metrics.remoteWrite !== undefined) rwSpool?.save(encodeRemoteWrite(text, o.metrics.remoteWrite.externalLabels, Date.now()));
+    if (exporters.otlpPusher !== undefined) diag.debug('otlp.exit', 'process.exit(): OTLP needs an asynchronous collection; this run\'s OTLP metrics are not spooled');
   };
 
   const removeExitHandlers = installExitHandlers(
@@ -445,15 +562,74 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         await Promise.all(results);
       },
       shutdown: (deadline) => shutdown(deadline),
-      abort: () => exporters.remoteWriter?.abort(),
+      abort: () => {
+        exporters.remoteWriter?.abort();
+        exporters.pushgatewaySender?.abort();
+        exporters.otlpPusher?.abort();
+      },
+      exitSync: () => {
+        if (exitFlushDone || shutdownPromise !== undefined) return;
+        spoolAtExit();
+      },
     },
     deadlineMs,
     o.exit.signals,
   );
 
+  // errors and security: options that can change at run time rebuild the part around the same
+  // sinks (Sentry, audit log, SIEM); the old part sends what it holds and is dropped (its sinks stay).
+  /** `current` with the changes that may apply at run time, or undefined (one diagnostic) when none can. */
+  const runtimeOptions = <T extends object>(current: T | false, input: unknown, fixed: readonly string[], part: string): T | undefined => {
+    if (current === false) {
+      diag.warn('reconfigure.invalid', `reconfigure(): ${part} was turned off at init; ignored`, `reconfigure.${part}`);
+      return undefined;
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      diag.warn('reconfigure.invalid', `reconfigure(): ${part} takes an object; ignored`, `reconfigure.${part}`);
+      return undefined;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) {
+      if (fixed.includes(key)) diag.warn('reconfigure.invalid', `reconfigure(): ${part}.${key} is fixed at init; ignored`, `reconfigure.${part}.${key}`);
+      else out[key] = value;
+    }
+    return { ...current, ...out };
+  };
+  const reconfigureErrors = (input: unknown): void => {
+    const next = runtimeOptions(errorsOptions, input, ERRORS_FIXED_OPTIONS, 'errors');
+    if (next === undefined) return;
+    errorsOptions = next;
+    const old = errors.current();
+    if (old === undefined || errorSinks === undefined) return; // not loaded yet: the load uses the new options
+    const { dsn: _dsn, sentry: _sentry, globalHandlers, sinks: _sinks, ...tracker } = errorsOptions;
+    void import('@lookout/errors').then(
+      (mod) => {
+        const t = mod.createErrorTracker({ namespace: o.namespace, ...tracker, registry, diagnostics: diag, sinks: errorSinks });
+        removeErrorHandlers?.();
+        removeErrorHandlers = globalHandlers !== false ? t.installGlobalHandlers() : undefined;
+        void errors.swap(t)?.flush(deadlineMs);
+      },
+      (error: unknown) => diag.internalError(error, 'reconfigure errors'),
+    );
+  };
+  const reconfigureSecurity = (input: unknown): void => {
+    const next = runtimeOptions(securityOptions, input, SECURITY_FIXED_OPTIONS, 'security');
+    if (next === undefined) return;
+    securityOptions = next;
+    const old = security.current();
+    if (old === undefined || !security.started) return;
+    const { auditLog: _auditLog, siem: _siem, sinks: _sinks, ...logger } = securityOptions;
+    void import('@lookout/security').then(
+      (mod) => void security.swap(mod.createSecurityLogger({ ...logger, sinks: securitySinks, registry, diagnostics: diag }))?.flush(deadlineMs),
+      (error: unknown) => diag.internalError(error, 'reconfigure security'),
+    );
+  };
+
   const handle: Monitoring = {
     metrics: registry,
-    standard,
+    get standard() {
+      return standard();
+    },
     diagnostics: diag,
     get telemetry() {
       return telemetry.current() ?? telemetry.facade;
@@ -470,12 +646,13 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     async ready() {
       if (!startupRecorded) {
         startupRecorded = true;
-        // performance.now() counts from the process's time origin: its start.
-        standard.startupDuration.record(performance.now() / 1000);
+        // From the process's start (process.uptime(), the origin performance.now() counts from too).
+        standard().startupDuration.record(processUptimeS());
       }
       const waits: Promise<unknown>[] = [];
       waits.push(telemetry.ready, errors.ready, security.ready);
       if (exporters.scrape !== undefined) waits.push(exporters.scrape.ready.then((url) => (exporters.scrapeUrl = url)));
+      startRuntime();
       if (sdkLoading) waits.push(waitForSdk(PROFILE_DEFAULTS[o.profile].exportTimeoutMs));
       await Promise.all(waits);
     },
@@ -505,6 +682,16 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
             );
           }
         }
+        if (changes.runtimeMetrics !== undefined) {
+          if (changes.runtimeMetrics === true) {
+            runtimeConfig ??= resolveNodeOptions({}, diag, o.serviceName).options.runtimeMetrics || undefined;
+            if (runtime !== undefined) runtime.setEnabled(true);
+            else if (o.metrics !== false) startRuntime();
+          } else if (changes.runtimeMetrics === false) stopRuntime();
+          else diag.warn('reconfigure.invalid', 'reconfigure(): runtimeMetrics takes true or false; ignored', 'reconfigure.runtime');
+        }
+        if (changes.errors !== undefined) reconfigureErrors(changes.errors);
+        if (changes.security !== undefined) reconfigureSecurity(changes.security);
         if (changes.metrics !== undefined && o.metrics !== false) {
           const current = o.metrics;
           const next = resolveNodeOptions({ metrics: { ...stripResolved(current), ...changes.metrics } }, diag, o.serviceName).options.metrics;
@@ -597,4 +784,13 @@ function lazyScrapeServer(...args: Parameters<typeof import('../exporters/startS
     ready: server.then((s) => s.ready),
     close: () => server.then((s) => s.close()),
   };
+}
+
+/** The Pushgateway URL of a group: `/metrics/job/J/label/value…`; values that are empty or hold `/` use the base64 form. */
+export function pushgatewayGroupUrl(base: string, job: string, labels: Record<string, string>): string {
+  const segment = (name: string, value: string): string =>
+    value === '' || value.includes('/') ? `/${name}@base64/${Buffer.from(value, 'utf8').toString('base64url') || '='}` : `/${name}/${encodeURIComponent(value)}`;
+  let url = `${base.replace(/\/+$/, '')}/metrics${segment('job', job)}`;
+  for (const [k, v] of Object.entries(labels)) url += segment(k, v);
+  return url;
 }

@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { EventLoopUtilization, IntervalHistogram, PerformanceObserver } from 'node:perf_hooks';
-import type { Diagnostics, MetricsRegistry } from '@lookout/core';
+import type { Diagnostics, MetricsRegistry, ObservableCallback } from '@lookout/core';
+import { nowMs } from '../internal/clock.js';
 import { lazyRequire } from '../internal/lazy.js';
 
 // node:v8 (which loads the stream machinery) and node:fs/promises are read at collection time only:
@@ -16,7 +16,12 @@ export const GC_DURATION_BUCKETS_S: readonly number[] = Object.freeze([0.0001, 0
 export interface RuntimeMetrics {
   /** Reports the filesystem holding `path` under `name` (`system.filesystem.*{name}`); replaces an earlier path of that name. */
   addDiskPath(name: string, path: string): void;
-  /** Stops the event-loop and GC observers. Idempotent. */
+  /**
+   * Turns reporting off or back on at run time: while off, the samplers are stopped and the
+   * observable instruments report no series (the GC histogram keeps what it counted).
+   */
+  setEnabled(enabled: boolean): void;
+  /** Stops the event-loop and GC observers and reporting, for good. Idempotent. */
   stop(): void;
 }
 
@@ -43,11 +48,8 @@ const GC_KINDS: Readonly<Record<number, string>> = { 4: 'major', 1: 'minor', 8: 
 /** The samplers start this long after the runtime metrics (or at the first collection, if sooner), off the startup path. */
 const SAMPLERS_DELAY_MS = 100;
 
-/** Node's global `performance` (the same object node:perf_hooks exports), without loading node:perf_hooks. */
-const performance = globalThis.performance as unknown as {
-  now(): number;
-  eventLoopUtilization(a?: EventLoopUtilization, b?: EventLoopUtilization): EventLoopUtilization;
-};
+/** Node's `performance`, read at collection time: the global getter loads node:perf_hooks. */
+const eventLoopUtilization = (a?: EventLoopUtilization, b?: EventLoopUtilization): EventLoopUtilization => perfHooks().performance.eventLoopUtilization(a, b);
 const perfHooks = (): typeof import('node:perf_hooks') => lazyRequire<typeof import('node:perf_hooks')>('node:perf_hooks');
 
 /**
@@ -59,20 +61,26 @@ const perfHooks = (): typeof import('node:perf_hooks') => lazyRequire<typeof imp
  */
 export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeMetricsConfig, diag: Diagnostics): RuntimeMetrics {
   let stopped = false;
-  const cpus = Math.max(1, safe(() => availableParallelism(), 1));
+  let enabled = true;
+  // Every callback goes through this gate, so turning reporting off empties the families at once.
+  const gated =
+    <K extends string>(cb: ObservableCallback<K>): ObservableCallback<K> =>
+    (o) =>
+      enabled && !stopped ? cb(o) : undefined;
+  const cpus = Math.max(1, safe(() => lazyRequire<typeof import('node:os')>('node:os').availableParallelism(), 1));
   let lastCpu = process.cpuUsage();
-  let lastCpuAt = performance.now();
+  let lastCpuAt = nowMs();
 
-  registry.observableCounter('process.cpu.time', { description: 'Total CPU seconds, by mode', unit: 's', labels: ['cpu.mode'] }, (o) => {
+  registry.observableCounter('process.cpu.time', { description: 'Total CPU seconds, by mode', unit: 's', labels: ['cpu.mode'] }, gated((o) => {
     const u = process.cpuUsage();
     o.observe(u.user / 1e6, { 'cpu.mode': 'user' });
     o.observe(u.system / 1e6, { 'cpu.mode': 'system' });
-  });
+  }));
   registry.observableGauge(
     'process.cpu.utilization',
     { description: 'CPU time since the last collection divided by elapsed time and the CPUs available, by mode', unit: '1', labels: ['cpu.mode'] },
-    (o) => {
-      const now = performance.now();
+    gated((o) => {
+      const now = nowMs();
       const u = process.cpuUsage();
       const elapsedUs = (now - lastCpuAt) * 1000 * cpus;
       if (elapsedUs > 0) {
@@ -81,14 +89,14 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
       }
       lastCpu = u;
       lastCpuAt = now;
-    },
+    }),
   );
-  registry.observableGauge('process.memory.usage', { description: 'Resident set size of the process', unit: 'By' }, (o) => o.observe(process.memoryUsage.rss()));
+  registry.observableGauge('process.memory.usage', { description: 'Resident set size of the process', unit: 'By' }, gated((o) => o.observe(process.memoryUsage.rss())));
 
   const heap = (name: string, description: string, pick: (s: ReturnType<typeof getHeapSpaceStatistics>[number]) => number): void => {
-    registry.observableGauge(name, { description, unit: 'By', labels: ['v8js.heap.space.name'] }, (o) => {
+    registry.observableGauge(name, { description, unit: 'By', labels: ['v8js.heap.space.name'] }, gated((o) => {
       for (const space of getHeapSpaceStatistics()) o.observe(pick(space), { 'v8js.heap.space.name': space.space_name });
-    });
+    }));
   };
   heap('v8js.memory.heap.used', 'V8 heap memory used, by heap space', (s) => s.space_used_size);
   heap('v8js.memory.heap.limit', 'V8 heap memory reserved, by heap space', (s) => s.space_size);
@@ -103,7 +111,7 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   const takeDelay = (): void => {
     // One snapshot serves every delay gauge of a collection; the histogram restarts after it.
     startSamplers();
-    const now = performance.now();
+    const now = nowMs();
     if (delay === undefined || now - snapshotAt <= MEASUREMENT_REUSE_MS) return;
     snapshotAt = now;
     delaySnapshot =
@@ -113,30 +121,31 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
     delay.reset();
   };
   for (const stat of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'] as const) {
-    registry.observableGauge(`nodejs.eventloop.delay.${stat}`, { description: `Event loop delay ${stat} since the last collection`, unit: 's' }, (o) => {
+    registry.observableGauge(`nodejs.eventloop.delay.${stat}`, { description: `Event loop delay ${stat} since the last collection`, unit: 's' }, gated((o) => {
       takeDelay();
       if (delaySnapshot !== undefined) o.observe(delaySnapshot[stat] / 1e9);
-    });
+    }));
   }
 
-  let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
-  registry.observableGauge('nodejs.eventloop.utilization', { description: 'Share of time the event loop was busy since the last collection', unit: '1' }, (o) => {
-    const now = performance.eventLoopUtilization();
-    const delta = performance.eventLoopUtilization(now, lastElu);
+  // Undefined until the first collection, whose utilisation then covers the time since the process started.
+  let lastElu: EventLoopUtilization | undefined;
+  registry.observableGauge('nodejs.eventloop.utilization', { description: 'Share of time the event loop was busy since the last collection', unit: '1' }, gated((o) => {
+    const now = eventLoopUtilization();
+    const delta = lastElu === undefined ? now : eventLoopUtilization(now, lastElu);
     lastElu = now;
     if (Number.isFinite(delta.utilization)) o.observe(delta.utilization);
-  });
-  registry.observableCounter('nodejs.eventloop.time', { description: 'Cumulative time the event loop was active or idle', unit: 's', labels: ['nodejs.eventloop.state'] }, (o) => {
-    const elu = performance.eventLoopUtilization();
+  }));
+  registry.observableCounter('nodejs.eventloop.time', { description: 'Cumulative time the event loop was active or idle', unit: 's', labels: ['nodejs.eventloop.state'] }, gated((o) => {
+    const elu = eventLoopUtilization();
     o.observe(elu.active / 1000, { 'nodejs.eventloop.state': 'active' });
     o.observe(elu.idle / 1000, { 'nodejs.eventloop.state': 'idle' });
-  });
+  }));
 
-  registry.observableGauge('nodejs.active_handles', { description: 'Resources keeping the event loop alive, by type', unit: '{handle}', labels: ['type'] }, (o) => {
+  registry.observableGauge('nodejs.active_handles', { description: 'Resources keeping the event loop alive, by type', unit: '{handle}', labels: ['type'] }, gated((o) => {
     const counts = new Map<string, number>();
     for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
     for (const [type, n] of counts) o.observe(n, { type });
-  });
+  }));
 
   let gcObserver: PerformanceObserver | undefined;
   const gcDuration = config.gc
@@ -152,7 +161,7 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   // Loading node:perf_hooks and starting the samplers costs a few ms: a short CLI that ends before
   // they start pays nothing for them (its event-loop delay would be noise anyway).
   function startSamplers(): void {
-    if (samplersStarted || stopped) return;
+    if (samplersStarted || stopped || !enabled) return;
     samplersStarted = true;
     clearTimeout(samplersTimer);
     try {
@@ -183,7 +192,7 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   // Both filesystem instruments read one measurement per collection (shared for a short while).
   let measuring: { at: number; result: Promise<DiskMeasurement[]> } | undefined;
   const measureDisks = (): Promise<DiskMeasurement[]> => {
-    const now = performance.now();
+    const now = nowMs();
     if (measuring === undefined || now - measuring.at > MEASUREMENT_REUSE_MS) {
       measuring = {
         at: now,
@@ -202,22 +211,22 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   registry.observableGauge(
     'system.filesystem.usage',
     { description: 'Bytes used, free and reserved on the filesystems Lookout writes to and those the host named', unit: 'By', labels: ['system.filesystem.state', 'name', 'path'] },
-    async (o) => {
+    gated(async (o) => {
       if (disks.size === 0) return;
       for (const { name, path, used, free, reserved } of await measureDisks()) {
         o.observe(used, { 'system.filesystem.state': 'used', name, path });
         o.observe(free, { 'system.filesystem.state': 'free', name, path });
         o.observe(reserved, { 'system.filesystem.state': 'reserved', name, path });
       }
-    },
+    }),
   );
   registry.observableGauge(
     'system.filesystem.utilization',
     { description: 'Share of the filesystem in use: used / (used + free)', unit: '1', labels: ['name', 'path'] },
-    async (o) => {
+    gated(async (o) => {
       if (disks.size === 0) return;
       for (const { name, path, used, free } of await measureDisks()) if (used + free > 0) o.observe(used / (used + free), { name, path });
-    },
+    }),
   );
 
   const addDiskPath = (name: string, path: string): void => {
@@ -229,14 +238,28 @@ export function createRuntimeMetrics(registry: MetricsRegistry, config: RuntimeM
   };
   for (const [name, path] of Object.entries(config.diskPaths)) addDiskPath(name, path);
 
+  const stopSamplers = (): void => {
+    clearTimeout(samplersTimer);
+    delay?.disable();
+    delay = undefined;
+    delaySnapshot = undefined;
+    gcObserver?.disconnect();
+    gcObserver = undefined;
+  };
+
   return {
     addDiskPath,
+    setEnabled(next) {
+      if (stopped || next === enabled) return;
+      enabled = next;
+      // Off: nothing samples. On: the samplers start again at the next collection.
+      if (!next) stopSamplers();
+      samplersStarted = false;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
-      clearTimeout(samplersTimer);
-      delay?.disable();
-      gcObserver?.disconnect();
+      stopSamplers();
     },
   };
 }

@@ -1,6 +1,10 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '@lookout/core';
+import { lazyRequire } from '../internal/lazy.js';
+
+// node:fs through require, at first use: an ESM import of it reads every export, and its stream
+// getters load Node's whole stream machinery (about a millisecond of startup).
+const fs = (): typeof import('node:fs') => lazyRequire<typeof import('node:fs')>('node:fs');
 
 /** Spooled payloads older than this are discarded: receivers reject samples that old anyway. */
 export const DEFAULT_PAYLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -35,7 +39,7 @@ export function createPayloadSpool(directory: string, maxBytes: number, diag: Di
   const stats = { saved: 0, refused: 0, expired: 0 };
   const names = (): string[] => {
     try {
-      return readdirSync(directory).filter((n) => FILE.test(n)).sort();
+      return fs().readdirSync(directory).filter((n) => FILE.test(n)).sort();
     } catch {
       return [];
     }
@@ -44,7 +48,7 @@ export function createPayloadSpool(directory: string, maxBytes: number, diag: Di
     let bytes = 0;
     for (const n of names()) {
       try {
-        bytes += statSync(join(directory, n)).size;
+        bytes += fs().statSync(join(directory, n)).size;
       } catch {
         // removed meanwhile
       }
@@ -57,7 +61,7 @@ export function createPayloadSpool(directory: string, maxBytes: number, diag: Di
     save(body) {
       try {
         const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-        mkdirSync(directory, { recursive: true, mode: 0o700 });
+        fs().mkdirSync(directory, { recursive: true, mode: 0o700 });
         if (used() + bytes.byteLength > maxBytes) {
           stats.refused++;
           diag.warn('spool.full', `the spool at ${directory} is full (${maxBytes} bytes); a payload was dropped`, `spool-full\u0000${directory}`);
@@ -65,8 +69,8 @@ export function createPayloadSpool(directory: string, maxBytes: number, diag: Di
         }
         const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${sequence++}.${typeof body === 'string' ? 'json' : 'bin'}`;
         const tmp = join(directory, `.tmp-${name}`);
-        writeFileSync(tmp, bytes, { mode: 0o600 });
-        renameSync(tmp, join(directory, name));
+        fs().writeFileSync(tmp, bytes, { mode: 0o600 });
+        fs().renameSync(tmp, join(directory, name));
         stats.saved++;
         return true;
       } catch (error) {
@@ -87,7 +91,7 @@ export function createPayloadSpool(directory: string, maxBytes: number, diag: Di
           continue;
         }
         try {
-          out.push({ id, savedAt, body: readFileSync(path) });
+          out.push({ id, savedAt, body: fs().readFileSync(path) });
         } catch {
           // Claimed by another process meanwhile.
         }
@@ -102,7 +106,7 @@ export function createPayloadSpool(directory: string, maxBytes: number, diag: Di
 
 function safeUnlink(path: string): void {
   try {
-    unlinkSync(path);
+    fs().unlinkSync(path);
   } catch {
     // Already gone.
   }

@@ -1,6 +1,6 @@
 import type { Cluster } from 'node:cluster';
+import type { BroadcastChannel } from 'node:worker_threads';
 import { lazyRequire } from '../internal/lazy.js';
-import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import type { Diagnostics } from '@lookout/core';
 import { mergeExpositions, type ExpositionSource } from '../exposition/parseExposition.js';
 
@@ -20,9 +20,27 @@ interface WorkerReport {
   text: string;
 }
 
+type WorkerThreads = typeof import('node:worker_threads');
+const workerThreads = (): WorkerThreads => lazyRequire<WorkerThreads>('node:worker_threads');
+
+/** Modules a worker thread's bootstrap always loads (as listed in `process.moduleLoadList`). */
+const WORKER_BOOTSTRAP_MODULES = ['NativeModule worker_threads', 'NativeModule internal/process/worker_thread_only', 'NativeModule internal/main/worker_thread'];
+
+/**
+ * Whether this is the main thread, without loading node:worker_threads on it (that costs about
+ * 1.5 ms of startup, most of the budget of a short CLI): a worker thread's bootstrap loads
+ * worker_threads itself, so while none of its modules are loaded this cannot be a worker. When
+ * they are (or the list is unavailable), node:worker_threads answers, loaded already and free.
+ */
+export function isMainThread(): boolean {
+  const loaded = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  if (Array.isArray(loaded) && !WORKER_BOOTSTRAP_MODULES.some((m) => loaded.includes(m))) return true;
+  return workerThreads().isMainThread;
+}
+
 /** This process's or thread's role, decided at call time. */
 export function workerRole(): WorkerRole {
-  if (!isMainThread) return 'thread-worker';
+  if (!isMainThread()) return 'thread-worker';
   // Only a process with an IPC channel can be a cluster worker: others never load node:cluster here.
   if (typeof process.send !== 'function') return 'primary';
   return lazyRequire<Cluster>('node:cluster').isWorker ? 'cluster-worker' : 'primary';
@@ -41,10 +59,10 @@ export interface WorkerReporter {
  * unref'd: reporting never keeps a worker alive. No listener is added in the worker.
  */
 export function startWorkerReporter(role: Exclude<WorkerRole, 'primary'>, render: () => Promise<string>, intervalMs: number, diag: Diagnostics): WorkerReporter {
-  const worker = role === 'cluster-worker' ? String(lazyRequire<Cluster>('node:cluster').worker?.id ?? process.pid) : `thread-${threadId}`;
+  const worker = role === 'cluster-worker' ? String(lazyRequire<Cluster>('node:cluster').worker?.id ?? process.pid) : `thread-${workerThreads().threadId}`;
   let channel: BroadcastChannel | undefined;
   if (role === 'thread-worker') {
-    channel = new BroadcastChannel(WORKER_CHANNEL);
+    channel = new (workerThreads().BroadcastChannel)(WORKER_CHANNEL);
     (channel as unknown as { unref?: () => void }).unref?.();
   }
   let sending = false;
@@ -107,7 +125,7 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
   let stopped = false;
   const listen = (): void => {
     if (stopped || channel !== undefined) return;
-    channel = new BroadcastChannel(WORKER_CHANNEL);
+    channel = new (workerThreads().BroadcastChannel)(WORKER_CHANNEL);
     channel.onmessage = (event) => onReport((event as { data?: unknown }).data);
     (channel as unknown as { unref?: () => void }).unref?.();
     void import('node:cluster').then((m) => {
