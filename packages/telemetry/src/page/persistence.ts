@@ -1,0 +1,20 @@
+import type { Diagnostics } from '@lookout/core';
+import { createIndexedDbStore } from '../browser/createIndexedDbStore.js';
+import type { EventStore } from '../types.js';
+import { isPageEvent } from './createPageClient.js';
+
+/** IndexedDB database of page clients (apart from the full browser client's). */
+export const PAGE_IDB_NAME = 'lookout-page-telemetry';
+
+/**
+ * The page client's store, loaded on demand (`persistence: true`): telemetry's IndexedDB store,
+ * whose `load` keeps only entries shaped like events.
+ */
+export function openPageStore(diagnostics: Diagnostics): EventStore {
+  const store = createIndexedDbStore({ dbName: PAGE_IDB_NAME, diagnostics });
+  return {
+    save: (events) => store.save(events),
+    load: async (onExpired) => (await store.load(onExpired)).filter(isPageEvent),
+    clear: () => store.clear(),
+  };
+}
