@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as root from '@lookout/telemetry';
 import * as node from '@lookout/telemetry/node';
 import * as browser from '@lookout/telemetry/browser';
+import * as page from '@lookout/telemetry/page';
 
 describe('@lookout/telemetry', () => {
   describe('exports', () => {
@@ -62,6 +63,12 @@ describe('@lookout/telemetry', () => {
       expect(typeof node.makeNodeHttpTransport).toBe('function');
       expect(typeof browser.createBrowserTelemetryClient).toBe('function');
       expect(typeof browser.createIndexedDbStore).toBe('function');
+    });
+
+    it('should expose the lean page client by subpath', () => {
+      expect(Object.keys(page).sort()).toEqual(
+        ['DEFAULT_PAGE_MAX_BATCH_EVENTS', 'DEFAULT_PAGE_MAX_QUEUE_EVENTS', 'MAX_PAGE_EVENT_NAME_LENGTH', 'MAX_PAGE_PROPERTY_DEPTH', 'PAGE_DROP_REASONS', 'createPageClient'].sort(),
+      );
     });
 
     it('should keep TELEMETRY_SDK_VERSION equal to package.json', () => {

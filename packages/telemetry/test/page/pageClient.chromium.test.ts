@@ -1,0 +1,85 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
+import { bundleFixture } from '../helpers/bundle.js';
+import { startEventReceiver } from '../helpers/eventReceiver.js';
+import type { EventReceiver } from '../helpers/eventReceiver.js';
+
+interface PageApi {
+  track(count: number, padding: number): string[];
+  stats(): { queued: number; sent: number; beaconed: number; persisted: number; restored: number; dropped: Record<string, number> };
+}
+declare const pageTest: PageApi;
+// The page's document, as the page sees it (the test suite compiles without DOM types).
+declare const document: { dispatchEvent(event: Event): boolean };
+
+let browser: Browser;
+let site: Server;
+let siteUrl: string;
+let receiver: EventReceiver;
+
+beforeAll(async () => {
+  const script = readFileSync(await bundleFixture(resolve(import.meta.dirname, '../fixtures/pageClientPage.ts'), 'browser'), 'utf8');
+  // Page and receiver on different ports: cross-origin requests, as in production.
+  site = createServer((req, res) => {
+    if (req.url?.startsWith('/app.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>t</title><script src="/app.js"></script>');
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
+  const address = site.address();
+  siteUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  receiver = await startEventReceiver();
+  browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await receiver?.stop();
+  await new Promise((r) => site?.close(r));
+});
+
+describe('createPageClient (headless Chromium)', () => {
+  it('should deliver each event tracked on a page exactly once when the page is hidden and closed', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${siteUrl}/?endpoint=${encodeURIComponent(receiver.endpoint)}`);
+    // 45 events: two full batches leave the normal way (in flight with keepalive), the rest at page hide.
+    const ids = await page.evaluate(() => pageTest.track(45, 50));
+    expect(ids).not.toContain('dropped');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const hidden = await page.evaluate(() => pageTest.stats());
+    expect(hidden.beaconed).toBe(5);
+    expect(hidden.dropped.page_hidden).toBe(0);
+    await page.close({ runBeforeUnload: true });
+    await receiver.waitForUnique(45, 10_000);
+    // Give any duplicate time to arrive.
+    await new Promise((r) => setTimeout(r, 500));
+    const arrived = receiver.events().filter((e) => ids.includes(e.id));
+    expect(arrived.map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(receiver.duplicateIds()).toEqual([]);
+    expect(arrived[0]).toMatchObject({ name: 'clicked', platform: 'browser' });
+    await context.close();
+  });
+
+  it('should send what is queued once when the page closes without being hidden first', async () => {
+    receiver.batches.length = 0;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${siteUrl}/?endpoint=${encodeURIComponent(receiver.endpoint)}`);
+    const ids = await page.evaluate(() => pageTest.track(7, 10));
+    await page.close({ runBeforeUnload: true });
+    await receiver.waitForUnique(45 + 7, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.events().filter((e) => ids.includes(e.id))).toHaveLength(7);
+    expect(receiver.duplicateIds()).toEqual([]);
+    await context.close();
+  });
+});
