@@ -309,7 +309,7 @@ function create(options: PageClientOptions | undefined): PageClient {
   if (persistence) {
     import('./persistence.js').then(
       (m) => {
-        store = m.openPageStore(diagnostics);
+        store = m.openPageStore(diagnostics, isPageEvent);
         if (consent === 'denied') void store.clear();
         restore();
       },
