@@ -1,6 +1,6 @@
 // The page capture's processor, loaded by the shell (createPageErrorCapture.ts) with a dynamic
 // import() on the first capture: everything that turns a thrown value into an ErrorRecord.
-import { getDiagnostics } from '@lookout/core';
+import { getDiagnostics } from '@lookout/core/page';
 import type { Diagnostics, Redactor } from '@lookout/core';
 import { defaultSeverity, isNetworkFailure } from '../capture/classify.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';

@@ -59,6 +59,7 @@ window.__ready = sentry.ready;
     alias: {
       '@lookout/errors/sentry-browser': join(root, 'packages/errors/src/sentry-browser/index.ts'),
       '@lookout/errors/page': join(root, 'packages/errors/src/page/index.ts'),
+      '@lookout/core/page': join(root, 'packages/core/src/page/index.ts'),
       '@lookout/core': join(root, 'packages/core/src/index.ts'),
     },
     nodePaths: [join(root, 'node_modules')],
@@ -94,7 +95,7 @@ window.onerror = function (message) { window.__previous.push(String(message)); }
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  if (server !== undefined) await new Promise((r) => server.close(r));
   await receiver?.stop();
 });
 
