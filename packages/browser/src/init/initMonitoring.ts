@@ -1,4 +1,4 @@
-import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
+import { diagnosticsIn, getDiagnostics, scrubber } from '@lookout/core/page';
 import type { Diagnostics } from '@lookout/core';
 import { createPageErrorCapture } from '@lookout/errors/page';
 import type { CaptureContext, ErrorSink, PageErrorCapture, Severity } from '@lookout/errors/page';
@@ -90,6 +90,8 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     const sinks: ErrorSink[] = [createErrorEventSink(telemetry, route)];
     if (o.sentry !== undefined) sinks.push(createLazySentrySink(o.sentry, () => telemetry.consent === 'granted', diagnostics));
     errors = createPageErrorCapture({
+      // Records are scrubbed before any sink sees them (Sentry's included), with the event client's rules.
+      redactor: scrubber,
       ...o.errors,
       sinks,
       diagnostics,

@@ -1,5 +1,5 @@
 export { createRedactor, redact } from './createRedactor.js';
-export { scrubString, scrubValue } from './scrub.js';
+export { scrubString, scrubValue, scrubber } from './scrub.js';
 export { neutraliseControlChars } from './neutraliseControlChars.js';
 export { passesLuhn, isLikelyCardNumber } from './luhn.js';
 export {

@@ -10,6 +10,7 @@ import {
 import { isLikelyCardNumber } from './luhn.js';
 import { API_KEY_RULE, AUTH_SCHEME_RULE, CARD_RULE, EMAIL_RULE, JWT_RULE, mask, sensitivePairsRule, URL_CREDENTIALS_RULE } from './rules.js';
 import type { StringRule } from './rules.js';
+import type { Redactor } from './types.js';
 import { createKeyMatcher } from './sensitiveKeys.js';
 
 // The lean path of the redaction module, for pages: the default rules of `createRedactor()`
@@ -85,3 +86,13 @@ export function scrubValue<T>(value: T): T {
     return UNREADABLE_MARK as T;
   }
 }
+
+/**
+ * The lean path as a {@link Redactor}, for code that takes one (`@lookout/errors/page`), so a
+ * page that already scrubs its events bundles no second redactor.
+ */
+export const scrubber: Redactor = {
+  redact: scrubValue,
+  redactString: (value) => scrubString(value),
+  isSensitiveKey: (key) => (isKeySensitive ??= createKeyMatcher(DEFAULT_SENSITIVE_KEYS))(key),
+};

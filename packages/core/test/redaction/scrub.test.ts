@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, scrubString, scrubValue } from '../../src/redaction/index.js';
+import { createRedactor, scrubber, scrubString, scrubValue } from '../../src/redaction/index.js';
 
 const full = createRedactor();
 const MASK = /\[REDACTED:[a-z_]+\]/g;
@@ -123,5 +123,14 @@ describe('scrubValue', () => {
         expect(typeof scrubString(s)).toBe('string');
       }),
     );
+  });
+
+  describe('scrubber', () => {
+    it('should be the lean path in the Redactor shape', () => {
+      expect(scrubber.redactString('mail ada@example.com')).toBe('mail [REDACTED:email]');
+      expect(scrubber.redact({ password: 'hunter2', note: 'card 4111 1111 1111 1111' })).toEqual({ password: '[REDACTED:key]', note: 'card [REDACTED:credit_card]' });
+      expect(scrubber.isSensitiveKey('X-Api-Key')).toBe(true);
+      expect(scrubber.isSensitiveKey('route')).toBe(false);
+    });
   });
 });

@@ -13,7 +13,7 @@ import {
   scrubString,
   scrubValue,
   splitForBudget,
-} from '@lookout/core';
+} from '@lookout/core/page';
 import type { Diagnostics, EncodedBatch, FlushResult, TransportResult } from '@lookout/core';
 import { createOtlpJsonEncoder } from '../encoding/otlpJson.js';
 import type { ConsentState, EventStore, TelemetryEvent } from '../types.js';
