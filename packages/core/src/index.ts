@@ -148,6 +148,7 @@ export {
   createRedactor,
   redact,
   scrubString,
+  scrubber,
   scrubValue,
   neutraliseControlChars,
   passesLuhn,
