@@ -16,7 +16,7 @@ import type { ReceivedEvent } from '../helpers/otlpJson.js';
 interface ExampleApp {
   shiftLayout(): void;
   navigate(path: string, route: string): void;
-  monitoring: { vitals?: { softNavigationSupport: boolean }; telemetry: { stats: { dropped: Record<string, number>; tracked: number } } };
+  monitoring: { vitals?: { softNavigationSupport: boolean }; telemetry: { stats: { dropped: Record<string, number>; queued: number } } };
 }
 declare const exampleApp: ExampleApp;
 
@@ -150,7 +150,7 @@ describe('@lookout/browser example page (headless Chromium)', () => {
       // Pending consent holds events (sent only after optIn), opting out drops them.
       const heldOrDropped = await page.evaluate(() => {
         const stats = exampleApp.monitoring.telemetry.stats;
-        return stats.queued + stats.dropped.consent;
+        return stats.queued + (stats.dropped['consent'] ?? 0);
       });
       await page.close({ runBeforeUnload: true });
       await new Promise((r) => setTimeout(r, 1500));
