@@ -25,7 +25,8 @@ describe('npm run demo', () => {
       async () => {
         const res = await fetch(url).catch(() => undefined);
         const text = res?.ok ? await res.text() : '';
-        return text.includes('demo_files_analyzed_total') ? text : undefined;
+        // Wait for the first pipeline run to have recorded its stages, not only for the families to exist.
+        return text.includes('demo_files_analyzed_total') && text.includes('demo_pipeline_stage_duration_seconds_bucket{') ? text : undefined;
       },
       20_000,
     );
