@@ -118,6 +118,9 @@ const stop = async () => {
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+// However the demo ends, the server example ends with it.
+process.on('exit', () => serverExample?.kill('SIGTERM'));
 if (durationS > 0) setTimeout(() => void stop(), durationS * 1000);
 else console.log('Serving until Ctrl-C.');
 
