@@ -6,15 +6,16 @@ import {
   DEFAULT_RETRY_MAX_ATTEMPTS,
   DEFAULT_RETRY_MAX_BACKOFF_MS,
   DEFAULT_SEND_TIMEOUT_MS,
+  diagnosticsIn,
   getBeaconBudget,
   getDiagnostics,
   isHttpUrl,
+  quickResolve,
   randomId,
   scrubString,
   scrubValue,
-  splitForBudget,
 } from '@lookout/core/page';
-import type { Diagnostics, EncodedBatch, FlushResult, TransportResult } from '@lookout/core';
+import type { FieldCheck, FlushResult, TransportResult } from '@lookout/core/page';
 import { createOtlpJsonEncoder } from '../encoding/otlpJson.js';
 import type { ConsentState, EventStore, TelemetryEvent } from '../types.js';
 import type { PageClient, PageClientOptions, PageClientStats, PageDropReason } from './types.js';
@@ -32,13 +33,6 @@ export const PAGE_DROP_REASONS = 'consent sampled queue_full invalid before_send
   ' ',
 ) as readonly PageDropReason[];
 
-// Same defaults as the full client's config (which pages must not load: it brings zod).
-const APP_NAME = 'unknown_service';
-const APP_VERSION = '0.0.0';
-const MAX_ID_LENGTH = 256;
-/** Largest single keepalive body: the whole page budget. */
-const MAX_KEEPALIVE_BYTES = 65_536;
-
 // The page globals used here, looked up at call time (the package compiles without DOM types).
 interface PageGlobals {
   fetch?: (url: string, init: Record<string, unknown>) => Promise<{ status: number; headers: { get(name: string): string | null } }>;
@@ -52,24 +46,60 @@ interface PageGlobals {
   clearTimeout(handle: unknown): void;
 }
 
-type Check = (value: unknown) => boolean;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isPlain = (v: unknown): v is Record<string, unknown> => isObject(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
-const isId: Check = (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
-const every = (v: unknown, check: Check): boolean => isPlain(v) && Object.keys(v).every((k) => check(v[k]));
-const atLeast = (min: number, integer?: boolean): Check => (v) => typeof v === 'number' && v >= min && v < Infinity && (!integer || Number.isInteger(v));
-const isBoolean: Check = (v) => typeof v === 'boolean';
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256;
+/** A plain object whose values all pass `check`. */
+const recordOf = (check: (v: unknown) => boolean) => (v: unknown) => isPlain(v) && Object.values(v).every(check);
+const atLeast = (min: number, integer?: boolean) => (v: unknown) => typeof v === 'number' && v >= min && v < Infinity && !(integer && v % 1);
+const isBoolean = (v: unknown) => typeof v === 'boolean';
+const isFunction = (v: unknown) => typeof v === 'function';
+/** A plain object whose known fields pass their checks (unknown ones are ignored). */
+const fieldsOf = (checks: Record<string, (v: unknown) => boolean>) => (v: unknown) => isPlain(v) && Object.keys(v).every((k) => v[k] === undefined || !checks[k] || checks[k](v[k]));
+
+/** What each option accepts (one diagnostic per refused option, which then takes its default). */
+const FIELDS: Record<string, FieldCheck> = {
+  endpoint: (v) => typeof v === 'string' && isHttpUrl(v),
+  headers: recordOf((v) => typeof v === 'string'),
+  app: fieldsOf({ name: isId, version: isId }),
+  resourceAttributes: recordOf((v) => ['string', 'number', 'boolean'].includes(typeof v)),
+  userId: isId,
+  sessionId: isId,
+  consent: (v) => ['granted', 'pending', 'denied'].includes(v as string),
+  respectDoNotTrack: isBoolean,
+  sampling: recordOf((v) => atLeast(0)(v) && (v as number) <= 1),
+  beforeSend: isFunction,
+  redact: isBoolean,
+  maxQueueEvents: atLeast(1, true),
+  maxBatchEvents: atLeast(1, true),
+  flushIntervalMs: atLeast(0),
+  sendTimeoutMs: atLeast(1),
+  retry: fieldsOf({ maxAttempts: atLeast(1, true), initialBackoffMs: atLeast(0), maxBackoffMs: atLeast(0) }),
+  flushOnPageHide: isBoolean,
+  persistence: isBoolean,
+  registry: (v) => isFunction((v as { observableCounter?: unknown } | null)?.observableCounter),
+  diagnostics: (v) => diagnosticsIn({ diagnostics: v }) !== undefined,
+};
 
 /** Whether `v` is a JSON value (finite numbers, plain objects, arrays) at most {@link MAX_PAGE_PROPERTY_DEPTH} deep. */
 function isJson(v: unknown, depth: number): boolean {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
-  return depth < MAX_PAGE_PROPERTY_DEPTH && (Array.isArray(v) ? v.every((x) => isJson(x, depth + 1)) : every(v, (x) => isJson(x, depth + 1)));
+  const inner = (x: unknown) => isJson(x, depth + 1);
+  return depth < MAX_PAGE_PROPERTY_DEPTH && (Array.isArray(v) ? v.every(inner) : recordOf(inner)(v));
 }
 
 /** Whether `e` has the shape of an event (as `beforeSend` returns it or a store gives it back). */
 export function isPageEvent(e: unknown): e is TelemetryEvent {
-  return isPlain(e) && isId(e.id) && typeof e.name === 'string' && typeof e.timestamp === 'number' && isPlain(e.properties) && isJson(e.properties, 0);
+  return (
+    isPlain(e) &&
+    isId(e.id) &&
+    typeof e.name === 'string' &&
+    typeof e.timestamp === 'number' &&
+    [e.sessionId, e.appVersion, e.platform].every((x) => typeof x === 'string') &&
+    isPlain(e.properties) &&
+    isJson(e.properties, 0)
+  );
 }
 
 /**
@@ -79,79 +109,54 @@ export function isPageEvent(e: unknown): e is TelemetryEvent {
  * at a time, with `keepalive` while the page's shared 64 KiB budget allows. Network errors, 408,
  * 429 and 5xx are retried with exponential backoff and jitter (`Retry-After` honoured, up to
  * 5 minutes); other 4xx are dropped as `rejected`. When the page is hidden or closed, everything
- * queued leaves at once in chunks inside core's shared keepalive budget (`fetch` keepalive, or
- * `sendBeacon` where there is no `fetch` and no custom header); what does not fit is persisted
- * (with `persistence`) or counted `page_hidden`. An event sent at page hide is never sent again.
- * IndexedDB persistence and self-metrics are loaded with `import()` only when asked for.
- * Never throws.
+ * queued leaves at once in batches inside core's shared keepalive budget (`fetch` keepalive, or
+ * `sendBeacon` where there is no `fetch` and no custom header; a batch that does not fit is
+ * halved until it does); what does not fit is persisted (with `persistence`) or counted
+ * `page_hidden`. An event sent at page hide is never sent again. IndexedDB persistence and
+ * self-metrics are loaded with `import()` only when asked for. Options are checked with core's
+ * `quickResolve`: each refused one gets one diagnostic and its default. Never throws.
  */
 export function createPageClient(options?: PageClientOptions): PageClient {
   try {
     return create(options);
   } catch (error) {
-    // Options that throw when read in a way the checks did not foresee (hostile proxies).
+    // `strict: true` (not an option here), or options that throw in a way the checks did not foresee.
     getDiagnostics().internalError(error, 'telemetry.page.create');
     return create(undefined);
   }
 }
 
-function create(options: PageClientOptions | undefined): PageClient {
+function create(input: PageClientOptions | undefined): PageClient {
   const g = globalThis as unknown as PageGlobals;
-  const o: Record<string, unknown> = isObject(options) ? options : {};
-  const given = o.diagnostics;
-  const validDiagnostics = isObject(given) && typeof given.warn === 'function';
-  const diagnostics: Diagnostics = validDiagnostics ? (given as unknown as Diagnostics) : getDiagnostics();
-  const warn = (what: string, key: string): void => diagnostics.warn('telemetry/page', `createPageClient: ${what}`, `page:${key}`);
-  const pick = <T>(from: Record<string, unknown>, field: string, check: Check, fallback: T, path = field): T => {
-    try {
-      const v = from[field];
-      if (v === undefined) return fallback;
-      if (check(v)) return v as T;
-    } catch {
-      // A getter that throws is an invalid value.
-    }
-    warn(`option ${path} is invalid; using the default`, path);
-    return fallback;
-  };
-  if (options !== undefined && o !== options) warn('options must be an object; using the defaults', 'options');
-  if (given !== undefined && !validDiagnostics) warn('option diagnostics is invalid; using the default', 'diagnostics');
-
-  const endpoint = pick<string | undefined>(o, 'endpoint', (v) => typeof v === 'string' && isHttpUrl(v), undefined);
-  if (endpoint === undefined) warn('no valid endpoint: events are dropped (no_endpoint)', 'no-endpoint');
-  const headers = { ...pick(o, 'headers', (v) => every(v, (x) => typeof x === 'string'), {} as Record<string, string>) };
-  const app = pick(o, 'app', isPlain, {} as Record<string, unknown>);
-  const appName = pick(app, 'name', isId, APP_NAME, 'app.name');
-  const appVersion = pick(app, 'version', isId, APP_VERSION, 'app.version');
-  const resourceAttributes = { ...pick(o, 'resourceAttributes', (v) => every(v, (x) => ['string', 'number', 'boolean'].includes(typeof x)), {}) };
-  const redact = pick(o, 'redact', isBoolean, true);
-  let userId = pick<string | undefined>(o, 'userId', isId, undefined);
-  if (redact && userId !== undefined) userId = scrubString(userId);
-  const sessionId = pick(o, 'sessionId', isId, randomId());
-  let consent = pick<ConsentState>(o, 'consent', (v) => ['granted', 'pending', 'denied'].includes(v as string), 'granted');
+  const diagnostics = diagnosticsIn(input) ?? getDiagnostics();
+  const o = quickResolve(input, FIELDS, 'telemetry/page', diagnostics).options as PageClientOptions;
+  const warn = (code: string, message: string): void => diagnostics.warn(`telemetry/page:${code}`, `telemetry/page: ${message}`);
+  const { endpoint, beforeSend, registry } = o;
+  if (!endpoint) warn('no-endpoint', 'no valid endpoint; events are dropped (no_endpoint)');
+  const headers = { ...o.headers, 'content-type': 'application/json' };
+  const beaconable = !o.headers || !Object.keys(o.headers).length;
+  const appVersion = o.app?.version ?? '0.0.0';
+  const redact = o.redact !== false;
+  const clean = (id: string | undefined) => (redact && id ? scrubString(id) : id);
+  let userId = clean(o.userId);
+  const sessionId = o.sessionId ?? randomId();
   const nav = g.navigator;
-  if (pick(o, 'respectDoNotTrack', isBoolean, true) && (nav?.doNotTrack === '1' || nav?.globalPrivacyControl === true)) consent = 'denied';
-  const sampling = { ...pick(o, 'sampling', (v) => every(v, (x) => atLeast(0)(x) && (x as number) <= 1), {} as Record<string, number>) };
-  const beforeSend = pick<PageClientOptions['beforeSend']>(o, 'beforeSend', (v) => typeof v === 'function', undefined);
-  const maxQueue = pick(o, 'maxQueueEvents', atLeast(1, true), DEFAULT_PAGE_MAX_QUEUE_EVENTS);
-  const maxBatch = pick(o, 'maxBatchEvents', atLeast(1, true), DEFAULT_PAGE_MAX_BATCH_EVENTS);
-  const intervalMs = pick(o, 'flushIntervalMs', atLeast(0), DEFAULT_FLUSH_INTERVAL_MS);
-  const timeoutMs = pick(o, 'sendTimeoutMs', atLeast(1), DEFAULT_SEND_TIMEOUT_MS);
-  const retry = pick(o, 'retry', isPlain, {} as Record<string, unknown>);
-  const maxAttempts = pick(retry, 'maxAttempts', atLeast(1, true), DEFAULT_RETRY_MAX_ATTEMPTS, 'retry.maxAttempts');
-  const initialBackoffMs = pick(retry, 'initialBackoffMs', atLeast(0), DEFAULT_RETRY_INITIAL_BACKOFF_MS, 'retry.initialBackoffMs');
-  const maxBackoffMs = pick(retry, 'maxBackoffMs', atLeast(0), DEFAULT_RETRY_MAX_BACKOFF_MS, 'retry.maxBackoffMs');
-  const onPageHide = pick(o, 'flushOnPageHide', isBoolean, true);
-  const persistence = pick(o, 'persistence', isBoolean, false);
-  const registry = pick<PageClientOptions['registry']>(o, 'registry', (v) => isObject(v) && typeof v.observableCounter === 'function', undefined);
+  let consent: ConsentState = o.respectDoNotTrack !== false && (nav?.doNotTrack === '1' || nav?.globalPrivacyControl === true) ? 'denied' : (o.consent ?? 'granted');
+  const sampling = o.sampling ?? {};
+  const maxQueue = o.maxQueueEvents ?? DEFAULT_PAGE_MAX_QUEUE_EVENTS;
+  const maxBatch = o.maxBatchEvents ?? DEFAULT_PAGE_MAX_BATCH_EVENTS;
+  const retry = o.retry ?? {};
+  const maxAttempts = retry.maxAttempts ?? DEFAULT_RETRY_MAX_ATTEMPTS;
+  const encode = createOtlpJsonEncoder({ appName: o.app?.name ?? 'unknown_service', resourceAttributes: o.resourceAttributes ?? {} });
 
-  const encode = createOtlpJsonEncoder({ appName, resourceAttributes });
   const dropped = {} as Record<PageDropReason, number>;
   for (const reason of PAGE_DROP_REASONS) dropped[reason] = 0;
   let queue: TelemetryEvent[] = [];
-  let sending: TelemetryEvent[] | undefined;
+  /** Events in requests not answered yet. */
+  let inflight = 0;
   const stats: PageClientStats = {
     get queued() {
-      return queue.length + (sending?.length ?? 0);
+      return queue.length + inflight;
     },
     sent: 0,
     retried: 0,
@@ -162,189 +167,162 @@ function create(options: PageClientOptions | undefined): PageClient {
   };
   let store: EventStore | undefined;
   let timer: unknown;
-  let backingOff = false;
+  /** A batch of the normal path is in flight, or the next waits for its backoff. */
+  let busy = false;
   let attempts = 0;
   let closed: Promise<FlushResult> | undefined;
   let stopped = false;
   const waiters = new Set<() => void>();
 
-  const drop = (reason: PageDropReason, count = 1, why?: string): undefined => {
+  const drop = (reason: PageDropReason, count = 1): undefined => {
     dropped[reason] += count;
-    if (why !== undefined) warn(`${why}; event dropped (${reason})`, `drop:${reason}`);
-    return undefined;
   };
-  const keepOrDrop = (events: TelemetryEvent[], reason: PageDropReason): void => {
-    if (events.length === 0) return;
-    if (store?.save(events) === true) stats.persisted += events.length;
+  /** Persists `events` (with `persistence`) or counts them dropped as `reason`. */
+  const keep = (events: TelemetryEvent[], reason: PageDropReason): void => {
+    if (store?.save(events)) stats.persisted += events.length;
     else drop(reason, events.length);
   };
   const wake = (ms: number): void => {
     g.clearTimeout(timer);
     timer = g.setTimeout(() => {
       timer = undefined;
-      backingOff = false;
-      void pump();
+      busy = false;
+      pump();
     }, ms);
   };
   const schedule = (): void => {
-    if (consent !== 'granted' || queue.length === 0 || stopped) return;
-    if (queue.length >= maxBatch || waiters.size > 0) void pump();
-    else if (timer === undefined) wake(intervalMs);
+    if (consent !== 'granted' || !queue.length || stopped) return;
+    if (queue.length >= maxBatch || waiters.size) pump();
+    else if (timer === undefined) wake(o.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
   };
 
-  /** POSTs one batch; never throws. Keepalive while the shared budget has room, so it survives the page closing. */
-  const post = async (body: EncodedBatch['body']): Promise<TransportResult> => {
-    const budget = getBeaconBudget();
+  /**
+   * The one send path, for batches and page hide alike: POSTs `events` with `keepalive` while the
+   * shared budget has room. At page hide (`hide`) only keepalive requests (or `sendBeacon`) leave:
+   * a batch that does not fit is halved, and a single event that does not fit is kept or dropped.
+   * The answer is handled the same way for both; the work up to the request is synchronous.
+   */
+  const send = async (events: TelemetryEvent[], hide?: boolean): Promise<void> => {
+    const body = encode(events).body;
     const bytes = body.length;
+    const n = events.length;
+    const budget = getBeaconBudget();
     const keepalive = budget.reserve(bytes);
-    try {
-      const response = await (g.fetch as NonNullable<PageGlobals['fetch']>)(endpoint as string, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body,
-        keepalive,
-        signal: g.AbortSignal?.timeout?.(timeoutMs),
-      });
-      return classifyHttpStatus(response.status, response.headers.get('retry-after'));
-    } catch {
-      return { kind: 'retryable', reason: 'network' };
-    } finally {
-      if (keepalive) budget.release(bytes);
+    if (hide && !keepalive) {
+      if (n < 2) return keep(events, 'page_hidden');
+      void send(events.splice(n >> 1), hide);
+      return send(events, hide);
     }
-  };
-
-  const pump = async (): Promise<void> => {
-    if (sending || consent !== 'granted' || queue.length === 0 || backingOff || endpoint === undefined) return;
-    g.clearTimeout(timer);
-    timer = undefined;
-    const batch = (sending = queue.splice(0, maxBatch));
-    const result = await post(encode(batch).body);
-    sending = undefined;
+    let result: TransportResult = { kind: 'retryable', reason: 'network' };
+    inflight += n;
+    try {
+      if (g.fetch) {
+        const request = g.fetch(endpoint as string, { method: 'POST', headers, body, keepalive, signal: hide ? undefined : g.AbortSignal?.timeout?.(o.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS) });
+        if (hide) stats.beaconed += n;
+        const response = await request;
+        result = classifyHttpStatus(response.status, response.headers.get('retry-after'));
+      } else if (hide) {
+        const sent = beaconable && g.Blob && nav?.sendBeacon?.(endpoint as string, new g.Blob([body], { type: 'text/plain;charset=UTF-8' }));
+        inflight -= n;
+        budget.release(bytes);
+        if (!sent) return keep(events, 'page_hidden');
+        stats.beaconed += n;
+        stats.sent += n;
+        return;
+      }
+    } catch {
+      // A network error: retryable.
+    }
+    if (keepalive) budget.release(bytes);
+    inflight -= n;
+    if (!hide) busy = false;
     if (result.kind === 'success') {
-      stats.sent += batch.length;
+      stats.sent += n;
       attempts = 0;
     } else if ((consent as ConsentState) === 'denied') {
-      drop('consent', batch.length);
+      drop('consent', n);
     } else if (result.kind === 'retryable' && ++attempts < maxAttempts && !stopped) {
       stats.retried++;
-      queue.unshift(...batch);
-      const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
-      const delay = Math.min(result.retryAfterMs ?? backoff, DEFAULT_MAX_RETRY_AFTER_MS);
-      backingOff = true;
-      wake(delay);
+      queue.unshift(...events);
+      const backoff = Math.min(retry.maxBackoffMs ?? DEFAULT_RETRY_MAX_BACKOFF_MS, (retry.initialBackoffMs ?? DEFAULT_RETRY_INITIAL_BACKOFF_MS) * 2 ** (attempts - 1));
+      busy = true;
+      wake(Math.min(result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2), DEFAULT_MAX_RETRY_AFTER_MS));
     } else {
       attempts = 0;
-      drop(result.kind === 'failure' ? 'rejected' : 'send_failed', batch.length);
+      drop(result.kind === 'failure' ? 'rejected' : 'send_failed', n);
     }
     for (const waiter of waiters) waiter();
     schedule();
   };
 
+  const pump = (): void => {
+    if (busy || consent !== 'granted' || !queue.length || !endpoint) return;
+    g.clearTimeout(timer);
+    timer = undefined;
+    busy = true;
+    void send(queue.splice(0, maxBatch));
+  };
+
   /** Page hide: everything queued leaves now, inside the page's shared keepalive budget. */
   const hide = (): void => {
-    if (consent !== 'granted' || endpoint === undefined || queue.length === 0) return;
-    const events = queue;
-    queue = [];
-    backingOff = false;
+    if (consent !== 'granted' || !endpoint) return;
     attempts = 0;
-    const budget = getBeaconBudget();
-    const split = splitForBudget(events, encode, Math.min(budget.availableBytes, MAX_KEEPALIVE_BYTES));
-    const left = split.tooLarge;
-    for (const { items, encoded, bytes } of split.chunks) {
-      if (!budget.reserve(bytes)) {
-        left.push(...items);
-        continue;
-      }
-      stats.beaconed += items.length;
-      if (g.fetch) {
-        g.fetch(endpoint, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: encoded.body, keepalive: true }).then(
-          (response) => {
-            budget.release(bytes);
-            const result = classifyHttpStatus(response.status, null);
-            if (result.kind === 'success') stats.sent += items.length;
-            else if (result.kind === 'failure') drop('rejected', items.length);
-            else requeue(items);
-          },
-          // Not delivered, and the page is alive to see it: send them the normal way.
-          () => {
-            budget.release(bytes);
-            requeue(items);
-          },
-        );
-      } else if (Object.keys(headers).length === 0 && g.Blob && nav?.sendBeacon?.(endpoint, new g.Blob([encoded.body], { type: 'text/plain;charset=UTF-8' }))) {
-        stats.sent += items.length;
-      } else {
-        budget.release(bytes);
-        stats.beaconed -= items.length;
-        left.push(...items);
-      }
-    }
-    keepOrDrop(left, 'page_hidden');
+    while (queue.length) void send(queue.splice(0, maxBatch), true);
   };
 
-  const requeue = (events: TelemetryEvent[]): void => {
-    const room = Math.max(0, maxQueue - stats.queued);
-    if (events.length > room) drop('queue_full', events.length - room);
-    if (consent === 'denied') drop('consent', Math.min(room, events.length));
-    else queue.unshift(...events.slice(0, room));
-    schedule();
-  };
-
+  /** Queues again what an earlier page persisted (in the room the queue has). */
   const restore = (): void => {
     if (consent === 'granted' && !closed)
       void store?.load((n) => drop('expired', n)).then((events) => {
+        const room = Math.max(0, maxQueue - stats.queued);
         stats.restored += events.length;
-        requeue(events);
+        drop('queue_full', Math.max(0, events.length - room));
+        if (consent === 'denied') drop('consent', Math.min(room, events.length));
+        else queue.unshift(...events.slice(0, room));
+        schedule();
       });
   };
 
-  const onVisibility = (): void => {
-    if (g.document?.visibilityState === 'hidden') hide();
-    else restore();
-  };
-  if (onPageHide) {
+  const onVisibility = (): void => (g.document?.visibilityState === 'hidden' ? hide() : restore());
+  if (o.flushOnPageHide !== false) {
     g.document?.addEventListener('visibilitychange', onVisibility);
     g.addEventListener?.('pagehide', hide);
   }
-  if (persistence) {
-    import('./persistence.js').then(
-      (m) => {
-        store = m.openPageStore(diagnostics, isPageEvent);
-        if (consent === 'denied') void store.clear();
-        restore();
-      },
-      () => warn('persistence could not be loaded', 'persistence'),
-    );
+  const failed = () => warn('load', 'persistence or self-metrics could not be loaded');
+  if (o.persistence) {
+    import('./persistence.js').then((m) => {
+      store = m.openPageStore(diagnostics, isPageEvent);
+      if (consent === 'denied') void store.clear();
+      restore();
+    }, failed);
   }
-  if (registry !== undefined) {
-    import('./selfMetrics.js').then(
-      (m) => m.observePageStats(stats, registry),
-      () => warn("Lookout's own metrics could not be loaded", 'self-metrics'),
-    );
-  }
+  if (registry) import('./selfMetrics.js').then((m) => m.observePageStats(stats, registry), failed);
 
   const track = (name: unknown, properties?: unknown): string | undefined => {
     if (closed) return drop('shutdown');
     if (consent === 'denied') return drop('consent');
-    if (endpoint === undefined) return drop('no_endpoint');
-    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_PAGE_EVENT_NAME_LENGTH) return drop('invalid', 1, 'track(): name must be a string of 1–128 characters');
-    const props: Record<string, unknown> = {};
-    if (properties !== undefined) {
-      if (!isPlain(properties)) return drop('invalid', 1, `track(${name}): properties must be a plain object`);
-      for (const key of Object.keys(properties)) {
-        const value = properties[key];
-        if (value === undefined) continue;
-        if (!isJson(value, 1)) return drop('invalid', 1, `track(${name}): property ${key} is not a JSON value`);
-        props[key] = value;
-      }
+    if (!endpoint) return drop('no_endpoint');
+    const invalid = () => {
+      warn('invalid', 'an invalid event was dropped (name: 1–128 characters; properties: a plain object of JSON values; beforeSend: an event or null)');
+      return drop('invalid');
+    };
+    if (typeof name !== 'string' || !name || name.length > MAX_PAGE_EVENT_NAME_LENGTH || !(properties === undefined || isPlain(properties))) return invalid();
+    // Spread: a `__proto__` key stays an own property.
+    const props = { ...properties };
+    for (const key of Object.keys(props)) {
+      if (props[key] === undefined) delete props[key];
+      else if (!isJson(props[key], 1)) return invalid();
     }
     const rate = Object.prototype.hasOwnProperty.call(sampling, name) ? (sampling[name] as number) : 1;
     if (rate < 1 && !(Math.random() < rate)) return drop('sampled');
-    if (stats.queued >= maxQueue) return drop('queue_full', 1, `queue full (${maxQueue} events)`);
+    if (stats.queued >= maxQueue) {
+      warn('queue-full', `queue full (${maxQueue} events); events are dropped (queue_full)`);
+      return drop('queue_full');
+    }
     let event: TelemetryEvent | null | undefined = { id: randomId(), name, timestamp: Date.now(), sessionId, appVersion, platform: 'browser', properties: props as TelemetryEvent['properties'] };
-    if (userId !== undefined) event.userId = userId;
+    if (userId) event.userId = userId;
     if (rate < 1) event.sampleRate = rate;
-    if (beforeSend !== undefined) {
+    if (beforeSend) {
       const original = event;
       try {
         event = beforeSend(event);
@@ -353,9 +331,7 @@ function create(options: PageClientOptions | undefined): PageClient {
         event = original;
       }
       if (event == null) return drop('before_send');
-      if (!isPageEvent(event)) {
-        return drop('invalid', 1, 'beforeSend() must return an event or null');
-      }
+      if (!isPageEvent(event)) return invalid();
     }
     if (redact) event = { ...event, properties: scrubValue(event.properties) };
     queue.push(event);
@@ -367,14 +343,14 @@ function create(options: PageClientOptions | undefined): PageClient {
     new Promise((resolve) => {
       const check = (end?: boolean): void => {
         const pendingItems = stats.queued;
-        if (pendingItems > 0 && consent === 'granted' && endpoint !== undefined && end !== true) return;
+        if (pendingItems && consent === 'granted' && endpoint && !end) return;
         g.clearTimeout(deadline);
         waiters.delete(check);
-        resolve({ complete: pendingItems === 0, pendingItems, inFlight: sending !== undefined });
+        resolve({ complete: !pendingItems, pendingItems, inFlight: inflight > 0 });
       };
       const deadline = g.setTimeout(() => check(true), atLeast(0)(ms) ? (ms as number) : 5000);
       waiters.add(check);
-      void pump();
+      pump();
       check();
     });
 
@@ -388,8 +364,8 @@ function create(options: PageClientOptions | undefined): PageClient {
       }
     },
     identify(id) {
-      if (id === undefined || isId(id)) userId = redact && id !== undefined ? scrubString(id) : id;
-      else warn('identify() needs a string of 1–256 characters or undefined; ignored', 'identify');
+      if (id === undefined || isId(id)) userId = clean(id);
+      else warn('identify', 'identify() needs a string of 1–256 characters or undefined; ignored');
     },
     optIn() {
       if (closed) return;
@@ -417,7 +393,7 @@ function create(options: PageClientOptions | undefined): PageClient {
         g.removeEventListener?.('pagehide', hide);
         const left = queue;
         queue = [];
-        if (consent === 'granted') keepOrDrop(left, 'shutdown');
+        if (consent === 'granted') keep(left, 'shutdown');
         else drop(consent === 'denied' ? 'consent' : 'shutdown', left.length);
         return result;
       }));
