@@ -1,12 +1,76 @@
-import { createEventId } from '../capture/eventId.js';
+import { diagnosticsIn, getDiagnostics, quickResolve, randomId } from '@lookout/core/page';
+import type { Diagnostics, FieldCheck, Redactor } from '@lookout/core/page';
+import { isNetworkFailure } from '../capture/classify.js';
+import { normaliseThrown } from '../capture/normaliseThrown.js';
+import { defaultIsInApp, parseStack } from '../capture/parseStack.js';
+import { isPlainRecord, safeGet, safeKeys, safeString, truncate } from '../capture/safe.js';
 import { syntheticStack } from '../capture/syntheticStack.js';
-import type { Entry, PendingCapture, Processor, Warning } from './process.js';
+import { clearTimer, setTimer } from '../capture/timers.js';
+import { fingerprintParts, hashParts } from '../grouping/fingerprint.js';
+import type { Breadcrumb, CaptureContext, ErrorRecord, ErrorSink, Severity, StackFrame } from '../types.js';
+import { DEFAULT_PAGE_MAX_BREADCRUMBS, DEFAULT_PAGE_MAX_PER_GROUP_PER_MINUTE } from './constants.js';
 import type { PageErrorCapture, PageErrorCaptureOptions } from './types.js';
 
-/** Breadcrumbs and error markers remembered for the next record: the largest `maxBreadcrumbs`. */
-const MAX_RING = 100;
-/** Captures and warnings held while the processor loads; more are dropped and reported once it runs. */
-const MAX_QUEUED = 100;
+// The full tracker's defaults (config.ts), written here as literals so that the page path never
+// loads the zod schema; the agreement test (test/page/agreement.test.ts) holds them to it.
+const MAX_MESSAGE_LENGTH = 8192;
+const MAX_STACK_FRAMES = 50;
+const FINGERPRINT_FRAMES = 3;
+const FLUSH_TIMEOUT_MS = 5000;
+/** Fingerprints remembered for rate limiting; the table starts afresh past this. */
+const MAX_GROUPS = 1000;
+/** Distinct categories counted; more count as `other`, so `errors_total` stays bounded. */
+const MAX_CATEGORIES = 40;
+const MINUTE_MS = 60_000;
+const COMPONENT = 'createPageErrorCapture';
+
+const isString = (v: unknown): v is string => typeof v == 'string';
+const isFunction = (v: unknown): boolean => typeof v == 'function';
+const isSeverity = (v: unknown): v is Severity => v === 'low' || v === 'medium' || v === 'high' || v === 'critical';
+const has =
+  (...methods: string[]) =>
+  (v: unknown): boolean =>
+    isPlainRecord(v) && methods.every((m) => isFunction(v[m]));
+const isInt =
+  (min: number, max: number): FieldCheck =>
+  (v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+/** An array whose items all pass `ok`; else the index of the first that fails. */
+const listOf =
+  (ok: (v: unknown) => boolean): FieldCheck =>
+  (v) => {
+    if (!Array.isArray(v)) return false;
+    const bad = v.findIndex((item) => !ok(item));
+    return bad < 0 || String(bad);
+  };
+const isBoolean: FieldCheck = (v) => typeof v == 'boolean';
+
+// Checks of `quickResolve`, which drops what fails them (one diagnostic per field, its default used).
+const OPTIONS: Record<keyof PageErrorCaptureOptions, FieldCheck> = {
+  sinks: listOf(has('capture')),
+  diagnostics: has('warn', 'error', 'internalError'),
+  redactor: has('redact', 'redactString'),
+  maxPerGroupPerMinute: isInt(1, 1e9),
+  ignoreErrors: listOf((v) => isString(v) || v instanceof RegExp),
+  maxBreadcrumbs: isInt(0, 100),
+  beforeCapture: isFunction,
+  tags: isPlainRecord,
+  registry: has('counter'),
+  namespace: (v) => isString(v) && /^[a-zA-Z]\w{0,63}$/.test(v),
+  preload: isBoolean,
+  strict: isBoolean,
+};
+const CONTEXT: Record<keyof CaptureContext, FieldCheck> = {
+  category: (v) => isString(v) && /^[a-z][a-z0-9_]{0,31}$/.test(v),
+  severity: isSeverity,
+  userId: isString,
+  sessionId: isString,
+  tags: isPlainRecord,
+  context: isPlainRecord,
+  fingerprint: (v) => Array.isArray(v) && v.length > 0 && v.every(isString),
+  handled: isBoolean,
+  mechanism: isString,
+};
 
 type Listener = (event: unknown) => void;
 interface PageGlobal {
@@ -17,125 +81,279 @@ interface PageGlobal {
 /**
  * Creates the lean error capture for pages: the same `ErrorRecord`s as `createErrorTracker` (same
  * type, message, stack and fingerprint for the same thrown value) handed to the same `ErrorSink`s,
- * without the full tracker's schema, recovery helpers, spike detection and group table.
- *
- * What every page loads is this shell: it installs the listeners, takes ids, timestamps,
- * breadcrumbs and the user at call time, and queues. The processor (reading the throwable,
- * parsing its stack, fingerprinting, rate limiting, options checks, sinks; `./process.ts`) is
- * loaded with a dynamic `import()` on the first capture, a bad input, `shutdown()`, or at once with
- * `preload: true`; from then on records reach the sinks synchronously. Pages without errors never
- * download it. Never throws; invalid options get one diagnostic each when the processor starts.
+ * without the full tracker's zod schema, recovery helpers, spike detection and group table.
+ * Records reach the sinks synchronously. Never throws (but for `strict: true` with invalid
+ * options, which throws a `LookoutConfigError`); each invalid option gets one diagnostic naming
+ * it (through core's `quickResolve`) and its default is used.
  */
-export function createPageErrorCapture(options?: PageErrorCaptureOptions): PageErrorCapture {
-  const ring: Entry[] = [];
-  let queue: (PendingCapture | Warning)[] = [];
-  let dropped = 0;
-  let processor: Processor | undefined;
-  let loading: Promise<Processor | undefined> | undefined;
-  let user: unknown;
-  let session: unknown;
+export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErrorCapture {
+  const o = quickResolve(input, OPTIONS, COMPONENT, diagnosticsIn(input)).options as PageErrorCaptureOptions;
+  const diagnostics = o.diagnostics ?? getDiagnostics();
+  const { redactor, registry, beforeCapture, sinks = [], ignoreErrors = [] } = o;
+  const perMinute = o.maxPerGroupPerMinute ?? DEFAULT_PAGE_MAX_PER_GROUP_PER_MINUTE;
+  const maxCrumbs = o.maxBreadcrumbs ?? DEFAULT_PAGE_MAX_BREADCRUMBS;
+  const crumbs: Breadcrumb[] = [];
+  const groups = new Map<string, { n: number; w: number; s: number }>();
+  const categories = new Set<string>();
+  let counters: Promise<ReturnType<typeof import('./metrics.js')['createPageCounters']>> | undefined;
+  let user: string | undefined;
+  let session: string | undefined;
   let closed = false;
   let remove: (() => void) | undefined;
   let shut: Promise<boolean> | undefined;
 
-  const run = (op: PendingCapture | Warning): void => (Array.isArray(op) ? processor?.warn(op[0], op[1]) : processor?.capture(op));
-  const load = (): Promise<Processor | undefined> =>
-    (loading ??= import('./process.js').then(
-      (m) => {
-        processor = m.createProcessor(options);
-        if (dropped > 0) processor.warn('dropped', dropped);
-        for (const op of queue) run(op);
-        queue = [];
-        return processor;
-      },
-      // The chunk did not load (offline, CSP): the queue stays, and the next call tries again.
-      () => (loading = undefined),
-    ).catch(() => processor));
-  const send = (op: PendingCapture | Warning): void => {
-    if (processor !== undefined) return run(op);
-    if (queue.length < MAX_QUEUED) queue.push(op);
-    else dropped++;
-    void load();
+  /** Calls the diagnostics; never throws (a host's diagnostics that throws has nowhere left to report to). */
+  const diag = (fn: (d: Diagnostics) => void): void => {
+    try {
+      fn(diagnostics);
+    } catch {
+      // Nothing left to report to.
+    }
   };
+  const warn = (what: string): void => diag((d) => d.warn('errors/invalid', `${COMPONENT}: invalid ${what}`, what));
+  const internal = (error: unknown, where: string): void => diag((d) => d.internalError(error, `errors.page.${where}`));
+  const count = (name: 'errors' | 'suppressed', labels: Record<string, string>): void => {
+    if (registry === undefined) return;
+    counters ??= import('./metrics.js').then((m) => m.createPageCounters(registry, o.namespace ?? 'app'));
+    counters.then((c) => c[name].add(1, labels)).catch((error: unknown) => internal(error, 'metrics'));
+  };
+  const redactString = (text: string): string => (redactor ? redactor.redactString(text) : text);
+  const scrub = (text: string): string => redactString(truncate(text, MAX_MESSAGE_LENGTH));
+  const frames = (text: string | undefined): StackFrame[] => {
+    const parsed = parseStack(text, MAX_STACK_FRAMES, defaultIsInApp);
+    // File names rarely carry personal data, but URLs with user@host can.
+    for (const f of parsed) if (f.filename?.includes('@')) f.filename = redactString(f.filename);
+    return parsed;
+  };
+  const addTags = (into: Record<string, string>, from: unknown): Record<string, string> => {
+    for (const key of isPlainRecord(from) ? safeKeys(from) : []) {
+      const value = safeGet(from, key);
+      if (value !== null && /^[snb]/.test(typeof value)) into[key.slice(0, 64)] = scrub(String(value).slice(0, 200));
+    }
+    return into;
+  };
+  const tags = addTags({}, o.tags);
+  const addCrumb = (crumb: Breadcrumb): void => {
+    crumbs.push(crumb);
+    if (crumbs.length > maxCrumbs) crumbs.shift();
+  };
+  const asId = (value: unknown, what: string): string | undefined =>
+    value == null ? undefined : isString(value) || typeof value == 'number' ? String(value).slice(0, 256) : void warn(what);
   const guard =
-    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    <A extends unknown[], R>(fn: (...args: A) => R, where: string) =>
     (...args: A): R | undefined => {
       try {
         return fn(...args);
       } catch (error) {
-        send(['internal', error]);
+        internal(error, where);
         return undefined;
       }
     };
-  const add = (entry: Entry): void => {
-    ring.push(entry);
-    if (ring.length > MAX_RING) ring.shift();
-  };
-  const capture = (k: PendingCapture['k'], v: unknown, x: unknown, s?: unknown, anchor?: unknown, e?: 1): string | undefined => {
+
+  const capture = (kind: ErrorRecord['kind'], thrown: unknown, rawContext: unknown, anchor?: unknown, severityArg?: unknown): string | undefined => {
     if (closed) return undefined;
-    const p: PendingCapture = { k, v, x, s, e, t: Date.now(), id: createEventId(Math.random), b: ring.slice(), u: user, n: session };
-    if (anchor !== undefined) {
-      // Where a non-Error was thrown from is only known now; the processor keeps it for non-Errors.
-      let isError = false;
-      try {
-        isError = v instanceof Error;
-      } catch {
-        // A revoked proxy.
-      }
-      if (!isError) p.st = syntheticStack(anchor);
+    const timestamp = Date.now();
+    let ctx: CaptureContext = {};
+    try {
+      ctx = quickResolve(rawContext ?? undefined, CONTEXT, `${COMPONENT} context`, diagnostics).options;
+    } catch {
+      // `strict: true` inside a context: the context is dropped, the capture goes on.
     }
-    add(p);
-    send(p);
-    return p.id;
+    const mechanism = ctx.mechanism ?? 'manual';
+    const context: Record<string, unknown> = {};
+    let type = 'Message';
+    let raw: string;
+    let stackText: string | undefined;
+    let causes: ErrorRecord['causes'] = [];
+    if (kind == 'error') {
+      const info = normaliseThrown(thrown);
+      type = info.type.slice(0, 128);
+      raw = info.message;
+      stackText = info.stack ?? (info.isError || anchor === undefined ? undefined : syntheticStack(anchor));
+      causes = info.causes.map((c) => ({ type: c.type.slice(0, 128), message: scrub(c.message), stack: frames(c.stack) }));
+      // Without a redactor to copy it safely, a thrown object itself (maybe cyclic) stays out of the record.
+      if (info.extra) Object.assign(context, redactor ? info.extra : { thrownType: info.extra['thrownType'] });
+    } else {
+      raw = isString(thrown) ? thrown : safeString(thrown);
+      if (!isString(thrown)) warn('message');
+    }
+    const cut = truncate(raw, MAX_MESSAGE_LENGTH);
+    if (ignoreErrors.some((p) => (isString(p) ? cut.includes(p) : ((p.lastIndex = 0), p.test(cut))))) {
+      count('suppressed', { reason: 'ignored' });
+      return undefined;
+    }
+    const message = redactString(cut);
+    const stack = frames(stackText);
+    let category = ctx.category ?? (kind == 'error' && isNetworkFailure(type, raw) ? 'network' : 'javascript');
+    if (!categories.has(category)) {
+      if (categories.size < MAX_CATEGORIES) categories.add(category);
+      else category = 'other';
+    }
+    if (severityArg !== undefined && !isSeverity(severityArg)) warn('severity');
+    const severity: Severity = ctx.severity ?? (isSeverity(severityArg) ? severityArg : kind == 'message' ? 'low' : 'high');
+    const parts = ctx.fingerprint?.slice(0, 16).map((part) => part.slice(0, 256)) ?? fingerprintParts(type, message, stack, FINGERPRINT_FRAMES);
+    const fingerprint = hashParts(parts);
+    let group = groups.get(fingerprint);
+    if (!group) {
+      if (groups.size >= MAX_GROUPS) groups.clear();
+      groups.set(fingerprint, (group = { n: 0, w: 0, s: timestamp }));
+    }
+    group.n++;
+    // A fixed one-minute window per fingerprint, as the full tracker's group table.
+    if (timestamp - group.s >= MINUTE_MS || timestamp < group.s) {
+      group.s = timestamp;
+      group.w = 0;
+    }
+    count('errors', { category, severity });
+    const breadcrumbs = crumbs.slice();
+    addCrumb({
+      timestamp,
+      category: 'error',
+      message: `${type}: ${message}`.slice(0, 500),
+      level: severity == 'critical' ? 'fatal' : severity == 'low' ? 'info' : severity == 'medium' ? 'warning' : 'error',
+    });
+    const id = randomId().replace(/-/g, '');
+    if (group.w++ >= perMinute) {
+      count('suppressed', { reason: 'rate_limited' });
+      return id;
+    }
+    Object.assign(context, ctx.context);
+    const userId = ctx.userId ?? user;
+    const sessionId = ctx.sessionId ?? session;
+    let record: ErrorRecord | null | undefined = {
+      id,
+      kind,
+      timestamp,
+      type,
+      message,
+      category,
+      severity,
+      fingerprint,
+      fingerprintParts: parts,
+      tags: addTags({ ...tags }, ctx.tags),
+      details: {},
+      context: redactor ? redactor.redact(context) : context,
+      stack,
+      causes,
+      breadcrumbs,
+      handled: ctx.handled ?? mechanism == 'manual',
+      mechanism,
+      groupCount: group.n,
+    };
+    if (userId !== undefined) record.userId = redactString(userId);
+    if (sessionId !== undefined) record.sessionId = sessionId;
+    if (beforeCapture) {
+      try {
+        record = beforeCapture(record);
+      } catch (error) {
+        internal(error, 'beforeCapture');
+      }
+      if (!isPlainRecord(record)) {
+        count('suppressed', { reason: 'before_capture' });
+        return id;
+      }
+    }
+    for (const sink of sinks) {
+      try {
+        sink.capture(record);
+      } catch (error) {
+        sinkFailed(sink, error);
+      }
+    }
+    return id;
   };
-  const setId = (id: unknown, what: Warning[0]): unknown => (id == null || typeof id === 'string' || typeof id === 'number' ? id : send([what]));
+
+  const sinkFailed = (sink: ErrorSink, error: unknown): void =>
+    diag((d) => d.error('errors/sink-failed', `sink ${safeString(safeGet(sink, 'name')).slice(0, 64)} failed: ${safeString(safeGet(error, 'message') ?? error)}`, safeString(safeGet(sink, 'name'))));
+
+  /** Calls `method` of every sink, each bounded by the deadline; `true` when every one answered `true` (or has no such method). */
+  const call = (method: 'flush' | 'shutdown', timeoutMs: unknown): Promise<boolean> => {
+    const ms = typeof timeoutMs == 'number' && timeoutMs >= 0 && timeoutMs < 1e9 ? timeoutMs : FLUSH_TIMEOUT_MS;
+    return Promise.all(
+      sinks.map(
+        (sink) =>
+          new Promise<boolean>((resolve) => {
+            const timer = setTimer(() => resolve(false), ms + 100, true);
+            const done = (ok: unknown): void => {
+              clearTimer(timer);
+              resolve(ok !== false);
+            };
+            const fail = (error: unknown): void => {
+              sinkFailed(sink, error);
+              done(false);
+            };
+            try {
+              const fn = sink[method];
+              if (fn) Promise.resolve(fn.call(sink, ms)).then(done, fail);
+              else done(true);
+            } catch (error) {
+              fail(error);
+            }
+          }),
+      ),
+    ).then((results) => results.every(Boolean));
+  };
 
   const api: PageErrorCapture = {
-    captureError: guard((error, context) => capture('error', error, context, undefined, api.captureError)),
-    captureMessage: guard((message, severity, context) => capture('message', message, context, severity)),
+    captureError: guard((error, context) => capture('error', error, context, api.captureError), 'capture'),
+    captureMessage: guard((message, severity, context) => capture('message', message, context, undefined, severity), 'capture'),
     addBreadcrumb: (input) => {
       if (closed) return;
       try {
-        if (typeof input.message !== 'string') throw input;
-        add({ t: Date.now(), i: { ...input } });
+        const { category, level, data, message } = input;
+        if (!isString(message)) throw input;
+        const crumb: Breadcrumb = {
+          timestamp: Date.now(),
+          category: isString(category) && category ? category.slice(0, 64) : 'default',
+          message: scrub(message),
+          level: /^(debug|info|warning|error|fatal)$/.test(level as string) ? level! : 'info',
+        };
+        if (isPlainRecord(data)) crumb.data = redactor ? redactor.redact(data) : { ...data };
+        addCrumb(crumb);
       } catch {
         // Not an object with a string message, or one whose getters throw.
-        send(['addBreadcrumb']);
+        warn('addBreadcrumb');
       }
     },
-    setUser: guard((id) => void (user = setId(id, 'setUser'))),
-    setSession: guard((id) => void (session = setId(id, 'setSession'))),
+    setUser: guard((id) => void (user = asId(id, 'setUser')), 'setUser'),
+    setSession: guard((id) => void (session = asId(id, 'setSession')), 'setSession'),
     installGlobalHandlers: () =>
       guard(() => {
         const g = globalThis as PageGlobal;
-        if (remove === undefined && !closed && typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function') {
+        if (!remove && !closed && isFunction(g.addEventListener) && isFunction(g.removeEventListener)) {
           // Listeners never displace the page's `onerror`, its other listeners or the console output.
-          const onError: Listener = guard((event) => capture('error', event, { handled: false, mechanism: 'onerror' }, undefined, undefined, 1));
-          const onRejection: Listener = guard((event) => capture('error', (event as { reason?: unknown }).reason, { handled: false, mechanism: 'unhandledRejection' }));
-          g.addEventListener('error', onError);
-          g.addEventListener('unhandledrejection', onRejection);
+          const onError: Listener = guard((event) => {
+            let thrown = safeGet(event, 'error');
+            const message = safeGet(event, 'message');
+            // Cross-origin scripts give `Script error.` and nothing else.
+            const crossOrigin = thrown == null && {
+              location: { filename: safeGet(event, 'filename'), lineno: safeGet(event, 'lineno'), colno: safeGet(event, 'colno') },
+            };
+            if (crossOrigin) thrown = { name: 'ScriptError', message: isString(message) && message ? message : 'Script error.', stack: '' };
+            capture('error', thrown, { handled: false, mechanism: 'onerror', ...(crossOrigin && { context: crossOrigin }) });
+          }, 'onerror');
+          const onRejection: Listener = guard((event) => capture('error', safeGet(event, 'reason'), { handled: false, mechanism: 'unhandledRejection' }), 'onunhandledrejection');
+          g.addEventListener!('error', onError);
+          g.addEventListener!('unhandledrejection', onRejection);
           const off = guard(() => {
             if (remove !== off) return;
             remove = undefined;
-            g.removeEventListener?.('error', onError);
-            g.removeEventListener?.('unhandledrejection', onRejection);
-          });
+            g.removeEventListener!('error', onError);
+            g.removeEventListener!('unhandledrejection', onRejection);
+          }, 'removeListeners');
           remove = off;
         }
         return remove;
-      })() ?? (() => {}),
-    flush: (timeoutMs) =>
-      processor !== undefined ? processor.call('flush', timeoutMs) : loading !== undefined ? loading.then((p) => p?.call('flush', timeoutMs) ?? false) : Promise.resolve(queue.length === 0),
+      }, 'installGlobalHandlers')() ?? (() => {}),
+    flush: (timeoutMs) => call('flush', timeoutMs),
     shutdown: (timeoutMs) => {
-      if (shut === undefined) {
+      if (!shut) {
         closed = true;
         remove?.();
-        // Sinks are shut down by the processor, so it is loaded now if it was not.
-        shut = load().then((p) => p?.call('shutdown', timeoutMs) ?? false);
+        shut = call('shutdown', timeoutMs);
       }
       return shut;
     },
   };
-  guard(() => (options as { preload?: unknown } | undefined)?.preload === true && load())();
   return api;
 }

@@ -3,7 +3,7 @@ import type { CaptureContext, ErrorRecord, ErrorSink, Severity, TagValue } from 
 
 /**
  * Options of `createPageErrorCapture`. Every field is optional; each invalid one gets one
- * diagnostic naming it and its default is used (nothing throws).
+ * diagnostic naming it and its default is used (nothing throws unless `strict: true`).
  */
 export interface PageErrorCaptureOptions {
   /** Where records go (the Sentry browser sink, `@lookout/browser`'s event sink, a test sink). Default none. */
@@ -36,11 +36,12 @@ export interface PageErrorCaptureOptions {
   /** Metric namespace. Default `'app'`. */
   namespace?: string;
   /**
-   * Load the processor (about 3 KB gzip: throwable reading, stack parsing, fingerprinting, sinks)
-   * now rather than on the first capture, so that an error thrown while the page unloads still
-   * reaches the sinks. Default `false`: pages without errors never download it.
+   * @deprecated No effect: the capture is loaded with the page (one chunk, smaller than a shell
+   * plus a lazily loaded processor). Accepted so that existing options stay valid.
    */
   preload?: boolean;
+  /** Throw a `LookoutConfigError` naming the invalid options instead of reporting them (for tests and development). Default `false`. */
+  strict?: boolean;
 }
 
 /** A breadcrumb as given to {@link PageErrorCapture.addBreadcrumb}. */

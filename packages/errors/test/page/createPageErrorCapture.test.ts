@@ -121,7 +121,7 @@ describe('createPageErrorCapture', () => {
         ['message', 'Message', 'disk nearly full', 'medium'],
         ['message', 'Message', 'odd', 'low'],
       ]);
-      expect(warnings.filter((w) => w.includes('unknown severity'))).toHaveLength(1);
+      expect(warnings.filter((w) => w.includes('invalid severity'))).toHaveLength(1);
     });
   });
 
@@ -138,7 +138,7 @@ describe('createPageErrorCapture', () => {
       expect(sink.records[0]?.breadcrumbs[0]).toMatchObject({ category: 'ui', level: 'info', data: { i: 2 } });
       expect(sink.records[1]?.breadcrumbs.map((b) => b.message)).toEqual(['click 4', 'Error: first', 'after']);
       expect(sink.records[1]?.breadcrumbs[1]).toMatchObject({ category: 'error', level: 'error' });
-      expect(warnings.filter((w) => w.includes('addBreadcrumb()'))).toHaveLength(1);
+      expect(warnings.filter((w) => w.includes('invalid addBreadcrumb'))).toHaveLength(1);
     });
 
     it('should keep none with maxBreadcrumbs 0', async () => {
@@ -163,7 +163,7 @@ describe('createPageErrorCapture', () => {
       expect(sink.records[0]).toMatchObject({ userId: 'u1', sessionId: 's1' });
       expect(sink.records[1]?.userId).toBeUndefined();
       expect(sink.records[1]?.sessionId).toBe('s1');
-      expect(warnings.filter((w) => w.includes('setUser()'))).toHaveLength(1);
+      expect(warnings.filter((w) => w.includes('invalid setUser'))).toHaveLength(1);
     });
   });
 
@@ -233,7 +233,7 @@ describe('createPageErrorCapture', () => {
       expect(await capture.flush(50)).toBe(false);
       expect(Date.now() - started).toBeLessThan(2000);
       expect(good.records).toHaveLength(1);
-      expect(warnings.some((w) => w.includes('sink failing failed in capture: sink down'))).toBe(true);
+      expect(warnings.some((w) => w.includes('sink failing failed: sink down'))).toBe(true);
       const first = capture.shutdown(50);
       expect(capture.shutdown(50)).toBe(first);
       expect(await first).toBe(false);
@@ -255,16 +255,31 @@ describe('createPageErrorCapture', () => {
       capture.captureError(new Error('x'));
       await capture.flush();
       expect(sink.records).toHaveLength(1);
-      expect(warnings.filter((w) => w.includes('option maxBreadcrumbs'))).toHaveLength(1);
-      expect(warnings.filter((w) => w.includes('option maxPerGroupPerMinute'))).toHaveLength(1);
-      expect(warnings.filter((w) => w.includes('option colour'))).toHaveLength(1);
-      expect(warnings.filter((w) => w.includes('option ignoreErrors[0]'))).toHaveLength(1);
+      const about = (path: string) => warnings.filter((w) => w.includes(`createPageErrorCapture: ${path}:`));
+      expect(about('maxBreadcrumbs')).toHaveLength(1);
+      expect(about('maxPerGroupPerMinute')).toHaveLength(1);
+      expect(about('colour')).toHaveLength(1);
+      expect(about('ignoreErrors.0')).toHaveLength(1);
+      expect(warnings).toHaveLength(4);
     });
 
-    it('should load the processor at once with preload', async () => {
+    it('should accept preload (kept for compatibility) and report bad options at once', async () => {
       const { capture, warnings } = setup({ preload: true, maxBreadcrumbs: 'x' as never });
-      await vi.waitFor(() => expect(warnings.some((w) => w.includes('option maxBreadcrumbs'))).toBe(true));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('createPageErrorCapture: maxBreadcrumbs:');
       await capture.shutdown();
+    });
+
+    it('should report a bad capture context field once and use the rest', async () => {
+      const { capture, sink, warnings } = setup();
+      capture.captureError(new Error('x'), { severity: 'loud' as never, tags: { a: 1 } });
+      capture.captureError(new Error('y'), { severity: 'loud' as never });
+      await capture.flush();
+      expect(sink.records.map((r) => [r.severity, r.tags['a']])).toEqual([
+        ['high', '1'],
+        ['high', undefined],
+      ]);
+      expect(warnings.filter((w) => w.includes('context: severity:'))).toHaveLength(1);
     });
   });
 
