@@ -107,7 +107,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   const redactString = (value: string, key?: string): string => {
     let s = value.length > maxStringLength ? value.slice(0, maxStringLength) + STRING_TRUNCATED_SUFFIX : value;
-    for (const rule of rules) if (rule.mayMatch(s)) s = rule.apply(s);
+    for (const rule of rules) s = rule(s);
     for (const rule of custom) {
       try {
         rule.pattern.lastIndex = 0;

@@ -3,19 +3,19 @@
  * anything that is not 1+ ASCII digits.
  */
 export function passesLuhn(digits: string): boolean {
-  if (digits.length === 0) return false;
   let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
+  for (let i = digits.length; i-- > 0; ) {
     const d = digits.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return false;
-    let v = double ? d * 2 : d;
-    if (v > 9) v -= 9;
-    sum += v;
-    double = !double;
+    // Every second digit from the right is doubled (and 9 taken off when that makes two digits).
+    const v = (digits.length - i) % 2 ? d : d * 2;
+    sum += v > 9 ? v - 9 : v;
   }
-  return sum % 10 === 0;
+  return digits.length > 0 && sum % 10 === 0;
 }
+
+/** 13–19 digits starting with a prefix card brands issue from (see {@link isLikelyCardNumber}). */
+const CARD_SHAPE_PATTERN = /^(?:[3-6]\d{12,18}|2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)\d{9,15})$/;
 
 /**
  * Whether `digits` looks like a payment card number: 13–19 digits, a prefix that a card brand
@@ -24,13 +24,5 @@ export function passesLuhn(digits: string): boolean {
  * positives off ordinary numbers such as millisecond timestamps (which start with 1).
  */
 export function isLikelyCardNumber(digits: string): boolean {
-  if (digits.length < 13 || digits.length > 19) return false;
-  const first = digits.charCodeAt(0) - 48;
-  if (first === 2) {
-    const four = Number(digits.slice(0, 4));
-    if (four < 2221 || four > 2720) return false;
-  } else if (first < 3 || first > 6) {
-    return false;
-  }
-  return passesLuhn(digits);
+  return CARD_SHAPE_PATTERN.test(digits) && passesLuhn(digits);
 }

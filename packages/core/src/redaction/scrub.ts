@@ -38,7 +38,7 @@ export function scrubString(value: string): string {
       CARD_RULE,
     ];
     let s = value;
-    for (const rule of rules) if (rule.mayMatch(s)) s = rule.apply(s);
+    for (const rule of rules) s = rule(s);
     return s;
   } catch {
     return UNREADABLE_MARK;
@@ -55,30 +55,32 @@ export function scrubString(value: string): string {
  * Never throws, never mutates `value`.
  */
 export function scrubValue<T>(value: T): T {
-  isKeySensitive ??= createKeyMatcher(DEFAULT_SENSITIVE_KEYS);
-  const keyTest = isKeySensitive;
+  const keyTest = (isKeySensitive ??= createKeyMatcher(DEFAULT_SENSITIVE_KEYS));
   const seen: object[] = [];
   let nodes = 0;
   const walk = (v: unknown, depth: number): unknown => {
     nodes++;
     if (typeof v === 'string') return scrubString(v);
-    if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 && isLikelyCardNumber(String(v)) ? mask('credit_card') : v;
+    if (typeof v === 'number') return v > 0 && Number.isSafeInteger(v) && isLikelyCardNumber(String(v)) ? mask('credit_card') : v;
     if (typeof v !== 'object' || v === null) return v;
     const isArray = Array.isArray(v);
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (!isArray && proto !== Object.prototype && proto !== null) return v;
+    if (!isArray && ![Object.prototype, null].includes(Object.getPrototypeOf(v))) return v;
     if (depth >= DEFAULT_REDACT_MAX_DEPTH || nodes > DEFAULT_REDACT_MAX_NODES) return TRUNCATED_MARK;
     if (seen.includes(v)) return CIRCULAR_MARK;
     seen.push(v);
-    const out: Record<string, unknown> | unknown[] = isArray ? [] : {};
-    for (const key of Object.keys(v)) {
-      const item = (v as Record<string, unknown>)[key];
-      const masked = !isArray && item != null && keyTest(key);
-      // defineProperty: a `__proto__` key stays an own property and never changes the prototype.
-      Object.defineProperty(out, key, { value: masked ? mask('key') : walk(item, depth + 1), enumerable: true, writable: true, configurable: true });
-    }
+    const out: unknown[] = [];
+    if (isArray) for (const item of v as unknown[]) out.push(walk(item, depth + 1));
+    const copy = isArray
+      ? out
+      : // fromEntries defines own properties: a `__proto__` key stays one and never changes the prototype.
+        Object.fromEntries(
+          Object.keys(v).map((key) => {
+            const item = (v as Record<string, unknown>)[key];
+            return [key, item != null && keyTest(key) ? mask('key') : walk(item, depth + 1)];
+          }),
+        );
     seen.pop();
-    return out;
+    return copy;
   };
   try {
     return walk(value, 0) as T;

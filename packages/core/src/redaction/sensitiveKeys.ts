@@ -11,27 +11,19 @@ function normaliseKey(key: string): string {
  * dropping non-alphanumerics) and RegExp entries (tested on the raw key). Verdicts are cached.
  */
 export function createKeyMatcher(entries: ReadonlyArray<string | RegExp>): (key: string) => boolean {
-  const words: string[] = [];
-  const patterns: RegExp[] = [];
-  for (const entry of entries) {
-    if (typeof entry === 'string') {
-      const word = normaliseKey(entry);
-      if (word.length > 0) words.push(word);
-    } else if (entry instanceof RegExp) {
-      // Without `g`/`y`, `test` keeps no state between calls.
-      patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
-    }
-  }
+  const words = entries.filter((e): e is string => typeof e === 'string').map(normaliseKey).filter(Boolean);
+  // Without `g`/`y`, `test` keeps no state between calls.
+  const patterns = entries.filter((e) => e instanceof RegExp).map((e) => new RegExp(e.source, e.flags.replace(/[gy]/g, '')));
   const cache = new Map<string, boolean>();
   return (key) => {
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    // Bounded, so a host RegExp never sees an absurdly long key.
-    const bounded = key.length > 256 ? key.slice(0, 256) : key;
-    const normalised = normaliseKey(bounded);
-    let verdict = words.some((word) => normalised.includes(word));
-    if (!verdict) verdict = patterns.some((pattern) => pattern.test(bounded));
-    if (cache.size < MAX_CACHED_KEYS) cache.set(key, verdict);
+    let verdict = cache.get(key);
+    if (verdict === undefined) {
+      // Bounded, so a host RegExp never sees an absurdly long key.
+      const bounded = key.slice(0, 256);
+      const normalised = normaliseKey(bounded);
+      verdict = words.some((word) => normalised.includes(word)) || patterns.some((pattern) => pattern.test(bounded));
+      if (cache.size < MAX_CACHED_KEYS) cache.set(key, verdict);
+    }
     return verdict;
   };
 }
