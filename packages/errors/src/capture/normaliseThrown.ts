@@ -25,83 +25,69 @@ export interface ThrownInfo {
  */
 export function normaliseThrown(value: unknown): ThrownInfo {
   try {
-    if (looksLikeError(value)) {
-      const base = readError(value);
-      return { ...base, isError: true, causes: readCauses(value), extra: undefined };
+    const error = readError(value);
+    if (error === undefined) return describeNonError(value);
+    const causes: ThrownInfo['causes'] = [];
+    const seen = new Set<unknown>([value]);
+    let current = safeGet(value, 'cause');
+    while (current != null && causes.length < MAX_CAUSE_DEPTH && !seen.has(current)) {
+      seen.add(current);
+      const cause = readError(current);
+      // A non-Error cause is described, and ends the chain.
+      const { type, message, stack } = cause ?? describeNonError(current);
+      causes.push({ type, message, stack });
+      if (cause === undefined) break;
+      current = safeGet(current, 'cause');
     }
-    return describeNonError(value);
+    return { ...error, isError: true, causes, extra: undefined };
   } catch {
     return { type: 'NonError', message: 'Unreadable value thrown', stack: undefined, isError: false, causes: [], extra: undefined };
   }
 }
 
-function looksLikeError(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
+/**
+ * Type, message and stack of an Error, or of an object that looks like one (a string `message`
+ * with a string `stack` or `name`); `undefined` for anything else.
+ */
+function readError(value: unknown): { type: string; message: string; stack: string | undefined } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  let isError: boolean;
   try {
-    if (value instanceof Error) return true;
+    isError = value instanceof Error;
   } catch {
-    return false;
+    return undefined;
   }
-  return typeof safeGet(value, 'message') === 'string' && (typeof safeGet(value, 'stack') === 'string' || typeof safeGet(value, 'name') === 'string');
-}
-
-function readError(error: object): { type: string; message: string; stack: string | undefined } {
-  const name = safeGet(error, 'name');
-  let type = typeof name === 'string' && name !== '' ? name : '';
+  const message = safeGet(value, 'message');
+  const stack = safeGet(value, 'stack');
+  const name = safeGet(value, 'name');
+  if (!isError && !(typeof message === 'string' && (typeof stack === 'string' || typeof name === 'string'))) return undefined;
+  let type = typeof name === 'string' ? name : '';
   if (type === '' || type === 'Error') {
-    const ctorName = safeGet(safeGet(error, 'constructor'), 'name');
+    const ctorName = safeGet(safeGet(value, 'constructor'), 'name');
     if (typeof ctorName === 'string' && ctorName !== '' && ctorName !== 'Object') type = ctorName;
   }
-  if (type === '') type = 'Error';
-  const message = safeGet(error, 'message');
-  const stack = safeGet(error, 'stack');
   return {
-    type,
+    type: type || 'Error',
     message: typeof message === 'string' ? message : message === undefined ? '' : safeString(message),
     stack: typeof stack === 'string' ? stack : undefined,
   };
 }
 
-function readCauses(error: object): ThrownInfo['causes'] {
-  const causes: ThrownInfo['causes'] = [];
-  const seen = new Set<unknown>([error]);
-  let current: unknown = safeGet(error, 'cause');
-  while (current !== undefined && current !== null && causes.length < MAX_CAUSE_DEPTH && !seen.has(current)) {
-    seen.add(current);
-    if (looksLikeError(current)) {
-      causes.push(readError(current));
-      current = safeGet(current, 'cause');
-    } else {
-      const info = describeNonError(current);
-      causes.push({ type: info.type, message: info.message, stack: undefined });
-      break;
-    }
-  }
-  return causes;
-}
-
 function describeNonError(value: unknown): ThrownInfo {
-  const base = { type: 'NonError', stack: undefined, isError: false, causes: [] as ThrownInfo['causes'] };
-  if (value === null || value === undefined) {
-    return { ...base, message: `${String(value)} was thrown`, extra: { thrownType: String(value) } };
-  }
-  switch (typeof value) {
-    case 'string':
-      return { ...base, message: value, extra: { thrownType: 'string' } };
-    case 'function': {
-      const name = safeGet(value, 'name');
-      return { ...base, message: `Function thrown: ${typeof name === 'string' && name ? name : '<anonymous>'}`, extra: { thrownType: 'function' } };
-    }
-    case 'object': {
-      const message = safeGet(value, 'message');
-      const keys = safeKeys(value);
-      const text =
-        typeof message === 'string' && message !== ''
-          ? message
-          : `Object thrown with keys: ${keys.length === 0 ? '(none)' : keys.slice(0, MAX_LISTED_KEYS).join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '')}`;
-      return { ...base, message: text, extra: { thrownType: 'object', thrown: value } };
-    }
-    default:
-      return { ...base, message: `Non-Error thrown: ${safeString(value)}`, extra: { thrownType: typeof value } };
-  }
+  const thrownType = value === null ? 'null' : typeof value;
+  let message: string;
+  if (value == null) message = `${thrownType} was thrown`;
+  else if (thrownType === 'string') message = value as string;
+  else if (thrownType === 'function') {
+    const name = safeGet(value, 'name');
+    message = `Function thrown: ${typeof name === 'string' && name ? name : '<anonymous>'}`;
+  } else if (thrownType === 'object') {
+    const text = safeGet(value, 'message');
+    const keys = safeKeys(value as object);
+    message =
+      typeof text === 'string' && text !== ''
+        ? text
+        : `Object thrown with keys: ${keys.length === 0 ? '(none)' : keys.slice(0, MAX_LISTED_KEYS).join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '')}`;
+  } else message = `Non-Error thrown: ${safeString(value)}`;
+  return { type: 'NonError', message, stack: undefined, isError: false, causes: [], extra: thrownType === 'object' ? { thrownType, thrown: value } : { thrownType } };
 }

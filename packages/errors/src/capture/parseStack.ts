@@ -13,32 +13,28 @@ const MAX_LINE_LENGTH = 1024;
  */
 export function parseStack(stack: string | undefined, maxFrames: number, isInApp: (filename: string) => boolean): StackFrame[] {
   const frames: StackFrame[] = [];
-  if (typeof stack !== 'string' || stack.length === 0) return frames;
-  const text = stack.length > MAX_STACK_STRING_LENGTH ? stack.slice(0, MAX_STACK_STRING_LENGTH) : stack;
-  let start = 0;
-  while (start < text.length && frames.length < maxFrames) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const frame = parseLine(text.slice(start, Math.min(end, start + MAX_LINE_LENGTH)), isInApp);
-    if (frame !== undefined) frames.push(frame);
-    start = end + 1;
+  if (typeof stack !== 'string') return frames;
+  for (const raw of stack.slice(0, MAX_STACK_STRING_LENGTH).split('\n')) {
+    if (!(frames.length < maxFrames)) break;
+    const line = raw.slice(0, MAX_LINE_LENGTH).trim();
+    let fn: string | undefined;
+    let loc: string;
+    if (line.startsWith('at ')) {
+      loc = line.slice(3);
+      const open = loc.indexOf(' (');
+      if (open !== -1 && loc.endsWith(')')) {
+        fn = loc.slice(0, open);
+        loc = loc.slice(open + 2, -1);
+      }
+    } else {
+      const at = line.indexOf('@');
+      if (at === -1 || !/:\d+(?::\d+)?$/.test(line)) continue;
+      fn = line.slice(0, at);
+      loc = line.slice(at + 1);
+    }
+    frames.push(makeFrame(fn, loc, isInApp));
   }
   return frames;
-}
-
-function parseLine(raw: string, isInApp: (filename: string) => boolean): StackFrame | undefined {
-  const line = raw.trim();
-  if (line.startsWith('at ')) {
-    const rest = line.slice(3);
-    const open = rest.indexOf(' (');
-    if (open !== -1 && rest.endsWith(')')) {
-      return makeFrame(rest.slice(0, open), rest.slice(open + 2, -1), isInApp);
-    }
-    return makeFrame(undefined, rest, isInApp);
-  }
-  const at = line.indexOf('@');
-  if (at !== -1 && /:\d+(?::\d+)?$/.test(line)) return makeFrame(line.slice(0, at), line.slice(at + 1), isInApp);
-  return undefined;
 }
 
 function makeFrame(fn: string | undefined, location: string, isInApp: (filename: string) => boolean): StackFrame {
@@ -71,17 +67,13 @@ function makeFrame(fn: string | undefined, location: string, isInApp: (filename:
   if (cut > 0) filename = filename.slice(0, cut);
   if (filename) {
     frame.filename = filename;
-    frame.inApp = safeInApp(isInApp, filename);
+    try {
+      frame.inApp = isInApp(filename) === true;
+    } catch {
+      frame.inApp = defaultIsInApp(filename);
+    }
   }
   return frame;
-}
-
-function safeInApp(isInApp: (filename: string) => boolean, filename: string): boolean {
-  try {
-    return isInApp(filename) === true;
-  } catch {
-    return defaultIsInApp(filename);
-  }
 }
 
 /**
@@ -90,13 +82,10 @@ function safeInApp(isInApp: (filename: string) => boolean, filename: string): bo
  */
 export function defaultIsInApp(filename: string): boolean {
   return !(
-    filename.includes('/node_modules/') ||
-    filename.includes('\\node_modules\\') ||
+    /\/node_modules\/|\\node_modules\\|\/@lookout\//.test(filename) ||
     filename.startsWith('node:') ||
     filename.startsWith('internal/') ||
     filename === 'native' ||
-    filename === '<anonymous>' ||
-    filename.startsWith('<') ||
-    filename.includes('/@lookout/')
+    filename.startsWith('<')
   );
 }
