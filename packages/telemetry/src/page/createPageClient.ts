@@ -198,20 +198,21 @@ function create(input: PageClientOptions | undefined): PageClient {
 
   /**
    * The one send path, for batches and page hide alike: POSTs `events` with `keepalive` while the
-   * shared budget has room. At page hide (`hide`) only keepalive requests (or `sendBeacon`) leave:
-   * a batch that does not fit is halved, and a single event that does not fit is kept or dropped.
+   * shared budget has room. At page hide (`left` given) only keepalive requests (or `sendBeacon`)
+   * leave: a batch that does not fit is halved, and a single event that does not fit goes to `left`.
    * The answer is handled the same way for both; the work up to the request is synchronous.
    */
-  const send = async (events: TelemetryEvent[], hide?: boolean): Promise<void> => {
+  const send = async (events: TelemetryEvent[], left?: TelemetryEvent[]): Promise<void> => {
+    const hide = !!left;
     const body = encode(events).body;
     const bytes = body.length;
     const n = events.length;
     const budget = getBeaconBudget();
     const keepalive = budget.reserve(bytes);
     if (hide && !keepalive) {
-      if (n < 2) return keep(events, 'page_hidden');
-      void send(events.splice(n >> 1), hide);
-      return send(events, hide);
+      if (n < 2) return void left.push(...events);
+      void send(events.splice(n >> 1), left);
+      return send(events, left);
     }
     let result: TransportResult = { kind: 'retryable', reason: 'network' };
     inflight += n;
@@ -225,7 +226,7 @@ function create(input: PageClientOptions | undefined): PageClient {
         const sent = beaconable && g.Blob && nav?.sendBeacon?.(endpoint as string, new g.Blob([body], { type: 'text/plain;charset=UTF-8' }));
         inflight -= n;
         budget.release(bytes);
-        if (!sent) return keep(events, 'page_hidden');
+        if (!sent) return void left.push(...events);
         stats.beaconed += n;
         stats.sent += n;
         return;
@@ -267,7 +268,9 @@ function create(input: PageClientOptions | undefined): PageClient {
   const hide = (): void => {
     if (consent !== 'granted' || !endpoint) return;
     attempts = 0;
-    while (queue.length) void send(queue.splice(0, maxBatch), true);
+    const left: TelemetryEvent[] = [];
+    while (queue.length) void send(queue.splice(0, maxBatch), left);
+    if (left.length) keep(left, 'page_hidden');
   };
 
   /** Queues again what an earlier page persisted (in the room the queue has). */

@@ -5,6 +5,7 @@ import type { Logger } from '@lookout/core';
 import { createBrowserTelemetryClient } from '@lookout/telemetry/browser';
 import { createPageClient } from '@lookout/telemetry/page';
 import type { PageClientOptions } from '@lookout/telemetry/page';
+import { createFakeIndexedDb } from '../helpers/fakeIndexedDb.js';
 
 const ENDPOINT = 'https://collector.example.com/v1/logs';
 
@@ -376,5 +377,75 @@ describe('createPageClient', () => {
       await client.flush(1000);
       await vi.waitFor(async () => expect(await renderPrometheus(registry)).toMatch(/lookout_delivery_items_sent_total\{signal="events"\} 1/));
     });
+  });
+});
+
+describe('createPageClient persistence', () => {
+  it('should keep at page hide what does not fit the budget, and send it on the next load exactly once', async () => {
+    vi.useRealTimers();
+    const idb = createFakeIndexedDb();
+    vi.stubGlobal('indexedDB', idb);
+    const net = fakeFetch(() => 'hang');
+    const page = fakePage();
+    const { getBeaconBudget } = await import('@lookout/core');
+    const budget = getBeaconBudget();
+    const options = { endpoint: ENDPOINT, diagnostics: quiet(), persistence: true, maxBatchEvents: 5 };
+    const first = createPageClient(options);
+    // Let the store chunk load (it is imported on demand).
+    await vi.waitFor(() => expect(idb.opened('lookout-page-telemetry')).toBe(true));
+    const ids = Array.from({ length: 4 }, (_, i) => first.track('clicked', { i }));
+    // Another sender holds the whole keepalive budget: nothing may leave at page hide.
+    expect(budget.reserve(budget.availableBytes)).toBe(true);
+    try {
+      page.hide();
+    } finally {
+      budget.release(budget.limitBytes);
+    }
+    expect(net.calls).toHaveLength(0);
+    expect(first.stats.persisted).toBe(4);
+    expect(first.stats.dropped.page_hidden).toBe(0);
+    await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(1));
+
+    // The next page load: the stored events are restored and sent, then the store is empty.
+    const sent = fakeFetch();
+    const second = createPageClient({ ...options, flushOnPageHide: false });
+    await vi.waitFor(() => expect(second.stats.restored).toBe(4));
+    await second.flush(1000);
+    const sentIds = sent.records().map((r) => (sent.attr(r, 'event.id') as { stringValue: string }).stringValue);
+    expect(sentIds.sort()).toEqual([...ids].sort());
+    expect(idb.rows('lookout-page-telemetry')).toHaveLength(0);
+
+    // And a third load finds nothing more to send.
+    const third = createPageClient({ ...options, flushOnPageHide: false });
+    await new Promise((r) => setTimeout(r, 50));
+    await third.flush(100);
+    expect(third.stats.restored).toBe(0);
+    expect(sent.calls).toHaveLength(1);
+  });
+
+  it('should clear what is stored when consent is denied on the next load, and restore nothing', async () => {
+    vi.useRealTimers();
+    const idb = createFakeIndexedDb();
+    vi.stubGlobal('indexedDB', idb);
+    fakeFetch();
+    const page = fakePage();
+    const { getBeaconBudget } = await import('@lookout/core');
+    const budget = getBeaconBudget();
+    const client = createPageClient({ endpoint: ENDPOINT, diagnostics: quiet(), persistence: true });
+    await vi.waitFor(() => expect(idb.opened('lookout-page-telemetry')).toBe(true));
+    client.track('a');
+    expect(budget.reserve(budget.availableBytes)).toBe(true);
+    try {
+      page.hide();
+    } finally {
+      budget.release(budget.limitBytes);
+    }
+    await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(1));
+    const next = createPageClient({ endpoint: ENDPOINT, diagnostics: quiet(), persistence: true, consent: 'denied', flushOnPageHide: false });
+    await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(0));
+    expect(next.stats.restored).toBe(0);
+    next.optIn();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(next.stats.restored).toBe(0);
   });
 });
