@@ -117,6 +117,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
     counters ??= import('./metrics.js').then((m) => m.createPageCounters(registry, o.namespace ?? 'app'));
     counters.then((c) => c[name].add(1, labels)).catch((error: unknown) => internal(error, 'metrics'));
   };
+  const suppress = (reason: string): void => count('suppressed', { reason });
   const redactString = (text: string): string => (redactor ? redactor.redactString(text) : text);
   const scrub = (text: string): string => redactString(truncate(text, MAX_MESSAGE_LENGTH));
   const frames = (text: string | undefined): StackFrame[] => {
@@ -179,7 +180,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
     }
     const cut = truncate(raw, MAX_MESSAGE_LENGTH);
     if (ignoreErrors.some((p) => (isString(p) ? cut.includes(p) : ((p.lastIndex = 0), p.test(cut))))) {
-      count('suppressed', { reason: 'ignored' });
+      suppress('ignored');
       return undefined;
     }
     const message = redactString(cut);
@@ -210,11 +211,11 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       timestamp,
       category: 'error',
       message: `${type}: ${message}`.slice(0, 500),
-      level: severity == 'critical' ? 'fatal' : severity == 'low' ? 'info' : severity == 'medium' ? 'warning' : 'error',
+      level: ({ critical: 'fatal', low: 'info', medium: 'warning' } as const)[severity as 'low'] ?? 'error',
     });
     const id = randomId().replace(/-/g, '');
     if (group.w++ >= perMinute) {
-      count('suppressed', { reason: 'rate_limited' });
+      suppress('rate_limited');
       return id;
     }
     Object.assign(context, ctx.context);
@@ -249,7 +250,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
         internal(error, 'beforeCapture');
       }
       if (!isPlainRecord(record)) {
-        count('suppressed', { reason: 'before_capture' });
+        suppress('before_capture');
         return id;
       }
     }
@@ -263,35 +264,29 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
     return id;
   };
 
-  const sinkFailed = (sink: ErrorSink, error: unknown): void =>
-    diag((d) => d.error('errors/sink-failed', `sink ${safeString(safeGet(sink, 'name')).slice(0, 64)} failed: ${safeString(safeGet(error, 'message') ?? error)}`, safeString(safeGet(sink, 'name'))));
+  const sinkFailed = (sink: ErrorSink, error: unknown): void => {
+    const name = safeString(safeGet(sink, 'name')).slice(0, 64);
+    diag((d) => d.error('errors/sink-failed', `sink ${name} failed: ${safeString(safeGet(error, 'message') ?? error)}`, name));
+  };
 
-  /** Calls `method` of every sink, each bounded by the deadline; `true` when every one answered `true` (or has no such method). */
+  /**
+   * Calls `method` of every sink (a sink without it counts as done), all bounded by one deadline;
+   * `true` when every one answered other than `false` in time.
+   */
   const call = (method: 'flush' | 'shutdown', timeoutMs: unknown): Promise<boolean> => {
     const ms = typeof timeoutMs == 'number' && timeoutMs >= 0 && timeoutMs < 1e9 ? timeoutMs : FLUSH_TIMEOUT_MS;
-    return Promise.all(
-      sinks.map(
-        (sink) =>
-          new Promise<boolean>((resolve) => {
-            const timer = setTimer(() => resolve(false), ms + 100, true);
-            const done = (ok: unknown): void => {
-              clearTimer(timer);
-              resolve(ok !== false);
-            };
-            const fail = (error: unknown): void => {
-              sinkFailed(sink, error);
-              done(false);
-            };
-            try {
-              const fn = sink[method];
-              if (fn) Promise.resolve(fn.call(sink, ms)).then(done, fail);
-              else done(true);
-            } catch (error) {
-              fail(error);
-            }
-          }),
-      ),
-    ).then((results) => results.every(Boolean));
+    let timer: unknown;
+    const late = new Promise<boolean>((resolve) => (timer = setTimer(() => resolve(false), ms + 100, true)));
+    const answers = sinks.map((sink) =>
+      Promise.race([
+        new Promise((resolve) => resolve(sink[method]?.call(sink, ms))).then(
+          (ok) => ok !== false,
+          (error: unknown) => (sinkFailed(sink, error), false),
+        ),
+        late,
+      ]),
+    );
+    return Promise.all(answers).then((results) => (clearTimer(timer), results.every(Boolean)));
   };
 
   const api: PageErrorCapture = {
@@ -315,8 +310,8 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
         warn('addBreadcrumb');
       }
     },
-    setUser: guard((id) => void (user = asId(id, 'setUser')), 'setUser'),
-    setSession: guard((id) => void (session = asId(id, 'setSession')), 'setSession'),
+    setUser: guard((id) => void (user = asId(id, 'setUser')), 'set'),
+    setSession: guard((id) => void (session = asId(id, 'setSession')), 'set'),
     installGlobalHandlers: () =>
       guard(() => {
         const g = globalThis as PageGlobal;
@@ -331,8 +326,8 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
             };
             if (crossOrigin) thrown = { name: 'ScriptError', message: isString(message) && message ? message : 'Script error.', stack: '' };
             capture('error', thrown, { handled: false, mechanism: 'onerror', ...(crossOrigin && { context: crossOrigin }) });
-          }, 'onerror');
-          const onRejection: Listener = guard((event) => capture('error', safeGet(event, 'reason'), { handled: false, mechanism: 'unhandledRejection' }), 'onunhandledrejection');
+          }, 'listener');
+          const onRejection: Listener = guard((event) => capture('error', safeGet(event, 'reason'), { handled: false, mechanism: 'unhandledRejection' }), 'listener');
           g.addEventListener!('error', onError);
           g.addEventListener!('unhandledrejection', onRejection);
           const off = guard(() => {
@@ -340,11 +335,11 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
             remove = undefined;
             g.removeEventListener!('error', onError);
             g.removeEventListener!('unhandledrejection', onRejection);
-          }, 'removeListeners');
+          }, 'install');
           remove = off;
         }
         return remove;
-      }, 'installGlobalHandlers')() ?? (() => {}),
+      }, 'install')() ?? (() => {}),
     flush: (timeoutMs) => call('flush', timeoutMs),
     shutdown: (timeoutMs) => {
       if (!shut) {
