@@ -13,6 +13,7 @@ import type { EventReceiver } from '../helpers/eventReceiver.js';
 interface PageApi {
   track(count: number, padding: number): string[];
   stats(): { queued: number; sent: number; beaconed: number; persisted: number; restored: number; dropped: Record<string, number> };
+  flush(): Promise<void>;
 }
 declare const pageTest: PageApi;
 // The page's document, as the page sees it (the test suite compiles without DOM types).
@@ -82,6 +83,42 @@ describe('createPageClient (headless Chromium)', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.events().filter((e) => ids.includes(e.id))).toHaveLength(7);
     expect(receiver.duplicateIds()).toEqual([]);
+    await context.close();
+  });
+
+  it('should keep in IndexedDB what does not fit at page hide and send it on the next load, each event exactly once', async () => {
+    const before = receiver.uniqueIds().size;
+    const context = await browser.newContext();
+    const url = `${siteUrl}/?idb=1&endpoint=${encodeURIComponent(receiver.endpoint)}`;
+    const page = await context.newPage();
+    await page.goto(url);
+    // About 250 KB of OTLP/JSON: far more than the 64 KiB a closing page may send.
+    const ids = await page.evaluate(() => pageTest.track(300, 400));
+    expect(ids).not.toContain('dropped');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const hidden = await page.evaluate(() => pageTest.stats());
+    expect(hidden.persisted).toBeGreaterThan(0);
+    expect(hidden.dropped.page_hidden).toBe(0);
+    // Everything is accounted for: left the normal way, handed over at page hide, or stored.
+    expect(hidden.sent + hidden.queued + hidden.beaconed + hidden.persisted).toBeGreaterThanOrEqual(300);
+    // The hidden page stays open until its requests settle (a keepalive request Chromium refuses is
+    // retried the normal way while the page lives), then closes.
+    await page.waitForFunction(() => pageTest.stats().queued === 0);
+    await page.close({ runBeforeUnload: true });
+
+    const next = await context.newPage();
+    await next.goto(url);
+    await next.waitForFunction(() => pageTest.stats().restored > 0);
+    await next.evaluate(() => pageTest.flush());
+    await receiver.waitForUnique(before + 300, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const arrived = receiver.events().filter((e) => ids.includes(e.id));
+    expect(arrived.map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(receiver.duplicateIds()).toEqual([]);
+    expect(await next.evaluate(() => pageTest.stats().restored)).toBe(hidden.persisted);
     await context.close();
   });
 });
