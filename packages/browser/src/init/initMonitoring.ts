@@ -92,9 +92,6 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     errors = createPageErrorCapture({
       // Records are scrubbed before any sink sees them (Sentry's included), with the event client's rules.
       redactor: scrubber,
-      // The processor chunk loads right after init (every page counts it anyway), so an error
-      // thrown as the page unloads does not wait for a download. `errors: { preload: false }` defers it.
-      preload: true,
       ...o.errors,
       sinks,
       diagnostics,
