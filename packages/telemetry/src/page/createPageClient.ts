@@ -35,7 +35,7 @@ export const PAGE_DROP_REASONS = 'consent sampled queue_full invalid before_send
 
 // The page globals used here, looked up at call time (the package compiles without DOM types).
 interface PageGlobals {
-  fetch?: (url: string, init: Record<string, unknown>) => Promise<{ status: number; headers: { get(name: string): string | null } }>;
+  fetch?: (url: string, init: Record<string, unknown>) => Promise<{ status: number; headers: { get(name: string): string | null }; arrayBuffer?(): Promise<unknown> }>;
   navigator?: { doNotTrack?: string | null; globalPrivacyControl?: boolean; sendBeacon?(url: string, body: unknown): boolean };
   document?: { visibilityState?: string; addEventListener(t: string, l: () => void): void; removeEventListener(t: string, l: () => void): void };
   addEventListener?(t: string, l: () => void): void;
@@ -222,6 +222,9 @@ function create(input: PageClientOptions | undefined): PageClient {
         if (hide) stats.beaconed += n;
         const response = await request;
         result = classifyHttpStatus(response.status, response.headers.get('retry-after'));
+        // A keepalive request counts against the browser's quota until its response is read,
+        // not when its headers arrive: read it before giving the bytes back to the budget.
+        await response.arrayBuffer?.().catch(() => undefined);
       } else if (hide) {
         const sent = beaconable && g.Blob && nav?.sendBeacon?.(endpoint as string, new g.Blob([body], { type: 'text/plain;charset=UTF-8' }));
         inflight -= n;
@@ -242,6 +245,10 @@ function create(input: PageClientOptions | undefined): PageClient {
       attempts = 0;
     } else if ((consent as ConsentState) === 'denied') {
       drop('consent', n);
+    } else if (hide && result.kind === 'retryable' && store !== undefined) {
+      // Refused or failed while the page is hidden: it may close any moment, so keep the batch
+      // for the next page rather than queueing a retry that may never run.
+      keep(events, 'page_hidden');
     } else if (result.kind === 'retryable' && ++attempts < maxAttempts && !stopped) {
       stats.retried++;
       queue.unshift(...events);
