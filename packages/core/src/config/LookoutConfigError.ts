@@ -8,8 +8,15 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Thrown at init by `strict: true` when options are invalid; lists every issue. */
+/**
+ * Thrown at init by `strict: true` when options are invalid; lists every issue. `instanceof`
+ * recognises one thrown by any copy of core (the root and `./page` are separate builds, and a
+ * process may hold ESM and CJS copies): it checks the name.
+ */
 export class LookoutConfigError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'LookoutConfigError';
+  }
   override readonly name = 'LookoutConfigError';
   constructor(
     readonly component: string,

@@ -51,11 +51,16 @@ export function createBeaconBudget(limitBytes: number = DEFAULT_BEACON_BUDGET_BY
   };
 }
 
-let pageBudget: BeaconBudget | undefined;
+const PAGE_BUDGET_KEY = Symbol.for('@lookout/core:beacon-budget@1');
 
-/** The page-wide budget every Lookout package shares; created on first use, never at import. */
+/**
+ * The page-wide budget every Lookout package shares; created on first use, never at import.
+ * Kept on `globalThis`, so every copy of core on a page (ESM and CJS builds, or `@lookout/core`
+ * and `@lookout/core/page`) shares the one budget the browser enforces.
+ */
 export function getBeaconBudget(): BeaconBudget {
-  return (pageBudget ??= createBeaconBudget());
+  const slot = globalThis as unknown as Record<symbol, BeaconBudget | undefined>;
+  return (slot[PAGE_BUDGET_KEY] ??= createBeaconBudget());
 }
 
 /** One chunk of {@link splitForBudget}: its items and their encoding, under the byte limit. */

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDiagnostics, diagnosticsIn, LookoutConfigError, quickResolve } from '@lookout/core';
@@ -54,5 +57,28 @@ describe('diagnosticsIn', () => {
     expect(diagnosticsIn({ diagnostics: { warn: 1 } })).toBeUndefined();
     expect(diagnosticsIn(null)).toBeUndefined();
     expect(diagnosticsIn(Object.defineProperty({}, 'diagnostics', { get: () => { throw new Error('x'); } }))).toBeUndefined();
+  });
+});
+
+describe('the separate ./page build', () => {
+  // The root and ./page are separate builds (packages/core/tsup.config.ts): run both dist files in
+  // one process and check they share the state a page must have once.
+  it('should share diagnostics and the beacon budget with the root, and its LookoutConfigError should pass instanceof', () => {
+    const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+    expect(existsSync(`${dist}page/index.js`), 'packages/core/dist is missing: run npm run build').toBe(true);
+    const script = `
+      const page = await import(${JSON.stringify(`${dist}page/index.js`)});
+      const core = await import(${JSON.stringify(`${dist}index.js`)});
+      let thrown;
+      try { page.quickResolve({ strict: true, x: 1 }, {}, 'thing'); } catch (error) { thrown = error; }
+      const configured = core.configureDiagnostics({ level: 'error' });
+      console.log(JSON.stringify({
+        diagnostics: page.getDiagnostics() === configured,
+        budget: page.getBeaconBudget() === core.getBeaconBudget(),
+        instance: thrown instanceof core.LookoutConfigError,
+        other: new Error('x') instanceof core.LookoutConfigError,
+      }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ diagnostics: true, budget: true, instance: true, other: false });
   });
 });
