@@ -2,6 +2,7 @@ import type { Diagnostics, MetricsRegistry } from '@lookout/core';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
 import type { OtlpMetricsOptions } from '../types.js';
 import { createSpoolingSender, type PushOutcome, type SpoolingSender } from './createSpoolingSender.js';
+import { parseOtlpExitSnapshot, snapshotToResourceMetrics, takeOtlpExitSnapshot } from './otlpExitSnapshot.js';
 
 export interface OtlpPusherOptions {
   registry: MetricsRegistry;
@@ -14,6 +15,11 @@ export interface OtlpPusherOptions {
   timeoutMs: number;
   /** Where undelivered payloads go; the next run sends them first. */
   spool: PayloadSpool | undefined;
+  /**
+   * Where `spoolAtExit()` keeps registry snapshots (JSON) when the host calls `process.exit()`;
+   * the next run encodes and sends them before anything else.
+   */
+  exitSpool?: PayloadSpool | undefined;
   diagnostics: Diagnostics;
 }
 
@@ -25,8 +31,17 @@ export interface OtlpPusherOptions {
 export interface OtlpPusher {
   /** Collects, encodes (protobuf or JSON, as configured) and sends; spools when the receiver cannot take it. */
   push(): Promise<PushOutcome>;
-  /** Sends what earlier runs spooled, oldest first. */
+  /**
+   * Sends what earlier runs spooled: first the snapshots of runs that ended with `process.exit()`
+   * (encoded now, with their own resource and times), then the encoded payloads, oldest first.
+   */
   resendSpooled(): Promise<number>;
+  /**
+   * For the `exit` event after `process.exit()`: reads the registry synchronously and writes the
+   * snapshot to the exit spool (bounded by its size); no network, nothing loaded. `false` when
+   * there is no exit spool or it could not be written (one diagnostic). Never throws.
+   */
+  spoolAtExit(): boolean;
   /** Aborts requests in flight, spooling them synchronously (exit deadline). */
   abort(): void;
 }
@@ -43,7 +58,7 @@ async function loadOtlp(): Promise<{
 
 export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
   const diag = options.diagnostics;
-  let setup: Promise<{ sender: SpoolingSender; encode: () => Promise<Uint8Array | undefined> } | undefined> | undefined;
+  let setup: Promise<{ sender: SpoolingSender; encode: () => Promise<Uint8Array | undefined>; encodeSnapshot: (body: Uint8Array) => Uint8Array | undefined } | undefined> | undefined;
   let sender: SpoolingSender | undefined;
   const prepare = (): NonNullable<typeof setup> =>
     (setup ??= loadOtlp().then(
@@ -63,7 +78,15 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
           diagnostics: diag,
         });
         const encode = async (): Promise<Uint8Array | undefined> => serializer.serializeRequest((await producer.collect()).resourceMetrics);
-        return { sender, encode };
+        // A snapshot carries the resource of the run that measured it, not this run's.
+        const encodeSnapshot = (body: Uint8Array): Uint8Array | undefined => {
+          const snapshot = parseOtlpExitSnapshot(body, diag);
+          if (snapshot === undefined) return undefined;
+          const fromEnv = snapshot.resourceEnv === undefined ? {} : sdk.parseOtelEnv({ OTEL_RESOURCE_ATTRIBUTES: snapshot.resourceEnv }, diag).resourceAttributes;
+          const snapshotResource = resources.resourceFromAttributes({ ...fromEnv, ...snapshot.resource });
+          return serializer.serializeRequest(snapshotToResourceMetrics(snapshot, snapshotResource, sdk.LOOKOUT_SCOPE));
+        };
+        return { sender, encode, encodeSnapshot };
       },
       (error: unknown) => {
         diag.error('otlp.load', `the OTLP exporter could not be loaded: ${(error as Error)?.message ?? String(error)}`, 'otlp.load');
@@ -87,9 +110,33 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
       return s.sender.send(body);
     },
     async resendSpooled() {
-      if (options.spool === undefined || options.spool.list().length === 0) return 0;
+      const snapshots = options.exitSpool?.list() ?? [];
+      if (snapshots.length === 0 && (options.spool === undefined || options.spool.list().length === 0)) return 0;
       const s = await prepare();
-      return s === undefined ? 0 : s.sender.resendSpooled();
+      if (s === undefined) return 0;
+      let sent = 0;
+      for (const payload of snapshots) {
+        let body: Uint8Array | undefined;
+        try {
+          body = s.encodeSnapshot(payload.body);
+        } catch (error) {
+          diag.internalError(error, 'OTLP: encode exit snapshot');
+        }
+        // Encoded, it is an ordinary payload: sent, or spooled as one when the receiver cannot take it.
+        const outcome = body === undefined ? 'dropped' : await s.sender.send(body);
+        if (body === undefined) s.sender.stats.dropped++;
+        options.exitSpool!.remove(payload.id);
+        if (outcome === 'sent') sent++;
+        // The receiver cannot take it now: the remaining snapshots wait for a later run.
+        if (outcome === 'spooled') return sent;
+      }
+      return sent + (await s.sender.resendSpooled());
+    },
+    spoolAtExit() {
+      const spool = options.exitSpool;
+      if (spool === undefined) return false;
+      const text = takeOtlpExitSnapshot(options.registry, options.resource, options.env['OTEL_RESOURCE_ATTRIBUTES']);
+      return text !== undefined && spool.save(text);
     },
     abort: () => sender?.abort(),
   };

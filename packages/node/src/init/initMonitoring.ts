@@ -287,6 +287,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       const otlp = m.otlp;
       exporters.sdk = undefined;
       otlpSpool ??= spoolFor(otlp.protocol === 'http/json' ? 'otlp-json' : 'otlp');
+      // Snapshots taken at process.exit() are protocol-neutral: the next run encodes them as it is configured.
+      otlpExitSpool ??= spoolFor('otlp-exit');
       const pusher = createOtlpPusher({
         registry,
         otlp,
@@ -298,10 +300,12 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         env: o.env ?? process.env,
         timeoutMs: deadlineMs > 0 ? deadlineMs : 1,
         spool: otlpSpool,
+        exitSpool: otlpExitSpool,
         diagnostics: diag,
       });
       exporters.otlpPusher = pusher;
-      if (otlpSpool !== undefined && otlpSpool.list().length > 0) setImmediate(() => void pusher.resendSpooled()).unref();
+      // What earlier runs left (exit snapshots first, then payloads that failed) goes first, in the background.
+      if ((otlpExitSpool?.list().length ?? 0) > 0 || (otlpSpool?.list().length ?? 0) > 0) setImmediate(() => void pusher.resendSpooled()).unref();
       void import('@lookout/core/sdk').then(
         (sdkModule) => {
           exporters.sdk = sdkModule.startMetricsSdk({
@@ -322,6 +326,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   let sdkLoading = false;
   let pgSpool: PayloadSpool | undefined;
   let otlpSpool: PayloadSpool | undefined;
+  let otlpExitSpool: PayloadSpool | undefined;
   const stopExporters = async (deadline: number): Promise<void> => {
     for (const t of exporters.timers) clearInterval(t);
     exporters.timers = [];
@@ -535,19 +540,23 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   };
 
   // process.exit() without shutdown(): no flush ran and nothing can be awaited. The registry is
-  // rendered synchronously and written to the spool of each configured push (write + rename,
-  // bounded by spool.maxBytes); the next run sends it first. Remote write is encoded now, the
-  // Pushgateway takes the text as is.
+  // read synchronously and written to the spool of each configured push (write + rename, bounded
+  // by spool.maxBytes); the next run sends it first. Remote write is encoded now, the Pushgateway
+  // takes the text as is, and OTLP keeps a snapshot of the registry (JSON) that the next run
+  // encodes with OpenTelemetry's serializers: loading them now would need an await.
   const spoolAtExit = (): void => {
     exitFlushDone = true;
     if (o.metrics === false || !o.metrics.pushOnExit || (role !== 'primary' && o.workers.aggregate)) return;
     if (exporters.pushgatewaySender === undefined && exporters.remoteWriter === undefined && exporters.otlpPusher === undefined) return;
     startRuntime();
-    const own = renderPrometheusSync(registry);
-    const text = aggregator === undefined ? own : aggregator.merge(own);
-    if (exporters.pushgatewaySender !== undefined) pgSpool?.save(Buffer.from(text, 'utf8'));
-    if (exporters.remoteWriter !== undefined && o.metrics.remoteWrite !== undefined) rwSpool?.save(encodeRemoteWrite(text, o.metrics.remoteWrite.externalLabels, Date.now()));
-    if (exporters.otlpPusher !== undefined) diag.debug('otlp.exit', 'process.exit(): OTLP needs an asynchronous collection; this run\'s OTLP metrics are not spooled');
+    if (exporters.pushgatewaySender !== undefined || exporters.remoteWriter !== undefined) {
+      const own = renderPrometheusSync(registry);
+      const text = aggregator === undefined ? own : aggregator.merge(own);
+      if (exporters.pushgatewaySender !== undefined) pgSpool?.save(Buffer.from(text, 'utf8'));
+      if (exporters.remoteWriter !== undefined && o.metrics.remoteWrite !== undefined) rwSpool?.save(encodeRemoteWrite(text, o.metrics.remoteWrite.externalLabels, Date.now()));
+    }
+    if (exporters.otlpPusher !== undefined && otlpExitSpool === undefined) diag.debug('otlp.exit', 'process.exit(): spool: false, so this run\'s OTLP metrics are not kept');
+    else exporters.otlpPusher?.spoolAtExit();
   };
 
   const removeExitHandlers = installExitHandlers(

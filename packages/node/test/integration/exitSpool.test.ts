@@ -90,6 +90,43 @@ describe('@lookout/node exit spool', () => {
     }, 30_000);
   });
 
+  describe('process.exit() with OTLP as the only push', () => {
+    it('should keep the exit code and timing, spool a registry snapshot synchronously, and have the next run send it to VictoriaMetrics over OTLP', async () => {
+      const spool = makeTempDir('exit-spool-otlp-exit');
+      const env = {
+        OTEL_SERVICE_NAME: 'exit-fixture-otlp-exit',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.region=eu-test',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: victoria.otlpMetricsUrl,
+        LOOKOUT_SPOOL_DIR: spool,
+        DEADLINE_MS: '2000',
+      };
+      const first = await runNode([FIXTURE], { ...env, MODE: 'exit', EXIT_CODE: '3', ITEMS: '13', DURATIONS: '0.05,0.3,0.7,2', RUN_ID: 'otlp-exit' });
+      expect(first.code, first.stderr).toBe(3);
+      // Nothing was awaited and no request was made: the exit is far inside the deadline.
+      expect(first.ms).toBeLessThan(1500);
+      expect(spooled(join(spool, 'otlp-exit'))).toHaveLength(1);
+      expect(spooled(join(spool, 'otlp'))).toHaveLength(0);
+      expect(await victoria.query('fixture_push_items_total{run="otlp-exit"}')).toEqual([]);
+
+      const second = await runNode([FIXTURE], { ...env, OTEL_RESOURCE_ATTRIBUTES: 'deployment.region=other', MODE: 'resend' });
+      expect(second.stdout, second.stderr).toContain('pending 0');
+      const counter = await victoria.waitFor('fixture_push_items_total{run="otlp-exit"}', (s) => s.length === 1, 10_000);
+      expect(counter[0]!.value).toBe(13);
+      // The resource of the run that measured it, OTEL_RESOURCE_ATTRIBUTES included, not the sender's.
+      expect(Object.values(counter[0]!.metric)).toContain('exit-fixture-otlp-exit');
+      expect(Object.values(counter[0]!.metric)).toContain('eu-test');
+      expect(Object.values(counter[0]!.metric)).not.toContain('other');
+      const count = await victoria.waitFor('fixture_push_duration_seconds_count{run="otlp-exit"}', (s) => s.length === 1, 10_000);
+      expect(count[0]!.value).toBe(4);
+      const sum = await victoria.query('fixture_push_duration_seconds_sum{run="otlp-exit"}');
+      expect(sum[0]!.value).toBeCloseTo(3.05, 9);
+      // Explicit buckets, cumulative: ≤0.1 → 1, ≤0.5 → 2, ≤1 → 3, +Inf → 4.
+      const buckets = await victoria.query('fixture_push_duration_seconds_bucket{run="otlp-exit"}');
+      expect(Object.fromEntries(buckets.map((b) => [b.metric.le, b.value]))).toEqual({ '0.1': 1, '0.5': 2, '1': 3, '+Inf': 4 });
+    }, 30_000);
+  });
+
   describe('OTLP push at exit', () => {
     it('should spool the export when the backend is unreachable, and have the next run deliver it to VictoriaMetrics', async () => {
       const spool = makeTempDir('exit-spool-otlp');
