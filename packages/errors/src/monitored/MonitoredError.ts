@@ -1,6 +1,7 @@
 import { describeError } from '@lookout/core';
 import type { ErrorCategory, Severity, TagValue } from '../types.js';
 import { safeString } from '../capture/safe.js';
+import { isSeverity } from '../capture/severity.js';
 
 /** Brand shared by every copy of this package, so errors from another copy are still recognised. */
 const MONITORED = Symbol.for('@lookout/errors:monitored');
@@ -57,11 +58,6 @@ export function readMonitoredFields(
   } catch {
     return undefined;
   }
-}
-
-/** Whether `value` is one of the four severities. */
-export function isSeverity(value: unknown): value is Severity {
-  return value === 'low' || value === 'medium' || value === 'high' || value === 'critical';
 }
 
 /** Overrides for the typed-failure helpers. */

@@ -10,6 +10,7 @@ import { fingerprintParts, hashParts } from '../grouping/fingerprint.js';
 import type { Breadcrumb, CaptureContext, ErrorRecord, ErrorSink, Severity, StackFrame } from '../types.js';
 import { DEFAULT_PAGE_MAX_BREADCRUMBS, DEFAULT_PAGE_MAX_PER_GROUP_PER_MINUTE } from './constants.js';
 import type { PageErrorCapture, PageErrorCaptureOptions } from './types.js';
+import { isSeverity } from '../capture/severity.js';
 
 // The full tracker's defaults (config.ts), written here as literals so that the page path never
 // loads the zod schema; the agreement test (test/page/agreement.test.ts) holds them to it.
@@ -26,7 +27,6 @@ const COMPONENT = 'createPageErrorCapture';
 
 const isString = (v: unknown): v is string => typeof v == 'string';
 const isFunction = (v: unknown): boolean => typeof v == 'function';
-const isSeverity = (v: unknown): v is Severity => v === 'low' || v === 'medium' || v === 'high' || v === 'critical';
 const has =
   (...methods: string[]) =>
   (v: unknown): boolean =>

@@ -14,7 +14,8 @@ import { installGlobalHandlers } from '../globalHandlers/installGlobalHandlers.j
 import { fingerprintParts, hashParts, normaliseMessage } from '../grouping/fingerprint.js';
 import { GroupTable } from '../grouping/GroupTable.js';
 import { SpikeDetector } from '../grouping/SpikeDetector.js';
-import { isSeverity, readMonitoredFields } from '../monitored/MonitoredError.js';
+import { isSeverity } from '../capture/severity.js';
+import { readMonitoredFields } from '../monitored/MonitoredError.js';
 import type { RecoveryOutcome, RecoveryReporter } from '../recovery/reporter.js';
 import { runRetry } from '../recovery/retry.js';
 import { runWithFallback } from '../recovery/withFallback.js';
