@@ -93,6 +93,30 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
         return undefined;
       },
     ));
+  let resending: Promise<number> | undefined;
+  const resend = async (): Promise<number> => {
+    const snapshots = options.exitSpool?.list() ?? [];
+    if (snapshots.length === 0 && (options.spool === undefined || options.spool.list().length === 0)) return 0;
+    const s = await prepare();
+    if (s === undefined) return 0;
+    let sent = 0;
+    for (const payload of snapshots) {
+      let body: Uint8Array | undefined;
+      try {
+        body = s.encodeSnapshot(payload.body);
+      } catch (error) {
+        diag.internalError(error, 'OTLP: encode exit snapshot');
+      }
+      // Encoded, it is an ordinary payload: sent, or spooled as one when the receiver cannot take it.
+      const outcome = body === undefined ? 'dropped' : await s.sender.send(body);
+      if (body === undefined) s.sender.stats.dropped++;
+      options.exitSpool!.remove(payload.id);
+      if (outcome === 'sent') sent++;
+      // The receiver cannot take it now: the remaining snapshots wait for a later run.
+      if (outcome === 'spooled') return sent;
+    }
+    return sent + (await s.sender.resendSpooled());
+  };
   return {
     async push() {
       const s = await prepare();
@@ -109,29 +133,11 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
       }
       return s.sender.send(body);
     },
-    async resendSpooled() {
-      const snapshots = options.exitSpool?.list() ?? [];
-      if (snapshots.length === 0 && (options.spool === undefined || options.spool.list().length === 0)) return 0;
-      const s = await prepare();
-      if (s === undefined) return 0;
-      let sent = 0;
-      for (const payload of snapshots) {
-        let body: Uint8Array | undefined;
-        try {
-          body = s.encodeSnapshot(payload.body);
-        } catch (error) {
-          diag.internalError(error, 'OTLP: encode exit snapshot');
-        }
-        // Encoded, it is an ordinary payload: sent, or spooled as one when the receiver cannot take it.
-        const outcome = body === undefined ? 'dropped' : await s.sender.send(body);
-        if (body === undefined) s.sender.stats.dropped++;
-        options.exitSpool!.remove(payload.id);
-        if (outcome === 'sent') sent++;
-        // The receiver cannot take it now: the remaining snapshots wait for a later run.
-        if (outcome === 'spooled') return sent;
-      }
-      return sent + (await s.sender.resendSpooled());
-    },
+    // One resend at a time: the background resend at start and the push at exit share it, so a payload is never sent twice.
+    resendSpooled: () =>
+      (resending ??= resend().finally(() => {
+        resending = undefined;
+      })),
     spoolAtExit() {
       const spool = options.exitSpool;
       if (spool === undefined) return false;

@@ -17,7 +17,7 @@ export const OTLP_EXIT_SNAPSHOT_FORMAT = 'lookout.otlp-exit-snapshot/1';
 /** A number as JSON can hold it: non-finite values (a gauge's NaN, an infinite sum) as `"NaN"`, `"Infinity"`, `"-Infinity"`. */
 type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
 
-/** One series: attributes under their OpenTelemetry keys. */
+/** One series of a snapshot: attributes under their OpenTelemetry keys, and its value or histogram state. */
 export interface ExitSnapshotSeries {
   attributes: Record<string, string>;
   /** The overflow series (`otel.metric.overflow=true`). */
@@ -30,6 +30,7 @@ export interface ExitSnapshotSeries {
   count?: number;
 }
 
+/** One instrument in a snapshot: its OpenTelemetry descriptor, start time and series. */
 export interface ExitSnapshotMetric {
   name: string;
   kind: InstrumentKind;
