@@ -134,7 +134,7 @@ function buildSchema(z: ZodMini) {
     ),
     runtimeMetrics: z.optional(
       z.union([
-        z.literal(false),
+        z.boolean(),
         z.strictObject({
           eventLoopResolutionMs: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
           gc: z.optional(z.boolean()),
@@ -189,7 +189,7 @@ export function resolveNodeOptions(
 export function withDefaults(o: NodeMonitoringOptions, defaultServiceName: string): ResolvedNodeOptions {
   const serviceName = o.serviceName ?? defaultServiceName;
   const m = o.metrics;
-  const rt = o.runtimeMetrics;
+  const rt = o.runtimeMetrics === true ? undefined : o.runtimeMetrics;
   const prom = m === false || m === undefined ? undefined : m.prometheus;
   return {
     enabled: o.enabled ?? true,

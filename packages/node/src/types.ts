@@ -139,7 +139,8 @@ export interface NodeMonitoringOptions {
   /** Lookout's own messages. `level` defaults to `LOOKOUT_LOG_LEVEL`, else the profile's. */
   diagnostics?: { level?: DiagLevel; logger?: Logger; maxPerMinute?: number };
   metrics?: MetricsOptions | false;
-  runtimeMetrics?: RuntimeMetricsOptions | false;
+  /** Runtime metrics (CPU, memory, event loop, GC, handles, disk): on by default; `false` turns them off, an object tunes them. */
+  runtimeMetrics?: RuntimeMetricsOptions | boolean;
   workers?: WorkersOptions;
   /** Usage events: on when an endpoint is given (or `LOOKOUT_TELEMETRY_ENDPOINT`). */
   telemetry?: Omit<NodeTelemetryClientOptions, 'registry' | 'diagnostics' | 'exitHandling'> | false;

@@ -61,6 +61,17 @@ describe('resolveNodeOptions', () => {
     });
   });
 
+  describe('runtimeMetrics', () => {
+    it('should take true (the default), false or options, like the other switches', () => {
+      const { diag, messages } = collecting();
+      expect(resolveNodeOptions({ runtimeMetrics: true }, diag).options.runtimeMetrics).toMatchObject({ gc: true });
+      expect(resolveNodeOptions({ runtimeMetrics: false }, diag).options.runtimeMetrics).toBe(false);
+      expect(resolveNodeOptions({ runtimeMetrics: { gc: false } }, diag).options.runtimeMetrics).toMatchObject({ gc: false });
+      expect(fastAccepts({ runtimeMetrics: true })).toBe(true);
+      expect(messages).toEqual([]);
+    });
+  });
+
   describe('invalid options', () => {
     it('should report each invalid field once, naming its path, and use its default', () => {
       const { diag, messages } = collecting();

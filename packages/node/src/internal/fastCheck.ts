@@ -94,7 +94,7 @@ const OPTIONS = shape({
     ),
   ),
   runtimeMetrics: optional(
-    either(isFalse, shape({ eventLoopResolutionMs: optional(int(1, 1000)), gc: optional(bool), diskPaths: optional(recordOf(str(1, 64), str(1))) })),
+    either(bool, shape({ eventLoopResolutionMs: optional(int(1, 1000)), gc: optional(bool), diskPaths: optional(recordOf(str(1, 64), str(1))) })),
   ),
   workers: optional(shape({ aggregate: optional(bool), labelByWorker: optional(bool), intervalMs: optional(int(1)) })),
   telemetry: optional(either(isFalse, plainObject)),
