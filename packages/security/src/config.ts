@@ -185,3 +185,95 @@ export function resolveSiemSinkOptions(input: unknown, diagnostics?: Diagnostics
   const ctx = diagnostics === undefined ? { component: 'createSiemSink' } : { component: 'createSiemSink', diagnostics };
   return resolveOptions<ResolvedSiemSinkOptions>(siemSinkOptionsSchema, input, ctx);
 }
+
+/** A field `configure()` refuses: set once by `createSecurityLogger`. */
+const fixedField = z.optional(z.custom<never>(() => false, 'is fixed at creation'));
+
+/**
+ * Schema of {@link SecurityLoggerChanges}: the options `configure()` may change. `false` for a
+ * detector is taken before parsing (no unions here, so each invalid nested field is its own issue).
+ */
+export const securityLoggerChangesSchema = z.strictObject({
+  enabled: z.optional(z.boolean()),
+  onAlert: securityLoggerOptionsSchema.shape.onAlert,
+  alertCooldownMs: z.optional(nonNegativeInt),
+  bruteForce: z.optional(z.extend(bruteForceOptionsSchema, { maxKeys: fixedField })),
+  coordinated: z.optional(z.extend(coordinatedOptionsSchema, { maxTargets: fixedField })),
+  injection: z.optional(injectionOptionsSchema),
+  rateLimit: z.optional(z.extend(rateLimitOptionsSchema, { maxKeys: fixedField })),
+});
+
+/**
+ * What `SecurityLogger.configure()` may change at run time. A detector's object changes only the
+ * fields given (the others keep their current values); `false` turns the detector off and
+ * forgets its state, an object turns a detector that is off back on (with fresh state).
+ */
+export type SecurityLoggerChanges = Pick<SecurityLoggerOptions, 'enabled' | 'onAlert' | 'alertCooldownMs' | 'injection'> & {
+  bruteForce?: false | Omit<z.input<typeof bruteForceOptionsSchema>, 'maxKeys'>;
+  coordinated?: false | Omit<z.input<typeof coordinatedOptionsSchema>, 'maxTargets'>;
+  rateLimit?: Omit<z.input<typeof rateLimitOptionsSchema>, 'maxKeys'>;
+};
+
+/** Options set once by `createSecurityLogger` (sinks, redaction, registry …); `configure()` refuses them. */
+export const SECURITY_LOGGER_FIXED_OPTIONS: readonly string[] = ['sinks', 'alertKey', 'redaction', 'registry', 'diagnostics', 'now', 'strict', 'auditLog', 'siem'];
+
+/**
+ * Validates `configure()` changes. Never throws. Each option fixed at creation, unknown option and
+ * invalid value gets one diagnostic (`security/invalid-changes`) and is left out, so the current
+ * value stays; whatever is valid is returned.
+ */
+export function resolveSecurityLoggerChanges(input: unknown, diagnostics: Diagnostics): ResolvedSecurityLoggerChanges {
+  const warn = (path: string, message: string): void =>
+    diagnostics.warn('security/invalid-changes', `SecurityLogger.configure: ${path}: ${message}; the current value is kept`, `configure\u0000${path}\u0000${message}`);
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    warn('(changes)', 'must be an object');
+    return {};
+  }
+  let current: Record<string, unknown> = {};
+  const off: { bruteForce?: false; coordinated?: false; injection?: false } = {};
+  try {
+    for (const [key, value] of Object.entries(input)) {
+      if (SECURITY_LOGGER_FIXED_OPTIONS.includes(key)) warn(key, 'is fixed at creation');
+      else if (value === false && (key === 'bruteForce' || key === 'coordinated' || key === 'injection')) off[key] = false;
+      else current[key] = value;
+    }
+  } catch {
+    warn('(changes)', 'could not be read');
+    return {};
+  }
+  // Like core's resolveOptions, but an invalid value keeps the current setting (not the default).
+  for (let pass = 0; pass < 3; pass++) {
+    const result = securityLoggerChangesSchema.safeParse(current);
+    if (result.success) return { ...result.data, ...off };
+    for (const issue of result.error.issues) {
+      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+      for (const path of paths) {
+        warn(path.map(String).join('.'), issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message);
+        current = withoutPath(current, path);
+      }
+    }
+  }
+  return off;
+}
+
+/** Valid changes, as `configure()` applies them. */
+export type ResolvedSecurityLoggerChanges = Omit<z.output<typeof securityLoggerChangesSchema>, 'bruteForce' | 'coordinated' | 'injection'> & {
+  bruteForce?: false | z.output<typeof bruteForceOptionsSchema>;
+  coordinated?: false | z.output<typeof coordinatedOptionsSchema>;
+  injection?: false | z.output<typeof injectionOptionsSchema>;
+};
+
+/** A copy of `record` without the value at `path` (one or two levels; deeper drops the top-level key). */
+function withoutPath(record: Record<string, unknown>, path: readonly PropertyKey[]): Record<string, unknown> {
+  const [head, next] = path;
+  const copy = { ...record };
+  if (head === undefined) return {};
+  const key = String(head);
+  const inner = copy[key];
+  if (path.length === 2 && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
+    const rest = { ...(inner as Record<string, unknown>) };
+    delete rest[String(next)];
+    copy[key] = rest;
+  } else delete copy[key];
+  return copy;
+}

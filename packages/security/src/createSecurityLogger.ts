@@ -5,9 +5,10 @@ import {
   DEFAULT_ALERT_COOLDOWN_MS,
   DEFAULT_DETAILS_MAX_STRING_LENGTH,
   DEFAULT_SECURITY_FLUSH_DEADLINE_MS,
+  resolveSecurityLoggerChanges,
   resolveSecurityLoggerOptions,
 } from './config.js';
-import type { SecurityLoggerOptions } from './config.js';
+import type { SecurityLoggerChanges, SecurityLoggerOptions } from './config.js';
 import { createBruteForceDetector } from './detectors/createBruteForceDetector.js';
 import type { BruteForceDetector } from './detectors/createBruteForceDetector.js';
 import { createCoordinatedDetector } from './detectors/createCoordinatedDetector.js';
@@ -19,7 +20,7 @@ import type { RateLimiter } from './detectors/createRateLimiter.js';
 import { createEventNormaliser } from './events/createEventNormaliser.js';
 import { isFailedOutcome } from './events/vocabulary.js';
 import { createSecurityMetrics } from './metrics/createSecurityMetrics.js';
-import type { SecurityEvent, SecurityEventInput, SecuritySink } from './types.js';
+import type { AlertCallback, SecurityEvent, SecurityEventInput, SecuritySink } from './types.js';
 
 /** Who an input or request came from, for the events detectors raise. */
 export interface RequestContext {
@@ -60,7 +61,18 @@ export interface SecurityLogger {
   block(key: BlockKey, durationMs?: number): void;
   /** Lifts a block. */
   unblock(key: BlockKey): void;
-  /** The detectors, for direct use. `undefined` when turned off. */
+  /**
+   * Changes at run time what may change, keeping the state: detector thresholds (`bruteForce`,
+   * `coordinated`, `injection`, `rateLimit`), `alertCooldownMs`, `onAlert` and `enabled`. Blocked
+   * keys stay blocked until their time, failures inside the window still count under a new
+   * threshold, rate-limit use and alert cooldowns are kept. A detector object changes only the
+   * fields given; `false` turns a detector off (forgetting its state). Options fixed at creation
+   * (sinks, redaction, registry, `alertKey`, `maxKeys` …), unknown options and invalid values get
+   * one diagnostic each and are left as they were; the rest applies. Never throws; a no-op after
+   * `shutdown`.
+   */
+  configure(changes: SecurityLoggerChanges): void;
+  /** The detectors, for direct use. `undefined` when turned off (also after `configure` turned one off). */
   readonly detectors: {
     bruteForce?: BruteForceDetector;
     coordinated?: CoordinatedDetector;
@@ -97,6 +109,9 @@ export function createSecurityLogger(options: SecurityLoggerOptions = {}): Secur
   const registry = resolved.registry ?? getDefaultRegistry();
   const sinks: SecuritySink[] = [...(resolved.sinks ?? [])];
   let active = resolved.enabled !== false;
+  let closed = false;
+  // Sinks are flushed and shut down if the logger was ever on: configure() may turn it off after writing.
+  let everActive = active;
 
   const redactionOptions: RedactorOptions = { maxStringLength: DEFAULT_DETAILS_MAX_STRING_LENGTH, ...(resolved.redaction ?? {}) };
   const hostHook = redactionOptions.redact;
@@ -118,16 +133,46 @@ export function createSecurityLogger(options: SecurityLoggerOptions = {}): Secur
   const normalise = createEventNormaliser(redactor, diagnostics, now);
 
   const detectorCtx = { now, diagnostics: diagnostics() };
-  const bruteForce = resolved.bruteForce === false ? undefined : createBruteForceDetector({ ...(resolved.bruteForce ?? {}), ...detectorCtx });
-  const coordinated = resolved.coordinated === false ? undefined : createCoordinatedDetector({ ...(resolved.coordinated ?? {}), ...detectorCtx });
-  const injection = resolved.injection === false ? undefined : createInjectionDetector({ ...(resolved.injection ?? {}), ...detectorCtx, redactor });
+  // `let`: configure() may turn a detector off or back on.
+  const makeBruteForce = (o: object | undefined): BruteForceDetector => createBruteForceDetector({ ...o, ...detectorCtx, maxKeys: resolved.bruteForce ? resolved.bruteForce.maxKeys : undefined });
+  const makeCoordinated = (o: object | undefined): CoordinatedDetector => createCoordinatedDetector({ ...o, ...detectorCtx, maxTargets: resolved.coordinated ? resolved.coordinated.maxTargets : undefined });
+  const makeInjection = (o: object | undefined): InjectionDetector => createInjectionDetector({ ...o, ...detectorCtx, redactor });
+  let bruteForce = resolved.bruteForce === false ? undefined : makeBruteForce(resolved.bruteForce);
+  let coordinated = resolved.coordinated === false ? undefined : makeCoordinated(resolved.coordinated);
+  let injection = resolved.injection === false ? undefined : makeInjection(resolved.injection);
   const rateLimiter = createRateLimiter({ ...(resolved.rateLimit ?? {}), ...detectorCtx });
-  const rateWindowMs = resolved.rateLimit?.windowMs ?? 60_000;
+  let rateLimit = resolved.rateLimit?.limit ?? 100;
+  let rateWindowMs = resolved.rateLimit?.windowMs ?? 60_000;
   const rateReported = new BoundedMap<string, number>(10_000);
 
   const metrics = createSecurityMetrics(registry, () => bruteForce?.blockedCount ?? 0);
-  const callbacks = resolved.onAlert === undefined ? [] : Array.isArray(resolved.onAlert) ? resolved.onAlert : [resolved.onAlert];
-  const alert = createAlerter(callbacks, resolved.alertCooldownMs ?? DEFAULT_ALERT_COOLDOWN_MS, resolved.alertKey ?? defaultAlertKey, now, diagnostics);
+  const callbacksOf = (onAlert: AlertCallback | AlertCallback[] | undefined): AlertCallback[] => (onAlert === undefined ? [] : Array.isArray(onAlert) ? onAlert : [onAlert]);
+  const alertSettings = { callbacks: callbacksOf(resolved.onAlert), cooldownMs: resolved.alertCooldownMs ?? DEFAULT_ALERT_COOLDOWN_MS };
+  const alert = createAlerter(alertSettings, resolved.alertKey ?? defaultAlertKey, now, diagnostics);
+  const detectors: SecurityLogger['detectors'] = { bruteForce, coordinated, injection, rateLimiter };
+
+  const configure = (input: SecurityLoggerChanges): void => {
+    if (closed) return;
+    const c = resolveSecurityLoggerChanges(input, diagnostics());
+    if (c.enabled !== undefined) {
+      active = c.enabled;
+      everActive ||= active;
+    }
+    if (c.alertCooldownMs !== undefined) alertSettings.cooldownMs = c.alertCooldownMs;
+    if ('onAlert' in c) alertSettings.callbacks = callbacksOf(c.onAlert);
+    if (c.bruteForce === false) bruteForce = undefined;
+    else if (c.bruteForce !== undefined) bruteForce === undefined ? (bruteForce = makeBruteForce(c.bruteForce)) : bruteForce.configure(c.bruteForce);
+    if (c.coordinated === false) coordinated = undefined;
+    else if (c.coordinated !== undefined) coordinated === undefined ? (coordinated = makeCoordinated(c.coordinated)) : coordinated.configure(c.coordinated);
+    if (c.injection === false) injection = undefined;
+    else if (c.injection !== undefined) injection === undefined ? (injection = makeInjection(c.injection)) : injection.configure(c.injection);
+    if (c.rateLimit !== undefined) {
+      rateLimiter.configure(c.rateLimit);
+      rateLimit = c.rateLimit.limit ?? rateLimit;
+      rateWindowMs = c.rateLimit.windowMs ?? rateWindowMs;
+    }
+    Object.assign(detectors, { bruteForce, coordinated, injection });
+  };
 
   /** Counts, writes and alerts one normalised event. */
   const emit = (event: SecurityEvent): void => {
@@ -274,7 +319,7 @@ export function createSecurityLogger(options: SecurityLoggerOptions = {}): Secur
             sourceIp: c.sourceIp,
             userAgent: c.userAgent,
             target: c.target,
-            details: { key, limit: resolved.rateLimit?.limit ?? 100, windowMs: rateWindowMs },
+            details: { key, limit: rateLimit, windowMs: rateWindowMs },
           });
         }
         return false;
@@ -303,16 +348,23 @@ export function createSecurityLogger(options: SecurityLoggerOptions = {}): Secur
       if (bruteForce === undefined) return;
       for (const k of keysOf(key)) bruteForce.unblock(k);
     },
-    detectors: { bruteForce, coordinated, injection, rateLimiter },
+    configure(changes) {
+      try {
+        configure(changes);
+      } catch (error) {
+        diagnostics().internalError(error, 'security.configure');
+      }
+    },
+    detectors,
     flush(deadlineMs) {
-      if (!active) return Promise.resolve();
+      if (closed || !everActive) return Promise.resolve();
       return flushSinks('flush', deadlineMs);
     },
     shutdown(deadlineMs) {
       if (shutdownPromise !== undefined) return shutdownPromise;
-      const wasActive = active;
       active = false;
-      shutdownPromise = wasActive ? flushSinks('shutdown', deadlineMs) : Promise.resolve();
+      closed = true;
+      shutdownPromise = everActive ? flushSinks('shutdown', deadlineMs) : Promise.resolve();
       return shutdownPromise;
     },
   };

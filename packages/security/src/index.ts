@@ -16,14 +16,17 @@ export type {
 export {
   resolveSecurityLoggerOptions,
   resolveSiemSinkOptions,
+  resolveSecurityLoggerChanges,
   securityLoggerOptionsSchema,
+  securityLoggerChangesSchema,
+  SECURITY_LOGGER_FIXED_OPTIONS,
   siemSinkOptionsSchema,
   DEFAULT_ALERT_COOLDOWN_MS,
   DEFAULT_DETAILS_MAX_STRING_LENGTH,
   DEFAULT_SECURITY_FLUSH_DEADLINE_MS,
   DEFAULT_SIEM_FLUSH_INTERVAL_MS,
 } from './config.js';
-export type { SecurityLoggerOptions, ResolvedSecurityLoggerOptions, SiemSinkOptions, ResolvedSiemSinkOptions } from './config.js';
+export type { SecurityLoggerOptions, ResolvedSecurityLoggerOptions, SecurityLoggerChanges, SiemSinkOptions, ResolvedSiemSinkOptions } from './config.js';
 
 // Events: vocabulary and OCSF.
 export { shouldAlert, defaultAlertKey } from './alerts/createAlerter.js';
@@ -49,7 +52,7 @@ export {
   DEFAULT_BLOCK_DURATION_MS,
   DEFAULT_DETECTOR_MAX_KEYS,
 } from './detectors/createBruteForceDetector.js';
-export type { BruteForceDetector, BruteForceOptions, FailureResult } from './detectors/createBruteForceDetector.js';
+export type { BruteForceDetector, BruteForceOptions, BruteForceChanges, FailureResult } from './detectors/createBruteForceDetector.js';
 export { createRateLimiter, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMIT_WINDOW_MS } from './detectors/createRateLimiter.js';
 export type { RateLimiter, RateLimiterOptions } from './detectors/createRateLimiter.js';
 export { createCoordinatedDetector, DEFAULT_COORDINATED_MIN_SOURCES, DEFAULT_COORDINATED_WINDOW_MS } from './detectors/createCoordinatedDetector.js';

@@ -5,7 +5,7 @@ import * as syslog from '@lookout/security/syslog';
 
 describe('@lookout/security exports', () => {
   it('should expose the documented root surface', () => {
-    for (const name of ['createSecurityLogger', 'shouldAlert', 'toOcsf', 'createSiemSink', 'createBruteForceDetector', 'createRateLimiter', 'createCoordinatedDetector', 'createInjectionDetector', 'createComplianceAccumulator', 'formatComplianceReport', 'resolveSecurityLoggerOptions']) {
+    for (const name of ['createSecurityLogger', 'shouldAlert', 'toOcsf', 'createSiemSink', 'createBruteForceDetector', 'createRateLimiter', 'createCoordinatedDetector', 'createInjectionDetector', 'createComplianceAccumulator', 'formatComplianceReport', 'resolveSecurityLoggerOptions', 'resolveSecurityLoggerChanges']) {
       expect(typeof (security as Record<string, unknown>)[name], name).toBe('function');
     }
     expect(security.INJECTION_RULES.length).toBeGreaterThan(10);

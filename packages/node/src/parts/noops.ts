@@ -58,6 +58,7 @@ export function noopSecurity(): SecurityLogger {
     isBlocked: () => false,
     block: () => {},
     unblock: () => {},
+    configure: () => {},
     detectors: { rateLimiter: { take: () => true, remaining: () => Infinity, reset: () => {} } },
     flush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),

@@ -19,13 +19,18 @@ export function defaultAlertKey(event: SecurityEvent): string {
 /** What became of an event offered to the alerter. */
 export type AlertResult = 'fired' | 'suppressed' | 'skipped';
 
+/** What the alerter reads on every event, so `configure()` can change it without losing cooldowns. */
+export interface AlerterSettings {
+  callbacks: readonly AlertCallback[];
+  cooldownMs: number;
+}
+
 /**
- * Fires `callbacks` for alerting events, at most once per `cooldownMs` per key. Callbacks run
- * inside try/catch; a rejected promise is reported, never thrown.
+ * Fires `settings.callbacks` for alerting events, at most once per `settings.cooldownMs` per key.
+ * Callbacks run inside try/catch; a rejected promise is reported, never thrown.
  */
 export function createAlerter(
-  callbacks: readonly AlertCallback[],
-  cooldownMs: number,
+  settings: AlerterSettings,
   keyOf: (event: SecurityEvent) => string,
   now: () => number,
   diagnostics: () => Diagnostics,
@@ -42,9 +47,9 @@ export function createAlerter(
     }
     const t = now();
     const last = lastFired.get(key);
-    if (last !== undefined && t - last < cooldownMs) return 'suppressed';
+    if (last !== undefined && t - last < settings.cooldownMs) return 'suppressed';
     lastFired.set(key, t);
-    for (const callback of callbacks) {
+    for (const callback of settings.callbacks) {
       try {
         const result = callback(event);
         if (result !== undefined && typeof (result as Promise<void>).then === 'function') {

@@ -51,7 +51,18 @@ export interface BruteForceDetector {
   blockedKeys(): Array<{ key: string; until: number }>;
   /** Number of keys blocked right now. */
   readonly blockedCount: number;
+  /**
+   * Changes the thresholds at run time, keeping every key's state: blocks keep their expiry (a new
+   * `blockDurationMs` applies to later blocks), and failures inside the (new) window still count
+   * under the new `maxFailures`. Each key's ring is rebuilt from its failure times inside the
+   * window, newest kept when it shrinks. A key already at the new threshold is blocked at its next
+   * failure, so every block has a triggering event. Invalid values get one diagnostic and are kept.
+   */
+  configure(changes: BruteForceChanges): void;
 }
+
+/** What {@link BruteForceDetector.configure} may change; `maxKeys` is fixed at creation. */
+export type BruteForceChanges = Pick<BruteForceOptions, 'maxFailures' | 'windowMs' | 'blockDurationMs'>;
 
 interface KeyState {
   /** Ring of the last `maxFailures` failure times. */
@@ -76,9 +87,9 @@ export function createBruteForceDetector(options: BruteForceOptions = {}): Brute
     diag.warn('security/invalid-options', `createBruteForceDetector: ${name} must be a positive number; ${fallback} is used`, `bruteforce:${name}`);
     return fallback;
   };
-  const maxFailures = positive(o.maxFailures, DEFAULT_BRUTE_FORCE_MAX_FAILURES, 'maxFailures');
-  const windowMs = positive(o.windowMs, DEFAULT_BRUTE_FORCE_WINDOW_MS, 'windowMs');
-  const blockDurationMs = positive(o.blockDurationMs, DEFAULT_BLOCK_DURATION_MS, 'blockDurationMs');
+  let maxFailures = positive(o.maxFailures, DEFAULT_BRUTE_FORCE_MAX_FAILURES, 'maxFailures');
+  let windowMs = positive(o.windowMs, DEFAULT_BRUTE_FORCE_WINDOW_MS, 'windowMs');
+  let blockDurationMs = positive(o.blockDurationMs, DEFAULT_BLOCK_DURATION_MS, 'blockDurationMs');
   const maxKeys = positive(o.maxKeys, DEFAULT_DETECTOR_MAX_KEYS, 'maxKeys');
   const now = typeof o.now === 'function' ? o.now : Date.now;
   const failures = new BoundedMap<string, KeyState>(maxKeys);
@@ -92,7 +103,38 @@ export function createBruteForceDetector(options: BruteForceOptions = {}): Brute
     return undefined;
   };
 
+  /** Re-sizes every ring to `maxFailures`, keeping the newest failure times inside the window. */
+  const resizeRings = (t: number): void => {
+    for (const [key, state] of [...failures.entries()]) {
+      const size = state.times.length;
+      // Oldest first: a full ring starts at `next`, a partial one at 0.
+      const ordered = state.count < size ? state.times.slice(0, state.count) : [...state.times.slice(state.next), ...state.times.slice(0, state.next)];
+      const kept = ordered.filter((at) => t - at < windowMs).slice(-maxFailures);
+      if (kept.length === 0) {
+        failures.delete(key);
+        continue;
+      }
+      const times = new Array<number>(maxFailures).fill(0);
+      for (let i = 0; i < kept.length; i++) times[i] = kept[i] as number;
+      state.times = times;
+      state.count = kept.length;
+      state.next = kept.length % maxFailures;
+    }
+  };
+
   return {
+    configure(changes) {
+      try {
+        if (changes === null || typeof changes !== 'object') return;
+        const previousMax = maxFailures;
+        maxFailures = positive(changes.maxFailures, maxFailures, 'maxFailures');
+        windowMs = positive(changes.windowMs, windowMs, 'windowMs');
+        blockDurationMs = positive(changes.blockDurationMs, blockDurationMs, 'blockDurationMs');
+        if (maxFailures !== previousMax) resizeRings(now());
+      } catch (error) {
+        diag.internalError(error, 'bruteForce.configure');
+      }
+    },
     recordFailure(key) {
       try {
         if (typeof key !== 'string') return { failures: 0, blocked: false, justBlocked: false };

@@ -34,6 +34,11 @@ export interface CoordinatedDetector {
   recordFailure(target: string, source: string): CoordinatedResult;
   /** Distinct failing sources against `target` inside the window. */
   sourcesFor(target: string): number;
+  /**
+   * Changes `minSources` and `windowMs` at run time, keeping every target's sources and when it
+   * last triggered. Invalid values get one diagnostic and are kept.
+   */
+  configure(changes: Pick<CoordinatedOptions, 'minSources' | 'windowMs'>): void;
 }
 
 interface TargetState {
@@ -57,8 +62,8 @@ export function createCoordinatedDetector(options: CoordinatedOptions = {}): Coo
     diag.warn('security/invalid-options', `createCoordinatedDetector: ${name} must be a positive number; ${fallback} is used`, `coordinated:${name}`);
     return fallback;
   };
-  const minSources = Math.min(positive(o.minSources, DEFAULT_COORDINATED_MIN_SOURCES, 'minSources'), MAX_SOURCES_PER_TARGET);
-  const windowMs = positive(o.windowMs, DEFAULT_COORDINATED_WINDOW_MS, 'windowMs');
+  let minSources = Math.min(positive(o.minSources, DEFAULT_COORDINATED_MIN_SOURCES, 'minSources'), MAX_SOURCES_PER_TARGET);
+  let windowMs = positive(o.windowMs, DEFAULT_COORDINATED_WINDOW_MS, 'windowMs');
   const now = typeof o.now === 'function' ? o.now : Date.now;
   const targets = new BoundedMap<string, TargetState>(positive(o.maxTargets, DEFAULT_DETECTOR_MAX_KEYS, 'maxTargets'));
 
@@ -70,6 +75,11 @@ export function createCoordinatedDetector(options: CoordinatedOptions = {}): Coo
   };
 
   return {
+    configure(changes) {
+      if (changes === null || typeof changes !== 'object') return;
+      minSources = Math.min(positive(changes.minSources, minSources, 'minSources'), MAX_SOURCES_PER_TARGET);
+      windowMs = positive(changes.windowMs, windowMs, 'windowMs');
+    },
     recordFailure(target, source) {
       try {
         if (typeof target !== 'string' || typeof source !== 'string') return { sources: 0, triggered: false };

@@ -44,6 +44,8 @@ export interface InjectionDetector {
   inspect(field: string, value: unknown): InjectionFinding[];
   /** Inspects every string in `fields` (nested objects give dotted names, e.g. `body.user.name`). */
   inspectFields(fields: Record<string, unknown>): InjectionFinding[];
+  /** Changes `maxInputLength` and `excerptLength` for later inspections. Invalid values get one diagnostic and are kept. */
+  configure(changes: Pick<InjectionDetectorOptions, 'maxInputLength' | 'excerptLength'>): void;
 }
 
 /**
@@ -61,8 +63,8 @@ export function createInjectionDetector(options: InjectionDetectorOptions = {}):
     diag.warn('security/invalid-options', `createInjectionDetector: ${name} must be a positive integer; ${fallback} is used`, `injection:${name}`);
     return fallback;
   };
-  const maxInputLength = positive(o.maxInputLength, DEFAULT_INJECTION_MAX_INPUT_LENGTH, 'maxInputLength');
-  const excerptLength = positive(o.excerptLength, DEFAULT_EXCERPT_LENGTH, 'excerptLength');
+  let maxInputLength = positive(o.maxInputLength, DEFAULT_INJECTION_MAX_INPUT_LENGTH, 'maxInputLength');
+  let excerptLength = positive(o.excerptLength, DEFAULT_EXCERPT_LENGTH, 'excerptLength');
   const rules = Array.isArray(o.rules) ? o.rules.filter((r) => r?.pattern instanceof RegExp) : INJECTION_RULES;
   let redactor = o.redactor;
 
@@ -92,6 +94,11 @@ export function createInjectionDetector(options: InjectionDetectorOptions = {}):
   };
 
   return {
+    configure(changes) {
+      if (changes === null || typeof changes !== 'object') return;
+      maxInputLength = positive(changes.maxInputLength, maxInputLength, 'maxInputLength');
+      excerptLength = positive(changes.excerptLength, excerptLength, 'excerptLength');
+    },
     inspect(field, value) {
       try {
         return inspect(field, value);

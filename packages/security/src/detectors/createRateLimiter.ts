@@ -29,6 +29,12 @@ export interface RateLimiter {
   remaining(key: string): number;
   /** Forgets `key`. */
   reset(key: string): void;
+  /**
+   * Changes `limit` and `windowMs` at run time. Each key keeps what it has used: on a new
+   * `windowMs`, the use estimated under the old window is carried into the current new window.
+   * Invalid values get one diagnostic and are kept.
+   */
+  configure(changes: Pick<RateLimiterOptions, 'limit' | 'windowMs'>): void;
 }
 
 interface WindowState {
@@ -53,8 +59,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     diag.warn('security/invalid-options', `createRateLimiter: ${name} must be a positive number; ${fallback} is used`, `ratelimit:${name}`);
     return fallback;
   };
-  const limit = positive(o.limit, DEFAULT_RATE_LIMIT, 'limit');
-  const windowMs = positive(o.windowMs, DEFAULT_RATE_LIMIT_WINDOW_MS, 'windowMs');
+  let limit = positive(o.limit, DEFAULT_RATE_LIMIT, 'limit');
+  let windowMs = positive(o.windowMs, DEFAULT_RATE_LIMIT_WINDOW_MS, 'windowMs');
   const maxKeys = Math.floor(positive(o.maxKeys, DEFAULT_DETECTOR_MAX_KEYS, 'maxKeys'));
   const now = typeof o.now === 'function' ? o.now : Date.now;
   const states = new BoundedMap<string, WindowState>(maxKeys);
@@ -75,6 +81,24 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   };
 
   return {
+    configure(changes) {
+      try {
+        if (changes === null || typeof changes !== 'object') return;
+        limit = positive(changes.limit, limit, 'limit');
+        const nextWindowMs = positive(changes.windowMs, windowMs, 'windowMs');
+        if (nextWindowMs === windowMs) return;
+        const t = now();
+        const carried = [...states.entries()].map(([key]) => [key, used(key, t).used] as const);
+        windowMs = nextWindowMs;
+        const start = Math.floor(t / windowMs) * windowMs;
+        for (const [key, u] of carried) {
+          const state = states.get(key);
+          if (state !== undefined) Object.assign(state, { start, current: u, previous: 0 });
+        }
+      } catch (error) {
+        diag.internalError(error, 'rateLimiter.configure');
+      }
+    },
     take(key, cost = 1) {
       try {
         if (typeof key !== 'string') return true;
