@@ -59,7 +59,7 @@ export function noopSecurity(): SecurityLogger {
     block: () => {},
     unblock: () => {},
     configure: () => {},
-    detectors: { rateLimiter: { take: () => true, remaining: () => Infinity, reset: () => {} } },
+    detectors: { rateLimiter: { take: () => true, remaining: () => Infinity, reset: () => {}, configure: () => {} } },
     flush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
