@@ -1,4 +1,5 @@
 import type { BatchQueueStats } from '@lookout/core';
+import type { ErrorTrackerChanges } from './tracker/resolveErrorTrackerChanges.js';
 
 /** How bad an error is. Maps to Sentry levels: `critical`→`fatal`, `high`→`error`, `medium`→`warning`, `low`→`info`. */
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -280,6 +281,17 @@ export interface ErrorTracker {
   getGroup(fingerprint: string): GroupSnapshot | undefined;
   /** Adds a sink after creation. */
   addSink(sink: ErrorSink): void;
+  /**
+   * Changes at run time what may change, keeping the state: `rateLimit`, `spike`, `classify`,
+   * `beforeCapture`, `tags`, `maxBreadcrumbs` and `enabled`. Groups keep their counts and
+   * rate-limit windows (a new `perGroup` applies to the current window), breadcrumbs are kept
+   * (the oldest dropped when the ring shrinks), and so are the user and session. Spike windows are
+   * kept unless `spike.windowMs` or `spike.cooldownMs` changes. `rateLimit` and `spike` objects
+   * change only the fields given; `false` turns them off. Options fixed at creation (sinks,
+   * registry, redactor, grouping limits …), unknown options and invalid values get one diagnostic
+   * each and are left as they were; the rest applies. Never throws; a no-op after `shutdown`.
+   */
+  configure(changes: ErrorTrackerChanges): void;
   /** Flushes every sink; resolves `true` when all reported nothing left, by `timeoutMs` (default 5000). */
   flush(timeoutMs?: number): Promise<boolean>;
   /** Removes global handlers, shuts every sink down by `timeoutMs`; later captures are no-ops. */

@@ -8,7 +8,16 @@ import { defaultIsInApp, parseStack } from '../capture/parseStack.js';
 import { isPlainRecord, safeString, truncate } from '../capture/safe.js';
 import { syntheticStack } from '../capture/syntheticStack.js';
 import { clearTimer, setTimer } from '../capture/timers.js';
-import { MAX_CUSTOM_CATEGORIES, resolveErrorTrackerOptions } from '../config.js';
+import {
+  DEFAULT_RATE_LIMIT_PER_GROUP,
+  DEFAULT_RATE_LIMIT_WINDOW_MS,
+  DEFAULT_SPIKE_CATEGORY_THRESHOLD,
+  DEFAULT_SPIKE_COOLDOWN_MS,
+  DEFAULT_SPIKE_GROUP_THRESHOLD,
+  DEFAULT_SPIKE_WINDOW_MS,
+  MAX_CUSTOM_CATEGORIES,
+  resolveErrorTrackerOptions,
+} from '../config.js';
 import type { ErrorTrackerOptions, ResolvedErrorTrackerOptions } from '../config.js';
 import { installGlobalHandlers } from '../globalHandlers/installGlobalHandlers.js';
 import { fingerprintParts, hashParts, normaliseMessage } from '../grouping/fingerprint.js';
@@ -19,6 +28,8 @@ import { readMonitoredFields } from '../monitored/MonitoredError.js';
 import type { RecoveryOutcome, RecoveryReporter } from '../recovery/reporter.js';
 import { runRetry } from '../recovery/retry.js';
 import { runWithFallback } from '../recovery/withFallback.js';
+import { resolveErrorTrackerChanges } from './resolveErrorTrackerChanges.js';
+import type { ErrorTrackerChanges, ResolvedErrorTrackerChanges } from './resolveErrorTrackerChanges.js';
 import type {
   Breadcrumb,
   BreadcrumbInput,
@@ -75,14 +86,16 @@ class Tracker implements RecoveryReporter {
   private readonly _o: ResolvedErrorTrackerOptions;
   private readonly _redactor: Redactor;
   private readonly _registry: MetricsRegistry | undefined;
-  private readonly _errors: Counter<'category' | 'severity'> | undefined;
+  private _errors: Counter<'category' | 'severity'> | undefined;
   private readonly _boundErrors = new Map<string, BoundCounter>();
   private _recoveries: Counter<'helper' | 'outcome'> | undefined;
   private _suppressed: Counter<'reason'> | undefined;
   private _sinkFailures: Counter<'sink'> | undefined;
   private readonly _groups: GroupTable;
-  private readonly _spikes: SpikeDetector | undefined;
-  private readonly _breadcrumbs: BreadcrumbBuffer;
+  /** Read by the group table on every record, so `configure()` changes the rate limit in place. `false` is an infinite `perGroup`. */
+  private readonly _rateLimit: { perGroup: number; windowMs: number };
+  private _spikes: SpikeDetector | undefined;
+  private _breadcrumbs: BreadcrumbBuffer;
   private readonly _sinks: ErrorSink[];
   private readonly _categories = new Set<string>();
   private _userId: string | undefined;
@@ -97,9 +110,10 @@ class Tracker implements RecoveryReporter {
     // Metrics only with a registry the host passed in: no default registry here, so a page that
     // passes none does not bundle the registry implementation.
     this._registry = o.registry;
-    this._errors = o.enabled && o.registry !== undefined ? createStandardMetrics({ namespace: o.namespace, registry: o.registry }).errors : undefined;
-    this._groups = new GroupTable(o.maxGroups, o.rateLimit);
-    this._spikes = o.spike === undefined ? undefined : new SpikeDetector(o.spike.windowMs, o.spike.cooldownMs, o.maxGroups + MAX_CUSTOM_CATEGORIES + ERROR_CATEGORIES.length);
+    this._errors = o.enabled ? this._errorsCounter() : undefined;
+    this._rateLimit = o.rateLimit === false ? { perGroup: Infinity, windowMs: DEFAULT_RATE_LIMIT_WINDOW_MS } : { ...o.rateLimit };
+    this._groups = new GroupTable(o.maxGroups, this._rateLimit);
+    this._spikes = o.spike === undefined ? undefined : this._spikeDetector(o.spike);
     this._breadcrumbs = new BreadcrumbBuffer(o.maxBreadcrumbs);
     this._sinks = o.sinks;
     for (const c of o.categories) this._categories.add(c);
@@ -120,9 +134,79 @@ class Tracker implements RecoveryReporter {
       getGroups: () => this._guard('getGroups', () => this._groups.all()) ?? [],
       getGroup: (fingerprint) => this._guard('getGroup', () => this._groups.get(String(fingerprint))),
       addSink: (sink) => this._guard('addSink', () => this._addSink(sink)),
+      configure: (changes) => this._guard('configure', () => this._configure(changes)),
       flush: (timeoutMs) => this._flush(timeoutMs),
       shutdown: (timeoutMs) => this._shutdown(timeoutMs),
     };
+  }
+
+  // --- configure ---------------------------------------------------------------------------
+
+  private _errorsCounter(): Counter<'category' | 'severity'> | undefined {
+    const o = this._o;
+    return o.registry === undefined ? undefined : createStandardMetrics({ namespace: o.namespace, registry: o.registry }).errors;
+  }
+
+  private _spikeDetector(spike: { windowMs: number; cooldownMs: number }): SpikeDetector {
+    return new SpikeDetector(spike.windowMs, spike.cooldownMs, this._o.maxGroups + MAX_CUSTOM_CATEGORIES + ERROR_CATEGORIES.length);
+  }
+
+  /** Applies what may change at run time; groups, breadcrumbs, user and session stay. */
+  private _configure(input: ErrorTrackerChanges): void {
+    if (this._closed) return;
+    const o = this._o;
+    const c = resolveErrorTrackerChanges(input, this.diagnostics());
+    if (c.enabled !== undefined) {
+      o.enabled = c.enabled;
+      if (c.enabled) this._errors ??= this._errorsCounter();
+    }
+    if (c.rateLimit === false) this._rateLimit.perGroup = Infinity;
+    else if (c.rateLimit !== undefined) {
+      const was = this._rateLimit.perGroup;
+      this._rateLimit.perGroup = c.rateLimit.perGroup ?? (Number.isFinite(was) ? was : DEFAULT_RATE_LIMIT_PER_GROUP);
+      this._rateLimit.windowMs = c.rateLimit.windowMs ?? this._rateLimit.windowMs;
+    }
+    if (c.rateLimit !== undefined) o.rateLimit = Number.isFinite(this._rateLimit.perGroup) ? { ...this._rateLimit } : false;
+    if (c.spike === false) {
+      o.spike = undefined;
+      this._spikes = undefined;
+    } else if (c.spike !== undefined) this._configureSpike(c.spike);
+    if ('classify' in c) o.classify = c.classify;
+    if ('beforeCapture' in c) o.beforeCapture = c.beforeCapture;
+    if (c.tags !== undefined) {
+      const tags: Record<string, string> = {};
+      for (const [k, v] of Object.entries(c.tags)) tags[k] = String(v);
+      o.tags = tags;
+    }
+    if (c.maxBreadcrumbs !== undefined && c.maxBreadcrumbs !== o.maxBreadcrumbs) {
+      // A new ring keeps the newest breadcrumbs that fit.
+      const all = this._breadcrumbs.toArray();
+      const kept = c.maxBreadcrumbs === 0 ? [] : all.slice(-c.maxBreadcrumbs);
+      o.maxBreadcrumbs = c.maxBreadcrumbs;
+      this._breadcrumbs = new BreadcrumbBuffer(c.maxBreadcrumbs);
+      for (const crumb of kept) this._breadcrumbs.add(crumb);
+    }
+  }
+
+  /** Merges spike changes; the spike windows are kept unless `windowMs` or `cooldownMs` changes. */
+  private _configureSpike(changes: NonNullable<Exclude<ResolvedErrorTrackerChanges['spike'], false>>): void {
+    const o = this._o;
+    const onSpike = changes.onSpike ?? o.spike?.onSpike;
+    if (onSpike === undefined) {
+      this.diagnostics().warn('errors/invalid-changes', 'ErrorTracker.configure: spike.onSpike: required to turn spike detection on; the current value is kept', 'configure\u0000spike.onSpike');
+      return;
+    }
+    const next = {
+      onSpike,
+      windowMs: changes.windowMs ?? o.spike?.windowMs ?? DEFAULT_SPIKE_WINDOW_MS,
+      groupThreshold: changes.groupThreshold ?? o.spike?.groupThreshold ?? DEFAULT_SPIKE_GROUP_THRESHOLD,
+      categoryThreshold: changes.categoryThreshold ?? o.spike?.categoryThreshold ?? DEFAULT_SPIKE_CATEGORY_THRESHOLD,
+      cooldownMs: changes.cooldownMs ?? o.spike?.cooldownMs ?? DEFAULT_SPIKE_COOLDOWN_MS,
+    };
+    if (this._spikes === undefined || o.spike === undefined || next.windowMs !== o.spike.windowMs || next.cooldownMs !== o.spike.cooldownMs) {
+      this._spikes = this._spikeDetector(next);
+    }
+    o.spike = next;
   }
 
   // --- RecoveryReporter ------------------------------------------------------------------

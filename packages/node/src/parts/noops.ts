@@ -43,6 +43,7 @@ export function noopErrors(): ErrorTracker {
     getGroups: () => [],
     getGroup: () => undefined,
     addSink: () => {},
+    configure: () => {},
     flush: () => Promise.resolve(true),
     shutdown: () => Promise.resolve(true),
   };
