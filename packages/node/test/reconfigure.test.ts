@@ -79,37 +79,70 @@ describe('Monitoring', () => {
       expect(await renderPrometheus(registry)).toMatch(/^process_memory_usage_bytes \d+/m);
     });
 
-    it('should change the error rate limit at run time, keeping the sinks', async () => {
-      const captured: string[] = [];
-      const sink = { name: 'memory', capture: (r: { message: string }) => void captured.push(r.message) };
-      m = initMonitoring({ metrics: { registry: createMetricsRegistry() }, runtimeMetrics: false, exit: { signals: false }, errors: { sinks: [sink], globalHandlers: false, rateLimit: { perGroup: 100 } }, security: false });
+    it('should change the error rate limit at run time, keeping the groups, breadcrumbs and sinks', async () => {
+      const captured: { message: string; groupCount: number; breadcrumbs: { message: string }[] }[] = [];
+      const sink = { name: 'memory', capture: (r: (typeof captured)[number]) => void captured.push(r) };
+      m = initMonitoring({ metrics: { registry: createMetricsRegistry() }, runtimeMetrics: false, exit: { signals: false }, errors: { sinks: [sink as never], globalHandlers: false, rateLimit: { perGroup: 100 } }, security: false });
       await m.ready();
-      for (let i = 0; i < 3; i++) m.errors.captureError(new Error('before'));
-      expect(captured.filter((x) => x === 'before')).toHaveLength(3);
       const first = m.errors;
-      m.reconfigure({ errors: { rateLimit: { perGroup: 1 } } });
-      await pollUntil('tracker rebuilt', async () => (m!.errors !== first ? true : undefined), 5_000);
-      for (let i = 0; i < 3; i++) m.errors.captureError(new Error('after'));
-      expect(captured.filter((x) => x === 'after')).toHaveLength(1);
+      const fail = (): void => void m!.errors.captureError(new Error('db down'));
+      m.errors.addBreadcrumb({ message: 'checkout started' });
+      for (let i = 0; i < 3; i++) fail();
+      m.reconfigure({ errors: { rateLimit: { perGroup: 4 } } });
+      expect(m.errors).toBe(first);
+      for (let i = 0; i < 3; i++) fail();
+      // The window's 3 forwarded records count under the new limit: one more, not four.
+      expect(captured).toHaveLength(4);
+      expect(captured.at(-1)?.groupCount).toBe(4);
+      expect(m.errors.getGroups()[0]).toMatchObject({ count: 6, suppressed: 2 });
+      expect(captured.at(-1)?.breadcrumbs.map((b) => b.message)).toContain('checkout started');
     });
 
-    it('should change the brute-force threshold at run time, keeping the sinks', async () => {
-      const events: unknown[] = [];
-      const sink = { name: 'memory', write: (e: unknown) => void events.push(e) };
+    it('should apply error changes made before the tracker loaded', async () => {
+      m = initMonitoring({ metrics: { registry: createMetricsRegistry() }, runtimeMetrics: false, exit: { signals: false }, errors: { globalHandlers: false, rateLimit: { perGroup: 10, windowMs: 60_000 } }, security: false });
+      m.reconfigure({ errors: { rateLimit: { perGroup: 1 } } });
+      await m.ready();
+      for (let i = 0; i < 3; i++) m.errors.captureError(new Error('early'));
+      expect(m.errors.getGroups()[0]).toMatchObject({ count: 3, suppressed: 2 });
+    });
+
+    it('should remove and reinstall the global handlers on the same tracker', async () => {
+      m = initMonitoring({ metrics: { registry: createMetricsRegistry() }, runtimeMetrics: false, exit: { signals: false }, errors: { sinks: [{ name: 'x', capture: () => {} }] }, security: false });
+      await m.ready();
+      const installed = process.listenerCount('uncaughtExceptionMonitor');
+      m.reconfigure({ errors: { globalHandlers: false } });
+      await pollUntil('handlers removed', async () => (process.listenerCount('uncaughtExceptionMonitor') === installed - 1 ? true : undefined), 5_000);
+      m.reconfigure({ errors: { globalHandlers: true } });
+      await pollUntil('handlers back', async () => (process.listenerCount('uncaughtExceptionMonitor') === installed ? true : undefined), 5_000);
+    });
+
+    it('should change the brute-force threshold at run time, counting the failures from before', async () => {
+      const events: { action: string }[] = [];
+      const sink = { name: 'memory', write: (e: { action: string }) => void events.push(e) };
       m = initMonitoring({ metrics: { registry: createMetricsRegistry() }, runtimeMetrics: false, exit: { signals: false }, errors: false, security: { sinks: [sink as never], bruteForce: { maxFailures: 10 } } });
       await m.ready();
-      const fail = (actor: string): void => void m!.security.logSecurityEvent({ type: 'authentication', outcome: 'failure', actor });
-      fail('a');
-      fail('a');
-      expect(m.security.isBlocked({ actor: 'a' })).toBe(false);
       const first = m.security;
-      m.reconfigure({ security: { bruteForce: { maxFailures: 2 } } });
-      await pollUntil('logger rebuilt', async () => (m!.security !== first ? true : undefined), 5_000);
-      fail('b');
-      fail('b');
-      expect(m.security.isBlocked({ actor: 'b' })).toBe(true);
+      const fail = (actor: string): void => void m!.security.logSecurityEvent({ type: 'authentication', outcome: 'failure', actor });
+      for (let i = 0; i < 3; i++) fail('a');
+      m.security.block('user:mallory', 60_000);
+      expect(m.security.isBlocked({ actor: 'a' })).toBe(false);
+      m.reconfigure({ security: { bruteForce: { maxFailures: 4 } } });
+      expect(m.security).toBe(first);
+      expect(m.security.isBlocked({ actor: 'mallory' })).toBe(true);
+      fail('a');
+      expect(m.security.isBlocked({ actor: 'a' })).toBe(true);
       await m.security.flush();
-      expect(events.length).toBeGreaterThanOrEqual(4);
+      expect(events.filter((e) => e.action === 'authn_login_fail')).toHaveLength(4);
+      expect(events.filter((e) => e.action === 'authn_login_fail_max')).toHaveLength(1);
+    });
+
+    it('should refuse an option the loaded logger fixes at creation with one diagnostic', async () => {
+      const { logger: l, messages } = logger();
+      m = initMonitoring({ diagnostics: { logger: l }, metrics: { registry: createMetricsRegistry() }, runtimeMetrics: false, exit: { signals: false }, errors: false, security: { sinks: [] } });
+      await m.ready();
+      m.reconfigure({ security: { redaction: {}, alertCooldownMs: 1000 } });
+      expect(messages.filter((x) => x.includes('invalid-changes'))).toHaveLength(1);
+      expect(messages.filter((x) => x.includes('redaction'))).toHaveLength(1);
     });
 
     it('should refuse options fixed at init with one diagnostic each', () => {

@@ -25,7 +25,7 @@ import { createOtlpPusher, type OtlpPusher } from '../exporters/createOtlpPusher
 import { createRemoteWriter, encodeRemoteWrite, type RemoteWriter } from '../exporters/createRemoteWriter.js';
 import { createSpoolingSender, type SpoolingSender } from '../exporters/createSpoolingSender.js';
 import type { ScrapeServer } from '../exporters/startScrapeServer.js';
-import type { ErrorTracker, SecurityLogger, SecuritySink, TelemetryClient } from '../internal/featureTypes.js';
+import type { ErrorTracker, SecurityLogger, TelemetryClient } from '../internal/featureTypes.js';
 import { nowMs, processUptimeS } from '../internal/clock.js';
 import { lazyRequire } from '../internal/lazy.js';
 import { createLazyPart, type LazyPart } from '../parts/lazyPart.js';
@@ -33,7 +33,7 @@ import { noopErrors, noopSecurity, noopTelemetry } from '../parts/noops.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../runtime/createRuntimeMetrics.js';
 import { createPayloadSpool, type PayloadSpool } from '../spool/createPayloadSpool.js';
 import { createSentryFileSpool } from '../spool/createSentryFileSpool.js';
-import type { Monitoring, MonitoringFlushResult, NodeErrorsOptions, NodeMonitoringOptions, ReconfigureOptions } from '../types.js';
+import type { Monitoring, MonitoringFlushResult, NodeMonitoringOptions, ReconfigureOptions } from '../types.js';
 import { startWorkerAggregator, startWorkerReporter, workerRole, type WorkerAggregator, type WorkerReporter } from '../workers/createWorkerAggregation.js';
 
 /** Options of errors and security that are fixed at init (they set up sinks and handlers). */
@@ -48,10 +48,10 @@ type HandleSlot = Record<symbol, Monitoring | undefined>;
 
 const TELEMETRY_METHODS = { record: ['track', 'trackCommand', 'trackFeature', 'trackAction', 'identify', 'optIn', 'optOut'], await: ['flush', 'shutdown'] } as const;
 const ERRORS_METHODS = {
-  record: ['captureError', 'captureMessage', 'addBreadcrumb', 'setUser', 'setSession', 'addSink'],
+  record: ['captureError', 'captureMessage', 'addBreadcrumb', 'setUser', 'setSession', 'addSink', 'configure'],
   await: ['retry', 'withFallback', 'flush', 'shutdown'],
 } as const;
-const SECURITY_METHODS = { record: ['logSecurityEvent', 'block', 'unblock'], await: ['flush', 'shutdown'] } as const;
+const SECURITY_METHODS = { record: ['logSecurityEvent', 'block', 'unblock', 'configure'], await: ['flush', 'shutdown'] } as const;
 
 /**
  * Sets up Lookout for a Node server or CLI with one call and returns its handle. Reads `OTEL_*`
@@ -412,8 +412,6 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   );
 
   let errorsOptions = o.errors;
-  // Kept from the first load, so reconfigure() can rebuild the tracker around the same sinks.
-  let errorSinks: NonNullable<NodeErrorsOptions['sinks']> | undefined;
   let removeErrorHandlers: (() => void) | undefined;
   const errors: LazyPart<ErrorTracker> = createLazyPart(
     'errors',
@@ -439,7 +437,6 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       }
       const viewer = await viewerReady;
       if (viewer !== undefined) sinks.push(viewer.errorSink() as (typeof sinks)[number]);
-      errorSinks = sinks;
       const t = mod.createErrorTracker({ namespace: o.namespace, ...tracker, registry, diagnostics: diag, sinks });
       if (globalHandlers !== false) removeErrorHandlers = t.installGlobalHandlers();
       return t;
@@ -451,7 +448,6 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   );
 
   let securityOptions = o.security;
-  const securitySinks: SecuritySink[] = [];
   const security: LazyPart<SecurityLogger> = createLazyPart(
     'security',
     async () => {
@@ -466,7 +462,6 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       if (siem !== undefined) sinks.push(mod.createSiemSink({ registry, diagnostics: diag, ...siem }));
       const viewer = await viewerReady;
       if (viewer !== undefined) sinks.push(viewer.securitySink() as (typeof sinks)[number]);
-      securitySinks.push(...sinks);
       return mod.createSecurityLogger({ ...logger, sinks, registry, diagnostics: diag });
     },
     noopSecurity(),
@@ -585,10 +580,10 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     o.exit.signals,
   );
 
-  // errors and security: options that can change at run time rebuild the part around the same
-  // sinks (Sentry, audit log, SIEM); the old part sends what it holds and is dropped (its sinks stay).
-  /** `current` with the changes that may apply at run time, or undefined (one diagnostic) when none can. */
-  const runtimeOptions = <T extends object>(current: T | false, input: unknown, fixed: readonly string[], part: string): T | undefined => {
+  // errors and security: what may change at run time goes to the part's configure(), which keeps
+  // its state (error groups, breadcrumbs, blocked keys, detector windows, cooldowns) and sinks.
+  /** The changes that may apply at run time, or undefined (one diagnostic) when none can. */
+  const runtimeChanges = (current: object | false, input: unknown, fixed: readonly string[], part: string): Record<string, unknown> | undefined => {
     if (current === false) {
       diag.warn('reconfigure.invalid', `reconfigure(): ${part} was turned off at init; ignored`, `reconfigure.${part}`);
       return undefined;
@@ -602,36 +597,46 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       if (fixed.includes(key)) diag.warn('reconfigure.invalid', `reconfigure(): ${part}.${key} is fixed at init; ignored`, `reconfigure.${part}.${key}`);
       else out[key] = value;
     }
-    return { ...current, ...out };
+    return out;
+  };
+  /** Init options with `changes` merged in, an object option field by field (as configure() does). */
+  const mergeChanges = <T extends object>(current: T, changes: Record<string, unknown>): T => {
+    const out: Record<string, unknown> = { ...(current as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(changes)) {
+      const was = out[key];
+      const plain = (v: unknown): v is object => v !== null && typeof v === 'object' && !Array.isArray(v);
+      out[key] = plain(was) && plain(value) ? { ...was, ...value } : value;
+    }
+    return out as T;
   };
   const reconfigureErrors = (input: unknown): void => {
-    const next = runtimeOptions(errorsOptions, input, ERRORS_FIXED_OPTIONS, 'errors');
-    if (next === undefined) return;
-    errorsOptions = next;
-    const old = errors.current();
-    if (old === undefined || errorSinks === undefined) return; // not loaded yet: the load uses the new options
-    const { dsn: _dsn, sentry: _sentry, globalHandlers, sinks: _sinks, ...tracker } = errorsOptions;
-    void import('@lookout/errors').then(
-      (mod) => {
-        const t = mod.createErrorTracker({ namespace: o.namespace, ...tracker, registry, diagnostics: diag, sinks: errorSinks });
+    const changes = runtimeChanges(errorsOptions, input, ERRORS_FIXED_OPTIONS, 'errors');
+    if (changes === undefined || errorsOptions === false) return;
+    // Not loading yet: the load uses the new options. Loading or loaded: configure() (buffered until loaded).
+    if (!errors.started) {
+      errorsOptions = mergeChanges(errorsOptions, changes);
+      return;
+    }
+    const { globalHandlers, ...tracker } = changes;
+    errors.facade.configure(tracker);
+    if (globalHandlers === undefined) return;
+    if (typeof globalHandlers !== 'boolean') {
+      diag.warn('reconfigure.invalid', 'reconfigure(): errors.globalHandlers takes true or false; ignored', 'reconfigure.errors.globalHandlers');
+      return;
+    }
+    void errors.ready.then(() => {
+      const t = errors.current();
+      if (!globalHandlers) {
         removeErrorHandlers?.();
-        removeErrorHandlers = globalHandlers !== false ? t.installGlobalHandlers() : undefined;
-        void errors.swap(t)?.flush(deadlineMs);
-      },
-      (error: unknown) => diag.internalError(error, 'reconfigure errors'),
-    );
+        removeErrorHandlers = undefined;
+      } else if (t !== undefined && removeErrorHandlers === undefined) removeErrorHandlers = t.installGlobalHandlers();
+    });
   };
   const reconfigureSecurity = (input: unknown): void => {
-    const next = runtimeOptions(securityOptions, input, SECURITY_FIXED_OPTIONS, 'security');
-    if (next === undefined) return;
-    securityOptions = next;
-    const old = security.current();
-    if (old === undefined || !security.started) return;
-    const { auditLog: _auditLog, siem: _siem, sinks: _sinks, ...logger } = securityOptions;
-    void import('@lookout/security').then(
-      (mod) => void security.swap(mod.createSecurityLogger({ ...logger, sinks: securitySinks, registry, diagnostics: diag }))?.flush(deadlineMs),
-      (error: unknown) => diag.internalError(error, 'reconfigure security'),
-    );
+    const changes = runtimeChanges(securityOptions, input, SECURITY_FIXED_OPTIONS, 'security');
+    if (changes === undefined || securityOptions === false) return;
+    if (!security.started) securityOptions = mergeChanges(securityOptions, changes);
+    else security.facade.configure(changes);
   };
 
   const handle: Monitoring = {
