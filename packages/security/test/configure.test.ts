@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createDiagnostics, createMetricsRegistry } from '@lookout/core';
 import type { Diagnostics } from '@lookout/core';
-import { createSecurityLogger } from '@lookout/security';
+import { createBruteForceDetector, createCoordinatedDetector, createInjectionDetector, createRateLimiter, createSecurityLogger } from '@lookout/security';
 import type { SecurityEvent, SecurityLoggerOptions, SecuritySink } from '@lookout/security';
 
 const MIN = 60_000;
@@ -127,6 +127,13 @@ describe('SecurityLogger', () => {
       expect(alerts).toHaveLength(1);
     });
 
+    it('should remove the alert callbacks when onAlert is set to undefined', () => {
+      const { logger, alerts } = setup({ alertCooldownMs: 0 });
+      logger.configure({ onAlert: undefined });
+      logger.logSecurityEvent({ type: 'authorization', action: 'authz_admin', outcome: 'denied', risk: 'critical' });
+      expect(alerts).toHaveLength(0);
+    });
+
     it('should turn the logger off and on keeping the blocklist', () => {
       const { logger, events, fail } = setup({ bruteForce: { maxFailures: 2 } });
       fail('frank');
@@ -196,6 +203,36 @@ describe('SecurityLogger', () => {
       expect(() => logger.configure({ enabled: true, nope: 1 } as never)).not.toThrow();
       expect(invalid()).toHaveLength(0);
       expect(logger.logSecurityEvent({ type: 'authentication' })).toBeUndefined();
+    });
+  });
+
+  describe('detectors.configure', () => {
+    it('should never throw on garbage, one diagnostic per invalid field, and keep working', () => {
+      fc.assert(
+        fc.property(fc.anything(), fc.anything(), (a, b) => {
+          const { diagnostics, messages } = recordingDiagnostics();
+          const clock = { now: 1_700_000_000_000 };
+          const ctx = { diagnostics, now: () => clock.now };
+          const bruteForce = createBruteForceDetector({ ...ctx, maxFailures: 2 });
+          const coordinated = createCoordinatedDetector(ctx);
+          const injection = createInjectionDetector(ctx);
+          const limiter = createRateLimiter({ ...ctx, limit: 1 });
+          bruteForce.recordFailure('k');
+          expect(() => {
+            bruteForce.configure({ maxFailures: a, windowMs: b } as never);
+            coordinated.configure({ minSources: a } as never);
+            injection.configure({ maxInputLength: b } as never);
+            limiter.configure({ limit: a, windowMs: b } as never);
+            bruteForce.configure(a as never);
+            limiter.configure(b as never);
+          }).not.toThrow();
+          const ok = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 1);
+          if (!ok(a)) expect(messages.filter((m) => m.includes('maxFailures'))).toHaveLength(1);
+          expect(typeof bruteForce.recordFailure('k').blocked).toBe('boolean');
+          expect(typeof limiter.take('k')).toBe('boolean');
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });

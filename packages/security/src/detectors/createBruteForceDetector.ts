@@ -83,8 +83,8 @@ export function createBruteForceDetector(options: BruteForceOptions = {}): Brute
   const diag = o.diagnostics ?? getDiagnostics();
   const positive = (value: unknown, fallback: number, name: string): number => {
     if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.floor(value);
-    diag.warn('security/invalid-options', `createBruteForceDetector: ${name} must be a positive number; ${fallback} is used`, `bruteforce:${name}`);
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 1) return Math.floor(value);
+    diag.warn('security/invalid-options', `createBruteForceDetector: ${name} must be a number of at least 1; ${fallback} is used`, `bruteforce:${name}`);
     return fallback;
   };
   let maxFailures = positive(o.maxFailures, DEFAULT_BRUTE_FORCE_MAX_FAILURES, 'maxFailures');
