@@ -65,8 +65,8 @@ export { createStandardMetrics, STARTUP_BUCKETS_S, STAGE_BUCKETS_S } from './sta
 export type { StandardMetrics, StandardMetricsOptions } from './standard/standardMetrics.js';
 
 // Configuration: the shared way options are resolved (schemas live with each package).
-export { resolveOptions, LookoutConfigError } from './config/resolveOptions.js';
-export type { ConfigIssue, ResolveResult, ResolveContext, SafeParser, SchemaIssue } from './config/resolveOptions.js';
+export { resolveOptions, resolveChanges, LookoutConfigError } from './config/resolveOptions.js';
+export type { ConfigIssue, ResolveResult, ResolveContext, ChangesContext, SafeParser, SchemaIssue } from './config/resolveOptions.js';
 export { quickResolve, diagnosticsIn } from './config/quickResolve.js';
 export type { FieldCheck, QuickResolveResult } from './config/quickResolve.js';
 export { PROFILES, PROFILE_DEFAULTS, DEFAULT_PROFILE } from './config/profiles.js';

@@ -19,6 +19,8 @@ export {
   MAX_CUSTOM_CATEGORIES,
 } from './config.js';
 export type { ErrorTrackerOptions, ResolvedErrorTrackerOptions } from './config.js';
+export { resolveErrorTrackerChanges, ERROR_TRACKER_FIXED_OPTIONS } from './tracker/resolveErrorTrackerChanges.js';
+export type { ErrorTrackerChanges, ResolvedErrorTrackerChanges } from './tracker/resolveErrorTrackerChanges.js';
 
 // Typed errors for host code.
 export {

@@ -11,6 +11,7 @@ describe('@lookout/errors exports', () => {
         'AnalysisError',
         'ConfigurationError',
         'DEFAULT_ERRORS_FLUSH_TIMEOUT_MS',
+        'ERROR_TRACKER_FIXED_OPTIONS',
         'DEFAULT_ERRORS_NAMESPACE',
         'DEFAULT_FINGERPRINT_FRAMES',
         'DEFAULT_MAX_BREADCRUMBS',
@@ -44,6 +45,7 @@ describe('@lookout/errors exports', () => {
         'parseStack',
         'pipelineStageFailed',
         'resolveErrorTrackerOptions',
+        'resolveErrorTrackerChanges',
       ].sort(),
     );
   });

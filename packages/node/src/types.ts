@@ -172,15 +172,17 @@ export interface ReconfigureOptions {
   /** Turn runtime metrics off (their families report no series) or back on. */
   runtimeMetrics?: boolean;
   /**
-   * Error tracking options that can change at run time (rate limits, spike thresholds, classify,
-   * beforeCapture, tags, categories, limits, enabled, globalHandlers): the tracker is rebuilt around
-   * the same sinks. `dsn`, `sentry` and `sinks` are fixed at init. Groups and breadcrumbs start afresh.
+   * Error tracking options that can change at run time (`rateLimit`, `spike`, `classify`,
+   * `beforeCapture`, `tags`, `maxBreadcrumbs`, `enabled`, `globalHandlers`), applied by the
+   * tracker's `configure()`: groups, rate-limit windows, breadcrumbs, user and session are kept.
+   * Everything else (`dsn`, `sentry`, `sinks` …) is fixed at init and refused with a diagnostic.
    */
   errors?: Omit<NodeErrorsOptions, 'dsn' | 'sentry' | 'sinks'>;
   /**
-   * Security options that can change at run time (detector thresholds, rate limits, alert
-   * cooldown and callbacks, redaction, enabled): the logger is rebuilt around the same sinks.
-   * `auditLog`, `siem` and `sinks` are fixed at init. Detector windows and blocks start afresh.
+   * Security options that can change at run time (detector thresholds, `rateLimit`,
+   * `alertCooldownMs`, `onAlert`, `enabled`), applied by the logger's `configure()`: blocked keys,
+   * failure windows and alert cooldowns are kept. Everything else (`auditLog`, `siem`, `sinks`,
+   * redaction …) is fixed at init and refused with a diagnostic.
    */
   security?: Omit<NodeSecurityOptions, 'auditLog' | 'siem' | 'sinks'>;
 }

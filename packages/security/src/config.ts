@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { resolveOptions } from '@lookout/core';
-import type { Diagnostics, MetricsRegistry, RedactorOptions, ResolveResult, RetryOptions, CircuitOptions, Transport, FetchLike } from '@lookout/core';
+import { resolveChanges, resolveOptions } from '@lookout/core';
+import type { SafeParser, Diagnostics, MetricsRegistry, RedactorOptions, ResolveResult, RetryOptions, CircuitOptions, Transport, FetchLike } from '@lookout/core';
 import type { AlertCallback, SecurityEvent, SecuritySink } from './types.js';
 
 /** Default cooldown between two alerts with the same key: 1 minute. */
@@ -223,37 +223,13 @@ export const SECURITY_LOGGER_FIXED_OPTIONS: readonly string[] = ['sinks', 'alert
  * value stays; whatever is valid is returned.
  */
 export function resolveSecurityLoggerChanges(input: unknown, diagnostics: Diagnostics): ResolvedSecurityLoggerChanges {
-  const warn = (path: string, message: string): void =>
-    diagnostics.warn('security/invalid-changes', `SecurityLogger.configure: ${path}: ${message}; the current value is kept`, `configure\u0000${path}\u0000${message}`);
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    warn('(changes)', 'must be an object');
-    return {};
-  }
-  let current: Record<string, unknown> = {};
-  const off: { bruteForce?: false; coordinated?: false; injection?: false } = {};
-  try {
-    for (const [key, value] of Object.entries(input)) {
-      if (SECURITY_LOGGER_FIXED_OPTIONS.includes(key)) warn(key, 'is fixed at creation');
-      else if (value === false && (key === 'bruteForce' || key === 'coordinated' || key === 'injection')) off[key] = false;
-      else current[key] = value;
-    }
-  } catch {
-    warn('(changes)', 'could not be read');
-    return {};
-  }
-  // Like core's resolveOptions, but an invalid value keeps the current setting (not the default).
-  for (let pass = 0; pass < 3; pass++) {
-    const result = securityLoggerChangesSchema.safeParse(current);
-    if (result.success) return { ...result.data, ...off };
-    for (const issue of result.error.issues) {
-      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-      for (const path of paths) {
-        warn(path.map(String).join('.'), issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message);
-        current = withoutPath(current, path);
-      }
-    }
-  }
-  return off;
+  return resolveChanges(securityLoggerChangesSchema as SafeParser<ResolvedSecurityLoggerChanges>, input, {
+    component: 'SecurityLogger.configure',
+    code: 'security/invalid-changes',
+    diagnostics,
+    fixed: SECURITY_LOGGER_FIXED_OPTIONS,
+    switches: ['bruteForce', 'coordinated', 'injection'],
+  });
 }
 
 /** Valid changes, as `configure()` applies them. */
@@ -262,18 +238,3 @@ export type ResolvedSecurityLoggerChanges = Omit<z.output<typeof securityLoggerC
   coordinated?: false | z.output<typeof coordinatedOptionsSchema>;
   injection?: false | z.output<typeof injectionOptionsSchema>;
 };
-
-/** A copy of `record` without the value at `path` (one or two levels; deeper drops the top-level key). */
-function withoutPath(record: Record<string, unknown>, path: readonly PropertyKey[]): Record<string, unknown> {
-  const [head, next] = path;
-  const copy = { ...record };
-  if (head === undefined) return {};
-  const key = String(head);
-  const inner = copy[key];
-  if (path.length === 2 && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-    const rest = { ...(inner as Record<string, unknown>) };
-    delete rest[String(next)];
-    copy[key] = rest;
-  } else delete copy[key];
-  return copy;
-}

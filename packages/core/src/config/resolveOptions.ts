@@ -113,3 +113,61 @@ function removePath(node: unknown, path: readonly PropertyKey[]): unknown {
   else copy[key] = removePath(copy[key], rest);
   return copy;
 }
+
+/** How {@link resolveChanges} reports and what it refuses. */
+export interface ChangesContext {
+  /** Names the method in messages, e.g. `ErrorTracker.configure`. */
+  component: string;
+  /** Diagnostic code of every refusal, e.g. `errors/invalid-changes`. */
+  code: string;
+  diagnostics: Diagnostics;
+  /** Options set once at creation: refused, with one diagnostic each. */
+  fixed: readonly string[];
+  /** Options whose `false` turns a part off: taken as they are, before the schema sees the rest. */
+  switches?: readonly string[];
+}
+
+/**
+ * Validates run-time changes (`configure()`), the counterpart of {@link resolveOptions}: each
+ * option fixed at creation, unknown option and invalid value gets one diagnostic and is left out,
+ * so its **current** value stays (not its default); whatever is valid is returned, with `false`
+ * for the switches turned off. Never throws.
+ */
+export function resolveChanges<T>(schema: SafeParser<T>, input: unknown, context: ChangesContext): Partial<T> {
+  const { component, code, diagnostics, fixed, switches = [] } = context;
+  const warn = (path: string, message: string): void =>
+    diagnostics.warn(code, `${component}: ${path}: ${message}; the current value is kept`, `${component}\u0000${path}\u0000${message}`);
+  if (!isRecord(input)) {
+    warn('(changes)', 'must be an object');
+    return {};
+  }
+  let pending: Record<string, unknown> = {};
+  const off: Record<string, false> = {};
+  try {
+    for (const [key, value] of Object.entries(input)) {
+      if (fixed.includes(key)) warn(key, 'is fixed at creation');
+      else if (value === false && switches.includes(key)) off[key] = false;
+      else pending[key] = value;
+    }
+  } catch {
+    warn('(changes)', 'could not be read');
+    return {};
+  }
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let result: ReturnType<SafeParser<T>['safeParse']>;
+    try {
+      result = schema.safeParse(pending);
+    } catch {
+      warn('(changes)', 'could not be read');
+      return off as Partial<T>;
+    }
+    if (result.success) return { ...result.data, ...off };
+    const paths = result.error.issues.flatMap((issue) => {
+      const found = issue.code === 'unrecognized_keys' && issue.keys !== undefined ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+      for (const path of found) warn(path.map(String).join('.') || '(changes)', issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message);
+      return found;
+    });
+    pending = withoutPaths(pending, paths) as Record<string, unknown>;
+  }
+  return off as Partial<T>;
+}

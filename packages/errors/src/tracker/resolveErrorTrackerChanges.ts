@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { Diagnostics } from '@lookout/core';
+import { resolveChanges } from '@lookout/core';
+import type { Diagnostics, SafeParser } from '@lookout/core';
 import type { ErrorCategory, ErrorRecord, Severity, SpikeEvent } from '../types.js';
 
 const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `must be a function (${what})`);
@@ -72,50 +73,11 @@ export const ERROR_TRACKER_FIXED_OPTIONS: readonly string[] = [
  * value stays; whatever is valid is returned.
  */
 export function resolveErrorTrackerChanges(input: unknown, diagnostics: Diagnostics): ResolvedErrorTrackerChanges {
-  const warn = (path: string, message: string): void =>
-    diagnostics.warn('errors/invalid-changes', `ErrorTracker.configure: ${path}: ${message}; the current value is kept`, `configure\u0000${path}\u0000${message}`);
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    warn('(changes)', 'must be an object');
-    return {};
-  }
-  let pending: Record<string, unknown> = {};
-  const off: { rateLimit?: false; spike?: false } = {};
-  try {
-    for (const [key, value] of Object.entries(input)) {
-      if (ERROR_TRACKER_FIXED_OPTIONS.includes(key)) warn(key, 'is fixed at creation');
-      else if (value === false && (key === 'rateLimit' || key === 'spike')) off[key] = false;
-      else pending[key] = value;
-    }
-  } catch {
-    warn('(changes)', 'could not be read');
-    return {};
-  }
-  // Like core's resolveOptions, but an invalid value keeps the current setting (not the default).
-  for (let pass = 0; pass < 3; pass++) {
-    const result = errorTrackerChangesSchema.safeParse(pending);
-    if (result.success) return { ...result.data, ...off };
-    for (const issue of result.error.issues) {
-      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-      for (const path of paths) {
-        warn(path.map(String).join('.'), issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message);
-        pending = withoutPath(pending, path);
-      }
-    }
-  }
-  return off;
-}
-
-/** A copy of `record` without the value at `path` (one or two levels; deeper drops the top-level key). */
-function withoutPath(record: Record<string, unknown>, path: readonly PropertyKey[]): Record<string, unknown> {
-  const [head, next] = path;
-  if (head === undefined) return {};
-  const copy = { ...record };
-  const key = String(head);
-  const inner = copy[key];
-  if (path.length === 2 && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-    const rest = { ...(inner as Record<string, unknown>) };
-    delete rest[String(next)];
-    copy[key] = rest;
-  } else delete copy[key];
-  return copy;
+  return resolveChanges(errorTrackerChangesSchema as SafeParser<ResolvedErrorTrackerChanges>, input, {
+    component: 'ErrorTracker.configure',
+    code: 'errors/invalid-changes',
+    diagnostics,
+    fixed: ERROR_TRACKER_FIXED_OPTIONS,
+    switches: ['rateLimit', 'spike'],
+  });
 }
