@@ -1,13 +1,8 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
-import { bundleFixture } from '../helpers/bundle.js';
-import { startEventReceiver } from '../helpers/eventReceiver.js';
+import { startChromiumPage } from '../helpers/chromiumPage.js';
+import type { ChromiumPageHarness } from '../helpers/chromiumPage.js';
 import type { EventReceiver } from '../helpers/eventReceiver.js';
 
 interface PageApi {
@@ -20,29 +15,18 @@ declare const telemetryTest: PageApi;
 declare const document: { dispatchEvent(event: Event): boolean };
 declare const window: { dispatchEvent(event: Event): boolean };
 
+let harness: ChromiumPageHarness;
 let browser: Browser;
-let site: Server;
-let siteUrl: string;
 let receiver: EventReceiver;
+let pageUrl: string;
 
 beforeAll(async () => {
-  const script = readFileSync(await bundleFixture(resolve(import.meta.dirname, '../fixtures/browserPage.ts'), 'browser'), 'utf8');
-  // The page and the receiver are on different ports: the requests are cross-origin, as in production.
-  site = createServer((req, res) => {
-    if (req.url?.startsWith('/app.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>t</title><script src="/app.js"></script>');
-  });
-  await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
-  const address = site.address();
-  siteUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  receiver = await startEventReceiver();
-  browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS] });
+  harness = await startChromiumPage(resolve(import.meta.dirname, '../fixtures/browserPage.ts'));
+  ({ browser, receiver, pageUrl } = harness);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await receiver?.stop();
-  await new Promise((r) => site?.close(r));
+  await harness?.stop();
 });
 
 describe('createBrowserTelemetryClient (headless Chromium)', () => {
@@ -51,7 +35,7 @@ describe('createBrowserTelemetryClient (headless Chromium)', () => {
       // 80 events of OTLP/JSON fit the page's 64 KiB keepalive budget; more would need persistence.
       const context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(`${siteUrl}/?endpoint=${encodeURIComponent(receiver.endpoint)}`);
+      await page.goto(pageUrl);
       const ids = await page.evaluate(() => telemetryTest.track(80, 20));
       const before = await page.evaluate(() => telemetryTest.stats());
       expect(before.queuedItems).toBe(80);
@@ -68,7 +52,7 @@ describe('createBrowserTelemetryClient (headless Chromium)', () => {
       receiver.batches.length = 0;
       const context = await browser.newContext();
       const page = await context.newPage();
-      const url = `${siteUrl}/?idb=1&endpoint=${encodeURIComponent(receiver.endpoint)}`;
+      const url = pageUrl.replace('/?', '/?idb=1&');
       await page.goto(url);
       // About 300 KB of JSON: far more than one page may send while it closes.
       const ids = await page.evaluate(() => telemetryTest.track(1500, 150));

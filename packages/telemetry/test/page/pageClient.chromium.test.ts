@@ -1,13 +1,8 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
-import { bundleFixture } from '../helpers/bundle.js';
-import { startEventReceiver } from '../helpers/eventReceiver.js';
+import { startChromiumPage } from '../helpers/chromiumPage.js';
+import type { ChromiumPageHarness } from '../helpers/chromiumPage.js';
 import type { EventReceiver } from '../helpers/eventReceiver.js';
 
 interface PageApi {
@@ -19,36 +14,25 @@ declare const pageTest: PageApi;
 // The page's document, as the page sees it (the test suite compiles without DOM types).
 declare const document: { dispatchEvent(event: Event): boolean };
 
+let harness: ChromiumPageHarness;
 let browser: Browser;
-let site: Server;
-let siteUrl: string;
 let receiver: EventReceiver;
+let pageUrl: string;
 
 beforeAll(async () => {
-  const script = readFileSync(await bundleFixture(resolve(import.meta.dirname, '../fixtures/pageClientPage.ts'), 'browser'), 'utf8');
-  // Page and receiver on different ports: cross-origin requests, as in production.
-  site = createServer((req, res) => {
-    if (req.url?.startsWith('/app.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>t</title><script src="/app.js"></script>');
-  });
-  await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
-  const address = site.address();
-  siteUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  receiver = await startEventReceiver();
-  browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS] });
+  harness = await startChromiumPage(resolve(import.meta.dirname, '../fixtures/pageClientPage.ts'));
+  ({ browser, receiver, pageUrl } = harness);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await receiver?.stop();
-  await new Promise((r) => site?.close(r));
+  await harness?.stop();
 });
 
 describe('createPageClient (headless Chromium)', () => {
   it('should deliver each event tracked on a page exactly once when the page is hidden and closed', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${siteUrl}/?endpoint=${encodeURIComponent(receiver.endpoint)}`);
+    await page.goto(pageUrl);
     // 45 events: two full batches leave the normal way (in flight with keepalive), the rest at page hide.
     const ids = await page.evaluate(() => pageTest.track(45, 50));
     expect(ids).not.toContain('dropped');
@@ -76,7 +60,7 @@ describe('createPageClient (headless Chromium)', () => {
     receiver.batches.length = 0;
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${siteUrl}/?endpoint=${encodeURIComponent(receiver.endpoint)}`);
+    await page.goto(pageUrl);
     const ids = await page.evaluate(() => pageTest.track(7, 10));
     await page.close({ runBeforeUnload: true });
     await receiver.waitForUnique(45 + 7, 10_000);
@@ -89,7 +73,7 @@ describe('createPageClient (headless Chromium)', () => {
   it('should keep in IndexedDB what does not fit at page hide and send it on the next load, each event exactly once', async () => {
     const before = receiver.uniqueIds().size;
     const context = await browser.newContext();
-    const url = `${siteUrl}/?idb=1&endpoint=${encodeURIComponent(receiver.endpoint)}`;
+    const url = pageUrl.replace('/?', '/?idb=1&');
     const page = await context.newPage();
     await page.goto(url);
     // About 250 KB of OTLP/JSON: far more than the 64 KiB a closing page may send.
