@@ -1,4 +1,4 @@
-import { getDiagnostics, isHttpUrl, quickResolve } from '@lookout/core/page';
+import { booleanField, getDiagnostics, isHttpUrl, isPlainObject, methodsField, quickResolve, textField } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import type { ConsentState } from '@lookout/telemetry';
 import type { MonitoringErrorOptions, MonitoringOptions, MonitoringSentryOptions, MonitoringTelemetryOptions, MonitoringWebVitalsOptions } from './types.js';
@@ -34,34 +34,25 @@ export interface ResolvedMonitoringOptions {
 
 
 const isObject: FieldCheck = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isLabel =
-  (max: number): FieldCheck =>
-  (v) =>
-    typeof v === 'string' && v.length > 0 && v.length <= max;
-const isPlainObject = (v: unknown): v is Record<string, unknown> => isObject(v) === true && [Object.prototype, null].includes(Object.getPrototypeOf(v));
 const isSwitch: FieldCheck = (v) => typeof v === 'boolean' || isObject(v);
-const hasMethod =
-  (name: string): FieldCheck =>
-  (v) =>
-    typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
 
 /** One check per option, accepting exactly what the zod schema of `@lookout/browser/schema` accepts. */
 export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, FieldCheck>> = {
-  serviceName: isLabel(256),
-  serviceVersion: isLabel(128),
-  environment: isLabel(256),
+  serviceName: textField(1, 256),
+  serviceVersion: textField(1, 128),
+  environment: textField(1, 256),
   endpoint: (v) => typeof v === 'string' && isHttpUrl(v),
   headers: (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true),
   consent: (v) => v === 'granted' || v === 'pending' || v === 'denied',
-  userId: isLabel(256),
-  persistence: (v) => typeof v === 'boolean',
+  userId: textField(1, 256),
+  persistence: booleanField,
   webVitals: isSwitch,
   errors: isSwitch,
   sentry: (v) => typeof v === 'object' && v !== null && typeof (v as { dsn?: unknown }).dsn === 'string' && (v as { dsn: string }).dsn.length > 0,
   telemetry: isObject,
-  registry: hasMethod('histogram'),
-  diagnostics: hasMethod('warn'),
-  strict: (v) => typeof v === 'boolean',
+  registry: methodsField('histogram'),
+  diagnostics: methodsField('warn'),
+  strict: booleanField,
 };
 
 /**

@@ -1,9 +1,10 @@
 // The tracker.
-export { createErrorTracker, ERROR_CATEGORIES, SEVERITIES, DEFAULT_ERRORS_FLUSH_TIMEOUT_MS } from './tracker/createErrorTracker.js';
+export { createErrorTracker, ERROR_CATEGORIES, SEVERITIES } from './tracker/createErrorTracker.js';
 
 // Configuration.
+export { resolveErrorTrackerOptions } from './config.js';
 export {
-  resolveErrorTrackerOptions,
+  DEFAULT_ERRORS_FLUSH_TIMEOUT_MS,
   DEFAULT_MAX_BREADCRUMBS,
   DEFAULT_MAX_GROUPS,
   DEFAULT_FINGERPRINT_FRAMES,
@@ -17,7 +18,7 @@ export {
   DEFAULT_SPIKE_COOLDOWN_MS,
   DEFAULT_ERRORS_NAMESPACE,
   MAX_CUSTOM_CATEGORIES,
-} from './config.js';
+} from './constants.js';
 export type { ErrorTrackerOptions, ResolvedErrorTrackerOptions } from './config.js';
 export { resolveErrorTrackerChanges, ERROR_TRACKER_FIXED_OPTIONS } from './tracker/resolveErrorTrackerChanges.js';
 export type { ErrorTrackerChanges, ResolvedErrorTrackerChanges } from './tracker/resolveErrorTrackerChanges.js';

@@ -3,9 +3,8 @@
 export { createTelemetryClient } from './client/createTelemetryClient.js';
 export { COMMAND_EVENT_NAME, FEATURE_EVENT_NAME, TELEMETRY_DROP_REASONS } from './client/createClient.js';
 export { observeTelemetryStats } from './client/selfMetrics.js';
+export { telemetryOptionsSchema, resolveTelemetryOptions } from './config.js';
 export {
-  telemetryOptionsSchema,
-  resolveTelemetryOptions,
   DEFAULT_MAX_QUEUE_EVENTS,
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_MAX_BATCH_EVENTS,
@@ -23,7 +22,7 @@ export {
   DEFAULT_APP_VERSION,
   DEFAULT_SIGNAL,
   MAX_EVENT_NAME_LENGTH,
-} from './config.js';
+} from './constants.js';
 export type { ResolvedTelemetryOptions } from './config.js';
 export { telemetryEventSchema, jsonValueSchema, findEventIssue, isTelemetryEvent, isJsonValue, MAX_PROPERTY_KEY_LENGTH, MAX_PROPERTY_DEPTH } from './events/eventSchema.js';
 export { estimateEventBytes } from './events/estimateEventBytes.js';

@@ -1,4 +1,4 @@
-import { quickResolve } from '@lookout/core/page';
+import { booleanField, functionField, methodsField, quickResolve, textField } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import type { BudgetBreach, SoftNavigation, VitalName, VitalReport, VitalsEventSink, WebVitalsOptions } from './types.js';
 
@@ -46,36 +46,30 @@ export interface ResolvedWebVitalsOptions {
   diagnostics: Diagnostics | undefined;
 }
 
-const isFn: FieldCheck = (v) => typeof v === 'function';
-const isBool: FieldCheck = (v) => typeof v === 'boolean';
-const hasMethod =
-  (name: string): FieldCheck =>
-  (v) =>
-    typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
-const isEventName: FieldCheck = (v) => typeof v === 'string' && v.length > 0 && v.length <= 256;
+const isEventName = textField(1, 256);
 const isBudget = (v: unknown): boolean => v === undefined || v === false || (typeof v === 'number' && v > 0 && Number.isFinite(v));
 const REQUESTABLE = ['CLS', 'FCP', 'INP', 'LCP', 'TTFB', 'FID'];
 
 /** One check per option, accepting exactly what the zod schema of `@lookout/web-vitals/schema` accepts. */
 export const WEB_VITALS_FIELD_CHECKS: Readonly<Record<keyof WebVitalsOptions, FieldCheck>> = {
   metrics: (v) => Array.isArray(v) && v.every((name) => REQUESTABLE.includes(name as string)),
-  telemetry: hasMethod('track'),
+  telemetry: methodsField('track'),
   eventName: isEventName,
   softNavigationEventName: isEventName,
-  registry: hasMethod('histogram'),
+  registry: methodsField('histogram'),
   budgets: (v) =>
     typeof v === 'object' && v !== null && !Array.isArray(v)
       ? (Object.keys(v).find((k) => !VITAL_NAMES.includes(k as VitalName) || !isBudget((v as Record<string, unknown>)[k])) ?? true)
       : false,
-  onBudgetExceeded: isFn,
-  onReport: isFn,
-  onSoftNavigation: isFn,
-  getRoute: isFn,
-  reportSoftNavs: isBool,
-  reportAllChanges: isBool,
+  onBudgetExceeded: functionField,
+  onReport: functionField,
+  onSoftNavigation: functionField,
+  getRoute: functionField,
+  reportSoftNavs: booleanField,
+  reportAllChanges: booleanField,
   maxAttributionLength: (v) => Number.isSafeInteger(v) && (v as number) >= 8 && (v as number) <= 1000,
-  diagnostics: hasMethod('warn'),
-  strict: isBool,
+  diagnostics: methodsField('warn'),
+  strict: booleanField,
 };
 
 /**

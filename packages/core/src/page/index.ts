@@ -8,7 +8,7 @@
 export { createDiagnostics, describeError } from '../diagnostics/createDiagnostics.js';
 export { getDiagnostics } from '../diagnostics/globalDiagnostics.js';
 export type { Diagnostics, Logger, DiagLevel } from '../diagnostics/types.js';
-export { quickResolve, diagnosticsIn } from '../config/quickResolve.js';
+export { quickResolve, diagnosticsIn, isPlainObject, booleanField, functionField, textField, methodsField } from '../config/quickResolve.js';
 export type { FieldCheck, QuickResolveResult } from '../config/quickResolve.js';
 export { LookoutConfigError } from '../config/LookoutConfigError.js';
 export { isHttpUrl } from '../internal/url.js';

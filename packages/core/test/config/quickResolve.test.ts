@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createDiagnostics, diagnosticsIn, LookoutConfigError, quickResolve } from '@lookout/core';
+import { booleanField, createDiagnostics, diagnosticsIn, functionField, isPlainObject, LookoutConfigError, methodsField, quickResolve, textField } from '@lookout/core';
 import type { FieldCheck } from '@lookout/core';
 
 function recording() {
@@ -47,6 +47,16 @@ describe('quickResolve', () => {
         expect(() => quickResolve(input, FIELDS, 'thing', recording().diagnostics)).not.toThrow();
       }),
     );
+  });
+});
+
+describe('field checks', () => {
+  it('should accept exactly their kind of value', () => {
+    expect([booleanField(true), booleanField(0)]).toEqual([true, false]);
+    expect([functionField(() => 1), functionField({})]).toEqual([true, false]);
+    expect([textField(1, 3)('ab'), textField(1, 3)(''), textField(1, 3)('abcd'), textField(1, 3)(1)]).toEqual([true, false, false, false]);
+    expect([methodsField('a', 'b')({ a() {}, b() {} }), methodsField('a', 'b')({ a() {} }), methodsField('a')(null)]).toEqual([true, false, false]);
+    expect([isPlainObject({}), isPlainObject(Object.create(null)), isPlainObject([]), isPlainObject(new Date())]).toEqual([true, true, false, false]);
   });
 });
 

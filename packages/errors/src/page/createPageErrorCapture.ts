@@ -1,4 +1,4 @@
-import { diagnosticsIn, getDiagnostics, quickResolve, randomId } from '@lookout/core/page';
+import { booleanField, diagnosticsIn, functionField, getDiagnostics, methodsField, quickResolve, randomId } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, Redactor } from '@lookout/core/page';
 import { isNetworkFailure } from '../capture/classify.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';
@@ -11,54 +11,42 @@ import type { Breadcrumb, CaptureContext, ErrorRecord, ErrorSink, Severity, Stac
 import { DEFAULT_PAGE_MAX_BREADCRUMBS, DEFAULT_PAGE_MAX_PER_GROUP_PER_MINUTE } from './constants.js';
 import type { PageErrorCapture, PageErrorCaptureOptions } from './types.js';
 import { isSeverity } from '../capture/severity.js';
+// The full tracker's defaults (a zod-free module), so both trackers agree; past DEFAULT_MAX_GROUPS fingerprints the rate-limit table starts afresh.
+import { DEFAULT_ERRORS_FLUSH_TIMEOUT_MS, DEFAULT_FINGERPRINT_FRAMES, DEFAULT_MAX_GROUPS, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_STACK_FRAMES } from '../constants.js';
 
-// The full tracker's defaults (config.ts), written here as literals so that the page path never
-// loads the zod schema; the agreement test (test/page/agreement.test.ts) holds them to it.
-const MAX_MESSAGE_LENGTH = 8192;
-const MAX_STACK_FRAMES = 50;
-const FINGERPRINT_FRAMES = 3;
-const FLUSH_TIMEOUT_MS = 5000;
-/** Fingerprints remembered for rate limiting; the table starts afresh past this. */
-const MAX_GROUPS = 1000;
 /** Distinct categories counted; more count as `other`, so `errors_total` stays bounded. */
 const MAX_CATEGORIES = 40;
 const MINUTE_MS = 60_000;
 const COMPONENT = 'createPageErrorCapture';
 
 const isString = (v: unknown): v is string => typeof v == 'string';
-const isFunction = (v: unknown): boolean => typeof v == 'function';
-const has =
-  (...methods: string[]) =>
-  (v: unknown): boolean =>
-    isPlainRecord(v) && methods.every((m) => isFunction(v[m]));
 const isInt =
   (min: number, max: number): FieldCheck =>
   (v) =>
     Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 /** An array whose items all pass `ok`; else the index of the first that fails. */
 const listOf =
-  (ok: (v: unknown) => boolean): FieldCheck =>
+  (ok: FieldCheck): FieldCheck =>
   (v) => {
     if (!Array.isArray(v)) return false;
-    const bad = v.findIndex((item) => !ok(item));
+    const bad = v.findIndex((item) => ok(item) !== true);
     return bad < 0 || String(bad);
   };
-const isBoolean: FieldCheck = (v) => typeof v == 'boolean';
 
 // Checks of `quickResolve`, which drops what fails them (one diagnostic per field, its default used).
 const OPTIONS: Record<keyof PageErrorCaptureOptions, FieldCheck> = {
-  sinks: listOf(has('capture')),
-  diagnostics: has('warn', 'error', 'internalError'),
-  redactor: has('redact', 'redactString'),
+  sinks: listOf(methodsField('capture')),
+  diagnostics: methodsField('warn', 'error', 'internalError'),
+  redactor: methodsField('redact', 'redactString'),
   maxPerGroupPerMinute: isInt(1, 1e9),
   ignoreErrors: listOf((v) => isString(v) || v instanceof RegExp),
   maxBreadcrumbs: isInt(0, 100),
-  beforeCapture: isFunction,
+  beforeCapture: functionField,
   tags: isPlainRecord,
-  registry: has('counter'),
+  registry: methodsField('counter'),
   namespace: (v) => isString(v) && /^[a-zA-Z]\w{0,63}$/.test(v),
-  preload: isBoolean,
-  strict: isBoolean,
+  preload: booleanField,
+  strict: booleanField,
 };
 const CONTEXT: Record<keyof CaptureContext, FieldCheck> = {
   category: (v) => isString(v) && /^[a-z][a-z0-9_]{0,31}$/.test(v),
@@ -68,7 +56,7 @@ const CONTEXT: Record<keyof CaptureContext, FieldCheck> = {
   tags: isPlainRecord,
   context: isPlainRecord,
   fingerprint: (v) => Array.isArray(v) && v.length > 0 && v.every(isString),
-  handled: isBoolean,
+  handled: booleanField,
   mechanism: isString,
 };
 
@@ -119,9 +107,9 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
   };
   const suppress = (reason: string): void => count('suppressed', { reason });
   const redactString = (text: string): string => (redactor ? redactor.redactString(text) : text);
-  const scrub = (text: string): string => redactString(truncate(text, MAX_MESSAGE_LENGTH));
+  const scrub = (text: string): string => redactString(truncate(text, DEFAULT_MAX_MESSAGE_LENGTH));
   const frames = (text: string | undefined): StackFrame[] => {
-    const parsed = parseStack(text, MAX_STACK_FRAMES, defaultIsInApp);
+    const parsed = parseStack(text, DEFAULT_MAX_STACK_FRAMES, defaultIsInApp);
     // File names rarely carry personal data, but URLs with user@host can.
     for (const f of parsed) if (f.filename?.includes('@')) f.filename = redactString(f.filename);
     return parsed;
@@ -178,7 +166,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       raw = isString(thrown) ? thrown : safeString(thrown);
       if (!isString(thrown)) warn('message');
     }
-    const cut = truncate(raw, MAX_MESSAGE_LENGTH);
+    const cut = truncate(raw, DEFAULT_MAX_MESSAGE_LENGTH);
     if (ignoreErrors.some((p) => (isString(p) ? cut.includes(p) : ((p.lastIndex = 0), p.test(cut))))) {
       suppress('ignored');
       return undefined;
@@ -192,11 +180,11 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
     }
     if (severityArg !== undefined && !isSeverity(severityArg)) warn('severity');
     const severity: Severity = ctx.severity ?? (isSeverity(severityArg) ? severityArg : kind == 'message' ? 'low' : 'high');
-    const parts = ctx.fingerprint?.slice(0, 16).map((part) => part.slice(0, 256)) ?? fingerprintParts(type, message, stack, FINGERPRINT_FRAMES);
+    const parts = ctx.fingerprint?.slice(0, 16).map((part) => part.slice(0, 256)) ?? fingerprintParts(type, message, stack, DEFAULT_FINGERPRINT_FRAMES);
     const fingerprint = hashParts(parts);
     let group = groups.get(fingerprint);
     if (!group) {
-      if (groups.size >= MAX_GROUPS) groups.clear();
+      if (groups.size >= DEFAULT_MAX_GROUPS) groups.clear();
       groups.set(fingerprint, (group = { n: 0, w: 0, s: timestamp }));
     }
     group.n++;
@@ -274,7 +262,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
    * `true` when every one answered other than `false` in time.
    */
   const call = (method: 'flush' | 'shutdown', timeoutMs: unknown): Promise<boolean> => {
-    const ms = typeof timeoutMs == 'number' && timeoutMs >= 0 && timeoutMs < 1e9 ? timeoutMs : FLUSH_TIMEOUT_MS;
+    const ms = typeof timeoutMs == 'number' && timeoutMs >= 0 && timeoutMs < 1e9 ? timeoutMs : DEFAULT_ERRORS_FLUSH_TIMEOUT_MS;
     let timer: unknown;
     const late = new Promise<boolean>((resolve) => (timer = setTimer(() => resolve(false), ms + 100, true)));
     const answers = sinks.map((sink) =>
@@ -315,7 +303,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
     installGlobalHandlers: () =>
       guard(() => {
         const g = globalThis as PageGlobal;
-        if (!remove && !closed && isFunction(g.addEventListener) && isFunction(g.removeEventListener)) {
+        if (!remove && !closed && functionField(g.addEventListener) && functionField(g.removeEventListener)) {
           // Listeners never displace the page's `onerror`, its other listeners or the console output.
           const onError: Listener = guard((event) => {
             let thrown = safeGet(event, 'error');

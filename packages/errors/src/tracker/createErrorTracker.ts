@@ -8,7 +8,9 @@ import { defaultIsInApp, parseStack } from '../capture/parseStack.js';
 import { isPlainRecord, safeString, truncate } from '../capture/safe.js';
 import { syntheticStack } from '../capture/syntheticStack.js';
 import { clearTimer, setTimer } from '../capture/timers.js';
+import { resolveErrorTrackerOptions } from '../config.js';
 import {
+  DEFAULT_ERRORS_FLUSH_TIMEOUT_MS,
   DEFAULT_RATE_LIMIT_PER_GROUP,
   DEFAULT_RATE_LIMIT_WINDOW_MS,
   DEFAULT_SPIKE_CATEGORY_THRESHOLD,
@@ -16,8 +18,7 @@ import {
   DEFAULT_SPIKE_GROUP_THRESHOLD,
   DEFAULT_SPIKE_WINDOW_MS,
   MAX_CUSTOM_CATEGORIES,
-  resolveErrorTrackerOptions,
-} from '../config.js';
+} from '../constants.js';
 import type { ErrorTrackerOptions, ResolvedErrorTrackerOptions } from '../config.js';
 import { installGlobalHandlers } from '../globalHandlers/installGlobalHandlers.js';
 import { fingerprintParts, hashParts, normaliseMessage } from '../grouping/fingerprint.js';
@@ -60,8 +61,6 @@ export const ERROR_CATEGORIES: readonly BuiltInCategory[] = [
 ];
 /** The severities, lowest first. */
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
-/** Default deadline of `flush` and `shutdown`. */
-export const DEFAULT_ERRORS_FLUSH_TIMEOUT_MS = 5000;
 
 const BUILT_IN = new Set<string>(ERROR_CATEGORIES);
 const CATEGORY_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;

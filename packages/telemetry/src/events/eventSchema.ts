@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_EVENT_NAME_LENGTH } from '../config.js';
+import { MAX_EVENT_NAME_LENGTH } from '../constants.js';
 import type { JsonValue, TelemetryEvent } from '../types.js';
 
 /** Longest property key, in characters. */

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Agent } from 'node:http';
 import { classifyHttpStatus, describeError } from '@lookout/core';
 import type { Transport, TransportRequest, TransportResult } from '@lookout/core';
-import { DEFAULT_SEND_TIMEOUT_MS } from '../config.js';
+import { DEFAULT_SEND_TIMEOUT_MS } from '../constants.js';
 
 /** Default most sockets the transport keeps to one receiver. */
 export const DEFAULT_MAX_SOCKETS = 4;

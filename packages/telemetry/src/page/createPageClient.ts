@@ -14,8 +14,13 @@ import {
   randomId,
   scrubString,
   scrubValue,
+  booleanField,
+  functionField,
+  isPlainObject,
+  textField,
 } from '@lookout/core/page';
 import type { FieldCheck, FlushResult, TransportResult } from '@lookout/core/page';
+import { DEFAULT_APP_NAME, DEFAULT_APP_VERSION } from '../constants.js';
 import { createOtlpJsonEncoder } from '../encoding/otlpJson.js';
 import type { ConsentState, EventStore, TelemetryEvent } from '../types.js';
 import type { PageClient, PageClientOptions, PageClientStats, PageDropReason } from './types.js';
@@ -46,16 +51,12 @@ interface PageGlobals {
   clearTimeout(handle: unknown): void;
 }
 
-const isPlain = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v));
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256;
+const isId = (v: unknown): v is string => textField(1, 256)(v) === true;
 /** A plain object whose values all pass `check`. */
-const recordOf = (check: (v: unknown) => boolean) => (v: unknown) => isPlain(v) && Object.values(v).every(check);
+const recordOf = (check: (v: unknown) => boolean) => (v: unknown) => isPlainObject(v) && Object.values(v).every(check);
 const atLeast = (min: number, integer?: boolean) => (v: unknown) => typeof v === 'number' && v >= min && v < Infinity && !(integer && v % 1);
-const isBoolean = (v: unknown) => typeof v === 'boolean';
-const isFunction = (v: unknown) => typeof v === 'function';
 /** A plain object whose known fields pass their checks (unknown ones are ignored). */
-const fieldsOf = (checks: Record<string, (v: unknown) => boolean>) => (v: unknown) => isPlain(v) && Object.keys(v).every((k) => v[k] === undefined || !checks[k] || checks[k](v[k]));
+const fieldsOf = (checks: Record<string, (v: unknown) => boolean>) => (v: unknown) => isPlainObject(v) && Object.keys(v).every((k) => v[k] === undefined || !checks[k] || checks[k](v[k]));
 
 /** What each option accepts (one diagnostic per refused option, which then takes its default). */
 const FIELDS: Record<string, FieldCheck> = {
@@ -66,18 +67,18 @@ const FIELDS: Record<string, FieldCheck> = {
   userId: isId,
   sessionId: isId,
   consent: (v) => ['granted', 'pending', 'denied'].includes(v as string),
-  respectDoNotTrack: isBoolean,
+  respectDoNotTrack: booleanField,
   sampling: recordOf((v) => atLeast(0)(v) && (v as number) <= 1),
-  beforeSend: isFunction,
-  redact: isBoolean,
+  beforeSend: functionField,
+  redact: booleanField,
   maxQueueEvents: atLeast(1, true),
   maxBatchEvents: atLeast(1, true),
   flushIntervalMs: atLeast(0),
   sendTimeoutMs: atLeast(1),
   retry: fieldsOf({ maxAttempts: atLeast(1, true), initialBackoffMs: atLeast(0), maxBackoffMs: atLeast(0) }),
-  flushOnPageHide: isBoolean,
-  persistence: isBoolean,
-  registry: (v) => isFunction((v as { observableCounter?: unknown } | null)?.observableCounter),
+  flushOnPageHide: booleanField,
+  persistence: booleanField,
+  registry: (v) => functionField((v as { observableCounter?: unknown } | null)?.observableCounter),
   diagnostics: (v) => diagnosticsIn({ diagnostics: v }) !== undefined,
 };
 
@@ -92,12 +93,12 @@ function isJson(v: unknown, depth: number): boolean {
 /** Whether `e` has the shape of an event (as `beforeSend` returns it or a store gives it back). */
 export function isPageEvent(e: unknown): e is TelemetryEvent {
   return (
-    isPlain(e) &&
+    isPlainObject(e) &&
     isId(e.id) &&
     typeof e.name === 'string' &&
     typeof e.timestamp === 'number' &&
     [e.sessionId, e.appVersion, e.platform].every((x) => typeof x === 'string') &&
-    isPlain(e.properties) &&
+    isPlainObject(e.properties) &&
     isJson(e.properties, 0)
   );
 }
@@ -135,7 +136,7 @@ function create(input: PageClientOptions | undefined): PageClient {
   if (!endpoint) warn('no-endpoint', 'no valid endpoint; events are dropped (no_endpoint)');
   const headers = { ...o.headers, 'content-type': 'application/json' };
   const beaconable = !o.headers || !Object.keys(o.headers).length;
-  const appVersion = o.app?.version ?? '0.0.0';
+  const appVersion = o.app?.version ?? DEFAULT_APP_VERSION;
   const redact = o.redact !== false;
   const clean = (id: string | undefined) => (redact && id ? scrubString(id) : id);
   let userId = clean(o.userId);
@@ -147,7 +148,7 @@ function create(input: PageClientOptions | undefined): PageClient {
   const maxBatch = o.maxBatchEvents ?? DEFAULT_PAGE_MAX_BATCH_EVENTS;
   const retry = o.retry ?? {};
   const maxAttempts = retry.maxAttempts ?? DEFAULT_RETRY_MAX_ATTEMPTS;
-  const encode = createOtlpJsonEncoder({ appName: o.app?.name ?? 'unknown_service', resourceAttributes: o.resourceAttributes ?? {} });
+  const encode = createOtlpJsonEncoder({ appName: o.app?.name ?? DEFAULT_APP_NAME, resourceAttributes: o.resourceAttributes ?? {} });
 
   const dropped = {} as Record<PageDropReason, number>;
   for (const reason of PAGE_DROP_REASONS) dropped[reason] = 0;
@@ -316,7 +317,7 @@ function create(input: PageClientOptions | undefined): PageClient {
       warn('invalid', 'an invalid event was dropped (name: 1–128 characters; properties: a plain object of JSON values; beforeSend: an event or null)');
       return drop('invalid');
     };
-    if (typeof name !== 'string' || !name || name.length > MAX_PAGE_EVENT_NAME_LENGTH || !(properties === undefined || isPlain(properties))) return invalid();
+    if (typeof name !== 'string' || !name || name.length > MAX_PAGE_EVENT_NAME_LENGTH || !(properties === undefined || isPlainObject(properties))) return invalid();
     // Spread: a `__proto__` key stays an own property.
     const props = { ...properties };
     for (const key of Object.keys(props)) {
