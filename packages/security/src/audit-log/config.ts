@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { resolveOptions } from '@lookout/core';
-import type { Diagnostics, ResolveResult } from '@lookout/core';
+import type { Diagnostics, MetricsRegistry, ResolveResult } from '@lookout/core';
 import { DEFAULT_AUDIT_PREFIX } from './format.js';
 import type { AuditKey } from './format.js';
 
@@ -14,6 +14,10 @@ export const DEFAULT_AUDIT_FLUSH_INTERVAL_MS = 1000;
 export const DEFAULT_AUDIT_MAX_BATCH_RECORDS = 1000;
 /** Default bound on records waiting to be written; past it, appends are refused and counted. */
 export const DEFAULT_AUDIT_MAX_PENDING_RECORDS = 100_000;
+/** First wait before a writer that found the log locked tries again: 100 ms, doubling each time. */
+export const AUDIT_LOCK_RETRY_INITIAL_MS = 100;
+/** Default longest wait between attempts to take a lock another writer holds: 5 s. */
+export const DEFAULT_AUDIT_LOCK_RETRY_MAX_MS = 5000;
 /** How often (at most) the retention policy is applied outside rotations: 1 minute. */
 export const AUDIT_RETENTION_CHECK_INTERVAL_MS = 60_000;
 
@@ -34,6 +38,8 @@ export const auditLogOptionsSchema = z.strictObject({
   maxFileBytes: z.optional(z.int().check(z.minimum(1024))),
   maxFileAgeMs: z.optional(positiveInt),
   retention: z.optional(z.strictObject({ maxAgeMs: z.optional(positiveInt), maxFiles: z.optional(positiveInt) })),
+  lockRetryMaxMs: z.optional(z.int().check(z.minimum(AUDIT_LOCK_RETRY_INITIAL_MS))),
+  registry: z.optional(z.custom<MetricsRegistry>((v) => v !== null && typeof v === 'object' && typeof (v as MetricsRegistry).counter === 'function', 'must be a MetricsRegistry')),
   diagnostics: z.optional(z.custom<Diagnostics>((v) => v !== null && typeof v === 'object' && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
   now: z.optional(z.custom<() => number>((v) => typeof v === 'function', 'must be a function')),
   strict: z.optional(z.boolean()),
@@ -41,7 +47,10 @@ export const auditLogOptionsSchema = z.strictObject({
 
 /** Input of `createAuditLog`. Only `dir` is required. */
 export interface AuditLogOptions {
-  /** Directory of the log; created if missing. One writer per directory and prefix. */
+  /**
+   * Directory of the log; created if missing. One writer per directory and prefix, enforced by
+   * the advisory lock file `<prefix>.lock` in it (see the package docs: a second writer waits).
+   */
   dir: string;
   /** File name prefix: segments are `<prefix>-<first seq, 12 digits>.jsonl`. Default `'audit'`. */
   prefix?: string;
@@ -68,6 +77,13 @@ export interface AuditLogOptions {
    * deleted. Each deletion is recorded in the chain first. Default: keep everything.
    */
   retention?: { maxAgeMs?: number; maxFiles?: number };
+  /**
+   * Longest wait, in ms (≥ 100), between attempts to take the lock while another writer holds it;
+   * attempts start 100 ms apart and double. Default {@link DEFAULT_AUDIT_LOCK_RETRY_MAX_MS}.
+   */
+  lockRetryMaxMs?: number;
+  /** Where dropped records are counted (`lookout_security_events_dropped_total{reason="audit_…"}`). Default: core's default registry. */
+  registry?: MetricsRegistry;
   diagnostics?: Diagnostics;
   /** Clock in ms. Default `Date.now`. */
   now?: () => number;

@@ -1,11 +1,14 @@
 import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, getDiagnostics } from '@lookout/core';
-import type { Diagnostics } from '@lookout/core';
+import { describeError, getDefaultRegistry, getDiagnostics } from '@lookout/core';
+import type { Counter, Diagnostics, MetricsRegistry } from '@lookout/core';
+import { securityDropCounter } from '../metrics/createSecurityMetrics.js';
 import type { SecuritySink } from '../types.js';
 import {
+  AUDIT_LOCK_RETRY_INITIAL_MS,
   AUDIT_RETENTION_CHECK_INTERVAL_MS,
+  DEFAULT_AUDIT_LOCK_RETRY_MAX_MS,
   DEFAULT_AUDIT_FLUSH_INTERVAL_MS,
   DEFAULT_AUDIT_MAX_BATCH_RECORDS,
   DEFAULT_AUDIT_MAX_FILE_AGE_MS,
@@ -29,6 +32,11 @@ import {
 } from './format.js';
 import type { AuditHead, AuditKey, AuditSystemRecord } from './format.js';
 import { LineCursor } from './LineCursor.js';
+import { acquireAuditLock } from './writerLock.js';
+import type { AuditLockOwner, HeldAuditLock } from './writerLock.js';
+
+/** Why the audit log dropped records (the `reason` of `lookout_security_events_dropped_total`). */
+export type AuditDropReason = 'audit_invalid' | 'audit_queue_full' | 'audit_closed' | 'audit_locked';
 
 /** Counters of an audit log's life. */
 export interface AuditLogStats {
@@ -36,8 +44,12 @@ export interface AuditLogStats {
   appended: number;
   /** Records written to disk. */
   written: number;
-  /** Appends refused (invalid, not serialisable, queue full, closed). */
+  /** Records dropped: appends refused (invalid, not serialisable, queue full, closed) and `lockDropped`. */
   dropped: number;
+  /** Records dropped at `close` because another writer held the lock the whole time (also in `dropped`). */
+  lockDropped: number;
+  /** Stale locks (left by a writer that is gone) taken over. */
+  takeovers: number;
   /** Files started by rotation. */
   rotations: number;
   /** Files deleted by the retention policy. */
@@ -71,8 +83,13 @@ export interface AuditLog {
   flush(): Promise<AuditFlushResult>;
   /** Flushes, then closes the file. Later appends are refused. Idempotent. */
   close(): Promise<AuditFlushResult>;
-  /** Resolves once the log has been opened (and a torn last line repaired). */
+  /**
+   * Resolves once the first attempt to open the log is over: the lock taken and a torn last line
+   * repaired, or the lock found held by another writer (see {@link AuditLog.isWriter}).
+   */
   ready(): Promise<void>;
+  /** `true` while this log holds the directory's lock and may write. */
+  isWriter(): boolean;
   /** A sink for `createSecurityLogger({ sinks: [auditLog.sink] })`. */
   readonly sink: SecuritySink;
   readonly stats: Readonly<AuditLogStats>;
@@ -101,14 +118,23 @@ interface Current {
  * `key`, an HMAC. Files rotate by size or age with the chain carried across them; the
  * retention policy deletes whole expired files and records each deletion in the chain. A torn
  * last line (a crash mid-write) is cut off on open and the repair recorded. Records are
- * durable once `flush()` resolves (with `fsync`, the default). One writer per directory.
+ * durable once `flush()` resolves (with `fsync`, the default).
+ *
+ * One writer per directory and prefix: the log takes the advisory lock `<prefix>.lock` (pid,
+ * host, start time) before reading the chain, and releases it on `close` and, synchronously, at
+ * process `exit`. A lock whose writer is gone (same host, and its pid no longer runs or now
+ * belongs to a later process, or the host rebooted) is taken over. While another writer holds
+ * it, this log writes nothing: one diagnostic names the owner, records wait in memory (bounded by
+ * `maxPendingRecords`), and the lock is tried again with backoff (100 ms doubling to
+ * `lockRetryMaxMs`), so this log takes over once the other exits. Records still waiting at
+ * `close` are dropped and counted (`stats.lockDropped`, `reason="audit_locked"`).
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   return new AuditLogWriter(options).api();
 }
 
 class AuditLogWriter {
-  readonly stats: AuditLogStats = { appended: 0, written: 0, dropped: 0, rotations: 0, filesDeleted: 0, repairs: 0, writeErrors: 0 };
+  readonly stats: AuditLogStats = { appended: 0, written: 0, dropped: 0, lockDropped: 0, takeovers: 0, rotations: 0, filesDeleted: 0, repairs: 0, writeErrors: 0 };
   readonly dir: string;
   readonly prefix: string;
   readonly retention: { maxAgeMs?: number; maxFiles?: number };
@@ -132,6 +158,14 @@ class AuditLogWriter {
   private _closing: Promise<AuditFlushResult> | undefined;
   private _lastRetentionMs = -Infinity;
   private readonly _usable: boolean;
+  private readonly _registry: MetricsRegistry | undefined;
+  private _dropCounter: Counter<'reason'> | undefined;
+  private readonly _lockPath: string;
+  private readonly _lockRetryMaxMs: number;
+  private _lockRetryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
+  private _lockTimer: ReturnType<typeof setTimeout> | undefined;
+  private _lock: HeldAuditLock | undefined;
+  private _opened = false;
 
   constructor(options: AuditLogOptions) {
     const diagnostics = (options as { diagnostics?: Diagnostics } | undefined)?.diagnostics;
@@ -149,8 +183,11 @@ class AuditLogWriter {
     this._maxFileAgeMs = o?.maxFileAgeMs ?? DEFAULT_AUDIT_MAX_FILE_AGE_MS;
     this.retention = { ...(o?.retention ?? {}) };
     this._now = o?.now ?? Date.now;
+    this._registry = o?.registry;
+    this._lockPath = join(this.dir, `${this.prefix}.lock`);
+    this._lockRetryMaxMs = o?.lockRetryMaxMs ?? DEFAULT_AUDIT_LOCK_RETRY_MAX_MS;
     if (!this._usable) this._diag.error('audit-log/no-dir', 'createAuditLog: a dir is required; every record is dropped');
-    this._ready = this._usable ? this._open().then(() => true, (error: unknown) => this._failOpen(error)) : Promise.resolve(false);
+    this._ready = this._usable ? this._ensureOpen().catch((error: unknown) => this._failOpen(error)) : Promise.resolve(false);
     this._tail = this._ready;
   }
 
@@ -168,6 +205,7 @@ class AuditLogWriter {
       flush: () => this.flush(),
       close: () => this.close(),
       ready: () => this._ready.then(() => undefined),
+      isWriter: () => this._lock !== undefined,
       sink,
       stats: this.stats,
       dir: this.dir,
@@ -179,16 +217,16 @@ class AuditLogWriter {
   append(event: object): boolean {
     try {
       if (this._closed || !this._usable) {
-        this.stats.dropped++;
+        this._drop('audit_closed', 1);
         return false;
       }
       if (event === null || typeof event !== 'object') {
-        this.stats.dropped++;
+        this._drop('audit_invalid', 1);
         this._diag.warn('audit-log/invalid-record', 'AuditLog.append: a record must be an object; it was dropped', 'audit-log/invalid-record:type');
         return false;
       }
       if (this._pending.length >= this._maxPending) {
-        this.stats.dropped++;
+        this._drop('audit_queue_full', 1);
         this._diag.error('audit-log/queue-full', `AuditLog: ${this._maxPending} records are waiting to be written; new records are dropped (is the disk full or slow?)`);
         return false;
       }
@@ -199,7 +237,7 @@ class AuditLogWriter {
         json = undefined;
       }
       if (typeof json !== 'string') {
-        this.stats.dropped++;
+        this._drop('audit_invalid', 1);
         this._diag.warn('audit-log/invalid-record', 'AuditLog.append: the record cannot be serialised as JSON; it was dropped', 'audit-log/invalid-record:json');
         return false;
       }
@@ -228,10 +266,22 @@ class AuditLogWriter {
     this._closed = true;
     this._closing = this.flush().then(async (result) => {
       if (this._timer !== undefined) clearTimeout(this._timer);
+      if (this._lockTimer !== undefined) clearTimeout(this._lockTimer);
       const current = this._current;
       this._current = undefined;
       await current?.handle.close().catch(() => undefined);
-      return result;
+      const waiting = this._pending.length;
+      if (this._lock === undefined && waiting > 0) {
+        this._pending = [];
+        this.stats.lockDropped += waiting;
+        this._drop('audit_locked', waiting);
+        this._diag.error('audit-log/closed-while-locked', `AuditLog: closed while another writer held the lock of ${this.dir}; ${waiting} record(s) were never written and are dropped`);
+      }
+      const lock = this._lock;
+      this._lock = undefined;
+      this._opened = false;
+      await lock?.release();
+      return this._result(result.ok && waiting === 0);
     });
     return this._closing;
   }
@@ -245,6 +295,73 @@ class AuditLogWriter {
       void this.flush();
     }, this._flushIntervalMs);
     this._timer.unref?.();
+  }
+
+  private _drop(reason: AuditDropReason, count: number): void {
+    this.stats.dropped += count;
+    try {
+      this._dropCounter ??= securityDropCounter(this._registry ?? getDefaultRegistry());
+      this._dropCounter.add(count, { reason });
+    } catch (error) {
+      this._diag.internalError(error, 'AuditLog.drop');
+    }
+  }
+
+  /**
+   * Takes the lock (once per call) and opens the log. `false` when another writer holds the
+   * lock: reported once per owner, tried again later. File-system errors reject.
+   */
+  private async _ensureOpen(): Promise<boolean> {
+    if (this._opened) return true;
+    if (this._lock === undefined) {
+      await mkdir(this.dir, { recursive: true });
+      const attempt = await acquireAuditLock(this._lockPath);
+      if (attempt.kind === 'busy') {
+        this._reportBusy(attempt.owner);
+        this._scheduleLockRetry();
+        return false;
+      }
+      this._lock = attempt.lock;
+      this._lockRetryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
+      if (attempt.tookOverFrom !== undefined) {
+        this.stats.takeovers++;
+        const o = attempt.tookOverFrom;
+        this._diag.warn('audit-log/stale-lock', `AuditLog: took over the lock of ${this.dir} from a writer that is gone (pid ${o.pid} on ${o.hostname}, since ${o.startedAt})`, `${this._lockPath}:${o.token}`);
+      }
+    }
+    await this._open();
+    return true;
+  }
+
+  private _reportBusy(owner: AuditLockOwner | undefined): void {
+    const who = owner === undefined ? 'a writer whose lock file cannot be read yet' : `pid ${owner.pid} on ${owner.hostname}, since ${owner.startedAt}`;
+    this._diag.error(
+      'audit-log/locked',
+      `AuditLog: ${this.dir} is locked by another writer (${who}; lock file ${this._lockPath}). This log writes nothing while that writer lives: records wait in memory (at most ${this._maxPending}) and the lock is tried again every ${this._lockRetryMaxMs} ms at most; records still waiting at close are dropped and counted. If that writer is on another host and gone, delete the lock file.`,
+      `${this._lockPath}:${owner?.token ?? '?'}`,
+    );
+  }
+
+  private _scheduleLockRetry(): void {
+    if (this._lockTimer !== undefined || this._closed) return;
+    const delay = this._lockRetryMs;
+    this._lockRetryMs = Math.min(this._lockRetryMs * 2, this._lockRetryMaxMs);
+    this._lockTimer = setTimeout(() => {
+      this._lockTimer = undefined;
+      if (!this._closed) void this.flush();
+    }, delay);
+    this._lockTimer.unref?.();
+  }
+
+  /** The lock file was removed or replaced behind this log's back: stop writing, re-read the chain once the lock is ours again. */
+  private async _lostLock(): Promise<void> {
+    this._diag.error('audit-log/lock-lost', `AuditLog: the lock file ${this._lockPath} was removed or replaced by another process; this log stops writing until it holds the lock again (records wait in memory)`, `${this._lockPath}:lost`);
+    this._lock = undefined;
+    this._opened = false;
+    const current = this._current;
+    this._current = undefined;
+    await current?.handle.close().catch(() => undefined);
+    this._scheduleLockRetry();
   }
 
   private _result(ok: boolean): AuditFlushResult {
@@ -261,14 +378,17 @@ class AuditLogWriter {
       clearTimeout(this._timer);
       this._timer = undefined;
     }
-    if (!(await this._ready) && !this._opened) {
-      if (!this._usable) return this._result(false);
-      try {
-        await this._open();
-      } catch (error) {
-        this._diag.error('audit-log/open-failed', `AuditLog: cannot open ${this.dir}: ${describeError(error)}`, 'audit-log/open-retry');
-        return this._result(false);
-      }
+    if (!this._usable) return this._result(false);
+    try {
+      if (!(await this._ensureOpen())) return this._result(false);
+    } catch (error) {
+      this._diag.error('audit-log/open-failed', `AuditLog: cannot open ${this.dir}: ${describeError(error)}`, 'audit-log/open-retry');
+      return this._result(false);
+    }
+    // Checked before every write: never append to a chain another writer now owns.
+    if (this._pending.length > 0 && !(await this._lock?.stillHeld())) {
+      await this._lostLock();
+      return this._result(false);
     }
     let ok = true;
     while (this._pending.length > 0) {
@@ -285,11 +405,10 @@ class AuditLogWriter {
     return this._result(ok && this._pending.length === 0);
   }
 
-  private _opened = false;
-
   /** Finds where the chain ends, repairing a torn last line. */
   private async _open(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    this._lastSeq = 0;
+    this._lastHash = GENESIS_HASH;
     const segments = listSegments(await readdir(this.dir), this.prefix);
     for (let i = segments.length - 1; i >= 0; i--) {
       const seg = segments[i] as { name: string; firstSeq: number };

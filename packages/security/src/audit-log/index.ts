@@ -1,5 +1,6 @@
 export { createAuditLog } from './createAuditLog.js';
-export type { AuditLog, AuditLogStats, AuditFlushResult } from './createAuditLog.js';
+export type { AuditLog, AuditLogStats, AuditFlushResult, AuditDropReason } from './createAuditLog.js';
+export type { AuditLockOwner } from './writerLock.js';
 export { verifyAuditLog } from './verifyAuditLog.js';
 export type { AuditVerifyResult, AuditProblem, TamperKind, VerifyAuditLogOptions } from './verifyAuditLog.js';
 export { runAuditVerifyCommand, AUDIT_VERIFY_EXIT } from './runAuditVerifyCommand.js';
@@ -14,6 +15,8 @@ export {
   DEFAULT_AUDIT_FLUSH_INTERVAL_MS,
   DEFAULT_AUDIT_MAX_BATCH_RECORDS,
   DEFAULT_AUDIT_MAX_PENDING_RECORDS,
+  DEFAULT_AUDIT_LOCK_RETRY_MAX_MS,
+  AUDIT_LOCK_RETRY_INITIAL_MS,
 } from './config.js';
 export type { AuditLogOptions, ResolvedAuditLogOptions } from './config.js';
 export { GENESIS_HASH, DEFAULT_AUDIT_PREFIX, segmentName, headName } from './format.js';

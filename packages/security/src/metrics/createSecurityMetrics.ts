@@ -31,6 +31,14 @@ export function createSecurityMetrics(registry: MetricsRegistry, blockedCount: (
     keysBlocked: registry.counter('lookout.security.keys.blocked', { description: 'Keys put on a blocklist', unit: '{key}', labels: ['detector'] }),
     alerts: registry.counter('lookout.security.alerts', { description: 'Security alerts fired or suppressed by the cooldown', unit: '{alert}', labels: ['result'] }),
     injectionFindings: registry.counter('lookout.security.injection.findings', { description: 'Inputs that look like SQL injection or XSS', unit: '{finding}', labels: ['kind'] }),
-    eventsDropped: registry.counter('lookout.security.events.dropped', { description: 'Security events refused', unit: '{event}', labels: ['reason'] }),
+    eventsDropped: securityDropCounter(registry),
   };
+}
+
+/**
+ * `lookout_security_events_dropped_total{reason}`, shared by the logger (`invalid`) and the
+ * audit log (`audit_*`): defining it again on the same registry returns the same instrument.
+ */
+export function securityDropCounter(registry: MetricsRegistry): Counter<'reason'> {
+  return registry.counter('lookout.security.events.dropped', { description: 'Security events refused', unit: '{event}', labels: ['reason'] });
 }
