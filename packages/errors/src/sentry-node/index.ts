@@ -1,12 +1,31 @@
 import { createSentrySink } from '../sentry/createSentrySink.js';
 import type { SentrySdkLike, SentrySink, SentrySinkOptions } from '../sentry/createSentrySink.js';
+import { makeSentryTransport as makeTransport } from '../sentry/makeSentryTransport.js';
+import type { LookoutSentryTransport, SentryTransportFactoryOptions, SentryTransportOptions } from '../sentry/makeSentryTransport.js';
+import { zlibGzip } from './zlibGzip.js';
 
-export { makeSentryTransport, DEFAULT_SENTRY_MAX_QUEUE_ITEMS, DEFAULT_SENTRY_MAX_QUEUE_BYTES, DEFAULT_SENTRY_MAX_ENVELOPE_BYTES, DEFAULT_SENTRY_SEND_TIMEOUT_MS, DEFAULT_SENTRY_RETRY, DEFAULT_SENTRY_CIRCUIT } from '../sentry/makeSentryTransport.js';
+export { DEFAULT_SENTRY_MAX_QUEUE_ITEMS, DEFAULT_SENTRY_MAX_QUEUE_BYTES, DEFAULT_SENTRY_MAX_ENVELOPE_BYTES, DEFAULT_SENTRY_SEND_TIMEOUT_MS, DEFAULT_SENTRY_RETRY, DEFAULT_SENTRY_CIRCUIT } from '../sentry/makeSentryTransport.js';
 export type { SentryTransportOptions, SentrySpool, SpooledEnvelope, LookoutSentryTransport, SentryTransportFactoryOptions } from '../sentry/makeSentryTransport.js';
 export { toSentryEvent, SEVERITY_TO_SENTRY_LEVEL } from '../sentry/toSentryEvent.js';
 export type { SentryEventLike } from '../sentry/toSentryEvent.js';
+export { DEFAULT_SENTRY_GZIP_MIN_BYTES } from '../sentry/createEnvelopeCompressor.js';
+export type { SentryGzip } from '../sentry/createEnvelopeCompressor.js';
 export { DEFAULT_SENTRY_MAX_PENDING_EVENTS } from '../sentry/createSentrySink.js';
 export type { SentrySink, SentrySinkOptions, SentryClientLike } from '../sentry/createSentrySink.js';
+
+/**
+ * {@link SentryTransportOptions | Lookout's Sentry transport} for Node: as on every platform, with
+ * envelopes of `gzipMinBytes` (32 KiB) and more compressed by zlib on Node's thread pool unless
+ * `gzip` says otherwise. For a client the host creates: `new NodeClient({ transport: makeSentryTransport(), … })`.
+ */
+export function makeSentryTransport(options: SentryTransportOptions = {}): (sentryOptions: SentryTransportFactoryOptions) => LookoutSentryTransport {
+  return makeTransport(withZlib(options));
+}
+
+function withZlib(options: SentryTransportOptions | undefined): SentryTransportOptions {
+  const o: SentryTransportOptions = typeof options === 'object' && options !== null ? options : {};
+  return o.gzip === undefined ? { ...o, gzip: zlibGzip } : o;
+}
 
 /** Deadline of the flush run when the event loop empties (`beforeExit`). */
 export const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 2000;
@@ -42,6 +61,7 @@ export function createSentryNodeSink(options: SentryNodeSinkOptions = {}): Sentr
         const sdk = await import('@sentry/node');
         return { Client: sdk.NodeClient as unknown as SentrySdkLike['Client'], stackParser: sdk.defaultStackParser };
       },
+      transportDefaults: { gzip: zlibGzip },
       install: (sink) => (o.flushOnExit === false ? () => {} : installExitHooks(sink, o.exitFlushTimeoutMs)),
     },
     o,

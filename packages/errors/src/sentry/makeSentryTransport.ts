@@ -1,4 +1,4 @@
-import { createBatchQueue, getDiagnostics, makeFetchTransport, observeDeliveryStats, utf8Length } from '@lookout/core';
+import { createBatchQueue, describeError, getDiagnostics, makeFetchTransport, observeDeliveryStats, utf8Length } from '@lookout/core';
 import type {
   BatchQueue,
   CircuitOptions,
@@ -14,6 +14,8 @@ import type {
   TransportResult,
 } from '@lookout/core';
 import type { SentryTransportStats } from '../types.js';
+import { createEnvelopeCompressor, DEFAULT_SENTRY_GZIP_MIN_BYTES } from './createEnvelopeCompressor.js';
+import type { SentryGzip } from './createEnvelopeCompressor.js';
 import { envelopeCategories, serializeEnvelope } from './envelope.js';
 import type { EnvelopeLike } from './envelope.js';
 import { SentryRateLimits } from './rateLimits.js';
@@ -80,11 +82,25 @@ export interface SentryTransportOptions {
   circuit?: CircuitOptions;
   /**
    * `Content-Type` of each request. Default `application/x-sentry-envelope`; browsers use
-   * `text/plain;charset=UTF-8`, which needs no CORS preflight (keepalive requests cannot have one).
+   * `text/plain;charset=UTF-8`, which needs no CORS preflight. A gzipped envelope carries
+   * `Content-Encoding`, which does: Sentry allows it, and the preflight is cached.
    */
   contentType?: string;
   /** Send with `keepalive` (browsers, within the page's beacon budget). Default `false`. */
   keepalive?: boolean;
+  /**
+   * How envelopes of at least `gzipMinBytes` are compressed before sending (`Content-Encoding:
+   * gzip`, which Sentry's ingestion accepts). Default: zlib's `gzip` on Node's thread pool from
+   * `./sentry-node`; `CompressionStream` elsewhere, and uncompressed where there is none. `false`
+   * never compresses. A gzip that fails sends the envelope uncompressed (one diagnostic).
+   */
+  gzip?: SentryGzip | false;
+  /**
+   * Smallest envelope compressed, in bytes before compression. Default
+   * {@link DEFAULT_SENTRY_GZIP_MIN_BYTES} (32 KiB, as `@sentry/node`). Queue bounds,
+   * `maxEnvelopeBytes` and drop counts always use the uncompressed size.
+   */
+  gzipMinBytes?: number;
   /** The fetch to use. Default: the global `fetch`, looked up at each send. */
   fetchImpl?: FetchLike;
   /** See {@link SentrySpool}. */
@@ -124,9 +140,10 @@ export interface LookoutSentryTransport {
  * delivery kernel instead of Sentry's fire-and-forget buffer: a queue bounded in envelopes and
  * bytes, retries with backoff and jitter that honour `Retry-After` and `X-Sentry-Rate-Limits`
  * (envelopes of a rate-limited category wait, they are not dropped), a request timeout, a
- * circuit breaker, flush with a deadline and a spool hook. Every drop is counted by reason in
- * `lookout_delivery_items_dropped_total{signal="errors"}` and reported to the Sentry client as a
- * client report (`recordDroppedEvent`).
+ * circuit breaker, flush with a deadline and a spool hook. Envelopes of 32 KiB and more are sent
+ * gzip-compressed (see `gzip`), each compressed once however often it is retried. Every drop is
+ * counted by reason in `lookout_delivery_items_dropped_total{signal="errors"}` and reported to
+ * the Sentry client as a client report (`recordDroppedEvent`).
  */
 export function makeSentryTransport(options: SentryTransportOptions = {}): (sentryOptions: SentryTransportFactoryOptions) => LookoutSentryTransport {
   const o: SentryTransportOptions = typeof options === 'object' && options !== null ? options : {};
@@ -155,6 +172,13 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     };
     return response;
   };
+  const compressor = createEnvelopeCompressor({
+    gzip: gzipOption(o.gzip, diagnostics),
+    minBytes: gzipMinBytesOption(o.gzipMinBytes, diagnostics),
+    onFailure: (error) => {
+      diagnostics().warn('errors/sentry-gzip-failed', `Sentry transport: gzip failed, envelopes are sent uncompressed: ${describeError(error)}`, 'errors/sentry-gzip-failed');
+    },
+  });
   const fetchOptions: Parameters<typeof makeFetchTransport>[0] = {
     url: sentry.url,
     fetchImpl: capturingFetch,
@@ -173,8 +197,11 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
         rateLimitedWaits++;
         return { kind: 'retryable', reason: `Sentry rate limit for ${categories.join(', ')}`, retryAfterMs: wait };
       }
+      const outgoing = await compressor.compress({ ...request, headers });
       last.response = undefined;
-      const result = await http.send({ ...request, headers });
+      const result = await http.send(outgoing);
+      // A retryable envelope comes back with the same body: keep its compressed form until then.
+      if (result.kind !== 'retryable') compressor.release();
       const response = readLast(last);
       if (response !== undefined) {
         limits.update(response.status, response.rateLimits, response.retryAfter, now());
@@ -320,6 +347,19 @@ function isSpooled(value: unknown): value is SpooledEnvelope {
     Array.isArray(v.categories) &&
     v.categories.every((c) => typeof c === 'string')
   );
+}
+
+function gzipOption(value: unknown, diagnostics: () => Diagnostics): SentryGzip | false | undefined {
+  if (value === undefined || value === false || typeof value === 'function') return value as SentryGzip | false | undefined;
+  diagnostics().warn('errors/invalid-options', 'makeSentryTransport: gzip must be a function or false; using the default', 'errors/sentry-transport:gzip');
+  return undefined;
+}
+
+function gzipMinBytesOption(value: unknown, diagnostics: () => Diagnostics): number {
+  if (value === undefined) return DEFAULT_SENTRY_GZIP_MIN_BYTES;
+  if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER) return value;
+  diagnostics().warn('errors/invalid-options', `makeSentryTransport: gzipMinBytes must be a number of bytes from 0; using ${DEFAULT_SENTRY_GZIP_MIN_BYTES}`, 'errors/sentry-transport:gzipMinBytes');
+  return DEFAULT_SENTRY_GZIP_MIN_BYTES;
 }
 
 function positive(value: unknown, fallback: number): number {

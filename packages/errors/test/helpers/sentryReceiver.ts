@@ -18,6 +18,8 @@ export interface ReceivedEnvelope {
   items: EnvelopeItem[];
   /** The raw (decompressed) bytes, to check that scrubbed values never left the process. */
   raw: Buffer;
+  /** The body as it travelled, before `Content-Encoding` was undone. */
+  wire: Buffer;
   url: string;
   headers: Record<string, string | string[] | undefined>;
 }
@@ -102,6 +104,22 @@ export async function startSentryReceiver(port = 0): Promise<SentryReceiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (fault === 'hang') return;
+      const wire = Buffer.concat(chunks);
+      // As Sentry's ingestion does: gzip is undone by Content-Encoding; a body that does not
+      // decode is a 400, an encoding this receiver does not know a 415.
+      const encoding = req.headers['content-encoding'];
+      let raw: Buffer;
+      try {
+        if (encoding === undefined || encoding === '' || encoding === 'identity') raw = wire;
+        else if (encoding === 'gzip') raw = gunzipSync(wire);
+        else {
+          res.writeHead(415, cors).end();
+          return;
+        }
+      } catch {
+        res.writeHead(400, cors).end();
+        return;
+      }
       if (typeof fault === 'object') {
         const headers: Record<string, string> = { ...cors };
         if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
@@ -111,11 +129,9 @@ export async function startSentryReceiver(port = 0): Promise<SentryReceiver> {
       } else {
         res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end('{}');
       }
-      let raw = Buffer.concat(chunks);
-      if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
       try {
         const { header, items } = parseEnvelope(raw);
-        envelopes.push({ header, items, raw, url: req.url ?? '', headers: req.headers });
+        envelopes.push({ header, items, raw, wire, url: req.url ?? '', headers: req.headers });
       } catch {
         // Not an envelope; ignored.
       }

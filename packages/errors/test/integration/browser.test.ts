@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
+import { DEFAULT_SENTRY_GZIP_MIN_BYTES } from '@lookout/errors/sentry-browser';
 import { startSentryReceiver } from '../helpers/sentryReceiver.js';
 import type { SentryReceiver } from '../helpers/sentryReceiver.js';
 
@@ -115,6 +116,39 @@ describe('createSentryBrowserSink (real @sentry/browser in headless Chromium)', 
       const bytes = Buffer.concat(receiver.envelopes.map((e) => e.raw)).toString('utf8');
       expect(bytes).not.toContain(SECRET_EMAIL);
       expect(receiver.envelopes[0]?.headers['content-type']).toBe('text/plain;charset=UTF-8');
+      await context.close();
+    });
+  });
+
+  describe('gzip', () => {
+    it('should send a large event gzip-compressed through CompressionStream, and a small one as is', async () => {
+      receiver.envelopes.length = 0;
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.goto(pageUrl);
+      expect(await tab.evaluate(() => (globalThis as unknown as { __ready: Promise<boolean> }).__ready)).toBe(true);
+      expect(await tab.evaluate(() => typeof (globalThis as { CompressionStream?: unknown }).CompressionStream)).toBe('function');
+      const rows = Array.from({ length: 600 }, (_, i) => `SKU-${(i * 7919) % 100_003} x${i % 9}: row ${i} of the cart import`);
+      const ids = await tab.evaluate((lines) => {
+        const { tracker } = (globalThis as unknown as { __lookout: { tracker: { captureError(e: unknown, c?: object): string; addBreadcrumb(b: object): void } } }).__lookout;
+        const small = tracker.captureError(new Error('small failure'));
+        for (let i = 0; i < 40; i++) tracker.addBreadcrumb({ category: 'ui', message: `clicked ${lines.slice(i, i + 4).join(' / ')}` });
+        const large = tracker.captureError(new Error('cart import failed'), { context: { rows: lines } });
+        return { small, large };
+      }, rows);
+      const events = (await receiver.waitForEvents(2)) as Array<Record<string, any>>;
+      const envelopeOf = (id: string) => receiver.envelopes.find((e) => e.items.some((i) => (i.payload as Record<string, unknown>)['event_id'] === id));
+      const small = envelopeOf(ids.small);
+      const large = envelopeOf(ids.large);
+      expect(small?.headers['content-encoding']).toBeUndefined();
+      expect(small?.wire.length).toBeLessThan(DEFAULT_SENTRY_GZIP_MIN_BYTES);
+      expect(large?.headers['content-encoding']).toBe('gzip');
+      expect(large?.headers['content-type']).toBe('text/plain;charset=UTF-8');
+      expect(large?.raw.length).toBeGreaterThanOrEqual(DEFAULT_SENTRY_GZIP_MIN_BYTES);
+      expect(large?.wire.length).toBeLessThan((large?.raw.length ?? 0) / 3);
+      const event = events.find((e) => e.event_id === ids.large);
+      expect(event?.contexts.context.rows).toEqual(rows);
+      expect(event?.breadcrumbs.filter((b: { message: string }) => b.message.startsWith('clicked SKU-'))).toHaveLength(40);
       await context.close();
     });
   });

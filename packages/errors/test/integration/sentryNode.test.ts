@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry } from '@lookout/core';
 import { createErrorTracker, databaseOperationFailed, pipelineStageFailed } from '@lookout/errors';
-import { createSentryNodeSink } from '@lookout/errors/sentry-node';
+import { createSentryNodeSink, DEFAULT_SENTRY_GZIP_MIN_BYTES } from '@lookout/errors/sentry-node';
 import { startSentryReceiver } from '../helpers/sentryReceiver.js';
 import type { SentryReceiver } from '../helpers/sentryReceiver.js';
 
@@ -99,6 +99,42 @@ describe('createSentryNodeSink (real @sentry/node client, local receiver)', () =
       const events = await receiver.waitForEvents(2);
       expect((events[0] as any).fingerprint).toEqual((events[1] as any).fingerprint);
       await tracker.shutdown(2000);
+    });
+  });
+
+  describe('gzip', () => {
+    it('should send a large event (long breadcrumbs, big context) gzip-compressed by zlib, and a small one as is', async () => {
+      receiver.envelopes.length = 0;
+      // Without CompressionStream only the zlib gzip ./sentry-node injects can compress.
+      const saved = Object.getOwnPropertyDescriptor(globalThis, 'CompressionStream');
+      delete (globalThis as { CompressionStream?: unknown }).CompressionStream;
+      try {
+        const { sink, tracker } = newTracker();
+        tracker.captureError(new Error('small failure'));
+        expect(await tracker.flush(5000)).toBe(true);
+        for (let i = 0; i < 50; i++) {
+          tracker.addBreadcrumb({ category: 'sql', message: `SELECT ${Array.from({ length: 60 }, (_, c) => `col_${(i * 31 + c) % 997}`).join(', ')} FROM orders WHERE id = ${i}` });
+        }
+        const rows = Array.from({ length: 200 }, (_, i) => `SKU-${(i * 7919) % 100_003} x${i % 9}: row ${i} of the import batch`);
+        const id = tracker.captureError(new Error('import failed'), { context: { rows } });
+        expect(await tracker.flush(5000)).toBe(true);
+        const events = await receiver.waitForEvents(2);
+        const [small, large] = receiver.envelopes;
+        expect(small?.headers['content-encoding']).toBeUndefined();
+        expect(small?.wire.length).toBeLessThan(DEFAULT_SENTRY_GZIP_MIN_BYTES);
+        expect(large?.headers['content-encoding']).toBe('gzip');
+        expect(large?.raw.length).toBeGreaterThanOrEqual(DEFAULT_SENTRY_GZIP_MIN_BYTES);
+        expect(large?.wire.length).toBeLessThan((large?.raw.length ?? 0) / 3);
+        const event = events[1] as Record<string, any>;
+        expect(event.event_id).toBe(id);
+        expect(event.breadcrumbs).toHaveLength(50);
+        expect(event.breadcrumbs[49].message).toContain('FROM orders WHERE id = 49');
+        expect(event.contexts.context.rows).toEqual(rows);
+        expect(sink.getTransport()?.stats).toMatchObject({ sent: 2, failedSends: 0 });
+        await tracker.shutdown(2000);
+      } finally {
+        if (saved !== undefined) Object.defineProperty(globalThis, 'CompressionStream', saved);
+      }
     });
   });
 
