@@ -4,8 +4,12 @@ import type { CircuitOptions, Diagnostics, MetricsRegistry, ResolveResult, Retry
 import { SYSLOG_FACILITIES } from './formatSyslogMessage.js';
 import type { SyslogFacility } from './formatSyslogMessage.js';
 
-/** Default syslog port (UDP 514, RFC 5426; also used for TCP here). */
+/** Default syslog port for UDP (RFC 5426) and TCP: 514. */
 export const DEFAULT_SYSLOG_PORT = 514;
+/** Default port for syslog over TLS: 6514, the port RFC 5425 registers. */
+export const DEFAULT_SYSLOG_TLS_PORT = 6514;
+/** Oldest TLS version the TLS transport accepts by default: 1.2 (RFC 9662 updates RFC 5425 to require it). */
+export const DEFAULT_SYSLOG_TLS_MIN_VERSION = 'TLSv1.2';
 /** Default largest UDP message: 2048 bytes, which RFC 5426 says receivers SHOULD accept. */
 export const DEFAULT_SYSLOG_UDP_MAX_BYTES = 2048;
 /** Default largest TCP/TLS message: 64 KiB. */
@@ -17,6 +21,51 @@ export const DEFAULT_SYSLOG_CONNECT_TIMEOUT_MS = 5000;
 
 const positiveInt = z.int().check(z.positive());
 const facilityNames = Object.keys(SYSLOG_FACILITIES) as [SyslogFacility, ...SyslogFacility[]];
+/** PEM text or DER bytes, or a list of them (Node's `tls.connect` forms). */
+export type SyslogTlsMaterial = string | Uint8Array | ReadonlyArray<string | Uint8Array>;
+const isMaterialPart = (v: unknown): boolean => (typeof v === 'string' && v.length > 0) || (v instanceof Uint8Array && v.length > 0);
+const material = z.custom<SyslogTlsMaterial>(
+  (v) => isMaterialPart(v) || (Array.isArray(v) && v.length > 0 && v.every(isMaterialPart)),
+  'must be PEM text, DER bytes, or a non-empty list of them',
+);
+
+export const syslogTlsOptionsSchema = z.strictObject({
+  ca: z.optional(material),
+  cert: z.optional(material),
+  key: z.optional(material),
+  passphrase: z.optional(z.string()),
+  servername: z.optional(z.string().check(z.minLength(1))),
+  rejectUnauthorized: z.optional(z.boolean()),
+  minVersion: z.optional(z.enum(['TLSv1.2', 'TLSv1.3'])),
+  checkServerIdentity: z.optional(z.custom<NonNullable<SyslogTlsOptions['checkServerIdentity']>>((v) => typeof v === 'function', 'must be a function')),
+});
+
+/**
+ * TLS settings of the `tls` protocol (RFC 5425). The receiver's certificate is always verified
+ * (against Node's root CAs, or `ca`) and its name checked against `servername` or `host`.
+ */
+export interface SyslogTlsOptions {
+  /** CA certificate(s) that signed the receiver's certificate, for a private PKI. Default: Node's root CAs. */
+  ca?: SyslogTlsMaterial;
+  /** Client certificate chain, for receivers that require mutual TLS (RFC 5425 section 5.3). Needs `key`. */
+  cert?: SyslogTlsMaterial;
+  /** Private key of `cert`. */
+  key?: SyslogTlsMaterial;
+  /** Passphrase of an encrypted `key`. Never logged. */
+  passphrase?: string;
+  /** Name the receiver's certificate must carry, and the SNI sent. Default: `host` (SNI only for a name, not an address). */
+  servername?: string;
+  /**
+   * `false` accepts any certificate: anyone on the path can then read and forge the log stream.
+   * A warning is reported once when it is set. Default `true`.
+   */
+  rejectUnauthorized?: boolean;
+  /** Oldest TLS version accepted. Default {@link DEFAULT_SYSLOG_TLS_MIN_VERSION}. */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Replaces Node's name check (e.g. to pin a certificate fingerprint): return an Error to refuse. */
+  checkServerIdentity?: (hostname: string, cert: unknown) => Error | undefined;
+}
+
 const object = <T>(what: string) => z.custom<T>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), `${what} must be an object`);
 
 export const syslogSinkOptionsSchema = z.strictObject({
@@ -30,7 +79,7 @@ export const syslogSinkOptionsSchema = z.strictObject({
   sdId: z.optional(z.string().check(z.regex(/^[!#-<>-\\^-~]{1,32}$/, 'must be an SD-ID: 1-32 printable ASCII characters without = ] " or space'))),
   bom: z.optional(z.boolean()),
   maxMessageBytes: z.optional(z.int().check(z.minimum(480))),
-  tls: z.optional(object<Record<string, unknown>>('tls')),
+  tls: z.optional(syslogTlsOptionsSchema),
   connectTimeoutMs: z.optional(positiveInt),
   flushIntervalMs: z.optional(positiveInt),
   maxBatchItems: z.optional(positiveInt),
@@ -46,7 +95,7 @@ export const syslogSinkOptionsSchema = z.strictObject({
 export interface SyslogSinkOptions {
   /** Receiver host. Default `127.0.0.1`. */
   host?: string;
-  /** Receiver port. Default {@link DEFAULT_SYSLOG_PORT}. */
+  /** Receiver port. Default {@link DEFAULT_SYSLOG_PORT}, or {@link DEFAULT_SYSLOG_TLS_PORT} for `tls`. */
   port?: number;
   /** `udp` (RFC 5426, default), `tcp` (RFC 6587) or `tls` (RFC 5425). */
   protocol?: 'udp' | 'tcp' | 'tls';
@@ -64,8 +113,8 @@ export interface SyslogSinkOptions {
   bom?: boolean;
   /** Largest message in bytes (≥ 480); MSG is cut to fit. Default 2048 (UDP) or 65536 (TCP/TLS). */
   maxMessageBytes?: number;
-  /** Options for `tls.connect` (ca, cert, key, servername, rejectUnauthorized …). */
-  tls?: Record<string, unknown>;
+  /** TLS settings for protocol `tls`: `ca`, `cert`/`key` (mutual TLS), `servername` … (see {@link SyslogTlsOptions}). */
+  tls?: SyslogTlsOptions;
   /** TCP/TLS connect timeout, in ms. Default {@link DEFAULT_SYSLOG_CONNECT_TIMEOUT_MS}. */
   connectTimeoutMs?: number;
   /** Batch age, in ms. Default {@link DEFAULT_SYSLOG_FLUSH_INTERVAL_MS}. */

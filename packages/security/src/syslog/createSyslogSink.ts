@@ -7,6 +7,7 @@ import {
   DEFAULT_SYSLOG_FLUSH_INTERVAL_MS,
   DEFAULT_SYSLOG_PORT,
   DEFAULT_SYSLOG_STREAM_MAX_BYTES,
+  DEFAULT_SYSLOG_TLS_PORT,
   DEFAULT_SYSLOG_UDP_MAX_BYTES,
   resolveSyslogSinkOptions,
 } from './config.js';
@@ -34,7 +35,10 @@ export function createSyslogSink(options: SyslogSinkOptions = {}): SyslogSink {
   const diagnostics = o.diagnostics ?? getDiagnostics();
   const protocol = o.protocol ?? 'udp';
   const host = o.host ?? '127.0.0.1';
-  const port = o.port ?? DEFAULT_SYSLOG_PORT;
+  const port = o.port ?? (protocol === 'tls' ? DEFAULT_SYSLOG_TLS_PORT : DEFAULT_SYSLOG_PORT);
+  if (protocol === 'tls' && o.tls?.rejectUnauthorized === false) {
+    diagnostics.warn('syslog/tls-unverified', `createSyslogSink: tls.rejectUnauthorized is false: the certificate of ${host}:${port} is not checked, so anyone on the path can read and forge this security log stream; give tls.ca instead`);
+  }
   const facility = typeof o.facility === 'number' ? o.facility : SYSLOG_FACILITIES[o.facility ?? 'authpriv'];
   const format: SyslogFormatOptions = {
     facility,
@@ -53,6 +57,7 @@ export function createSyslogSink(options: SyslogSinkOptions = {}): SyslogSink {
           port,
           framing: o.framing ?? 'octet-counting',
           connectTimeoutMs: o.connectTimeoutMs ?? DEFAULT_SYSLOG_CONNECT_TIMEOUT_MS,
+          diagnostics,
           ...(protocol === 'tls' ? { tls: o.tls ?? {} } : {}),
         });
   const queueOptions: BatchQueueOptions<Uint8Array> = {

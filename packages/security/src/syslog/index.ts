@@ -6,9 +6,12 @@ export {
   syslogSinkOptionsSchema,
   resolveSyslogSinkOptions,
   DEFAULT_SYSLOG_PORT,
+  DEFAULT_SYSLOG_TLS_PORT,
+  DEFAULT_SYSLOG_TLS_MIN_VERSION,
+  syslogTlsOptionsSchema,
   DEFAULT_SYSLOG_UDP_MAX_BYTES,
   DEFAULT_SYSLOG_STREAM_MAX_BYTES,
   DEFAULT_SYSLOG_FLUSH_INTERVAL_MS,
   DEFAULT_SYSLOG_CONNECT_TIMEOUT_MS,
 } from './config.js';
-export type { SyslogSinkOptions, ResolvedSyslogSinkOptions } from './config.js';
+export type { SyslogSinkOptions, ResolvedSyslogSinkOptions, SyslogTlsOptions, SyslogTlsMaterial } from './config.js';

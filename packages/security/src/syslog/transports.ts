@@ -1,12 +1,14 @@
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import { describeError } from '@lookout/core';
-import type { Transport, TransportResult } from '@lookout/core';
+import type { Diagnostics, Transport, TransportResult } from '@lookout/core';
+import { DEFAULT_SYSLOG_TLS_MIN_VERSION } from './config.js';
+import type { SyslogTlsOptions } from './config.js';
 
 /** A transport that can also be closed. */
 export interface ClosableTransport extends Transport {
@@ -79,16 +81,42 @@ function toLf(body: Uint8Array): Uint8Array {
 }
 
 /**
- * TCP (RFC 6587) or TLS (RFC 5425): one connection, opened on first use and again after an
- * error. A batch is one write; it is `success` once the socket has accepted it, `retryable`
- * on any connection error or timeout (the queue retries with backoff).
+ * Whether a TLS error means the peer's certificate (or ours) was refused: sending again
+ * cannot help until someone fixes the certificates or the `tls` settings.
+ */
+export function isTlsCertificateError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH/.test(code);
+}
+
+/** `tls.connect` options from the sink's TLS settings: verification on unless turned off explicitly. */
+function tlsConnectOptions(host: string, port: number, tls: SyslogTlsOptions): ConnectionOptions {
+  const o: ConnectionOptions = { host, port, rejectUnauthorized: tls.rejectUnauthorized !== false, minVersion: tls.minVersion ?? DEFAULT_SYSLOG_TLS_MIN_VERSION };
+  if (tls.ca !== undefined) o.ca = tls.ca as ConnectionOptions['ca'];
+  if (tls.cert !== undefined) o.cert = tls.cert as ConnectionOptions['cert'];
+  if (tls.key !== undefined) o.key = tls.key as ConnectionOptions['key'];
+  if (tls.passphrase !== undefined) o.passphrase = tls.passphrase;
+  if (tls.checkServerIdentity !== undefined) o.checkServerIdentity = tls.checkServerIdentity as ConnectionOptions['checkServerIdentity'];
+  const servername = tls.servername ?? (isIP(host) === 0 ? host : undefined);
+  if (servername !== undefined) o.servername = servername;
+  return o;
+}
+
+/**
+ * TCP (RFC 6587) or TLS (RFC 5425): one connection, opened on first use and again after the
+ * receiver closes it or an error. A batch is one write; it is `success` once the socket has
+ * accepted it, `retryable` on a connection error or timeout (the queue retries with backoff),
+ * and `failure` when a certificate is refused (reported once per receiver and cause, with what
+ * to fix; the queue counts the batch as `rejected`). A batch written just before the receiver
+ * dies can be lost: RFC 5425 and RFC 6587 have no acknowledgements.
  */
 export function makeStreamTransport(options: {
   host: string;
   port: number;
-  tls?: Record<string, unknown>;
+  tls?: SyslogTlsOptions;
   framing: 'octet-counting' | 'lf';
   connectTimeoutMs: number;
+  diagnostics: Diagnostics;
 }): ClosableTransport {
   let socket: Socket | undefined;
   let connecting: Promise<Socket> | undefined;
@@ -105,6 +133,7 @@ export function makeStreamTransport(options: {
         clearTimeout(timer);
         s.off('error', onError);
         s.on('error', () => drop(s));
+        s.on('end', () => drop(s));
         s.on('close', () => drop(s));
         s.unref();
         socket = s;
@@ -118,7 +147,7 @@ export function makeStreamTransport(options: {
       const s =
         options.tls === undefined
           ? netConnect({ host: options.host, port: options.port }, onReady)
-          : tlsConnect({ host: options.host, port: options.port, ...(options.tls as ConnectionOptions) }, onReady);
+          : tlsConnect(tlsConnectOptions(options.host, options.port, options.tls), onReady);
       s.once('error', onError);
       // Syslog receivers never answer; discard anything they send so the socket does not back up.
       s.on('data', () => undefined);
@@ -142,7 +171,15 @@ export function makeStreamTransport(options: {
         return { kind: 'success' };
       } catch (error) {
         if (socket !== undefined) drop(socket);
-        return { kind: 'retryable', reason: `syslog ${options.tls === undefined ? 'tcp' : 'tls'} send failed: ${describeError(error)}` };
+        const reason = `syslog ${options.tls === undefined ? 'tcp' : 'tls'} send to ${options.host}:${options.port} failed: ${describeError(error)}`;
+        if (options.tls === undefined || !isTlsCertificateError(error)) return { kind: 'retryable', reason };
+        const code = String((error as { code?: unknown }).code);
+        options.diagnostics.error(
+          'syslog/tls-certificate',
+          `${reason}. The TLS handshake refused a certificate (${code}), so nothing is sent and each batch is dropped (counted as "rejected"): give the CA that signed the receiver's certificate in tls.ca, the name it carries in tls.servername, or a client certificate in tls.cert/tls.key if the receiver requires one`,
+          `${options.host}:${options.port}:${code}`,
+        );
+        return { kind: 'failure', reason };
       }
     },
     close: () => {

@@ -1,0 +1,208 @@
+import { createServer } from 'node:tls';
+import type { Server, TLSSocket } from 'node:tls';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createDiagnostics, createMetricsRegistry, snapshotMetric } from '@lookout/core';
+import type { Diagnostics, MetricsRegistry } from '@lookout/core';
+import { createSecurityLogger } from '@lookout/security';
+import { createSyslogSink } from '@lookout/security/syslog';
+import type { SyslogSink, SyslogTlsOptions } from '@lookout/security/syslog';
+import { parseRfc5424, splitFrames } from '../helpers/parseRfc5424.js';
+import { generateTestPki } from '../helpers/tlsCerts.js';
+import type { TestPki } from '../helpers/tlsCerts.js';
+
+let pki: TestPki;
+beforeAll(() => {
+  // No openssl means no certificates: the whole file fails (CI must install openssl).
+  pki = generateTestPki();
+});
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (stops.length > 0) await stops.pop()?.();
+});
+
+interface TlsListener {
+  port: number;
+  raw(): Buffer;
+  /** Connections whose TLS handshake completed. */
+  secureConnections(): number;
+  /** Of those, connections that presented a client certificate the listener's CA signed. */
+  authorizedClients(): number;
+  stop(): Promise<void>;
+}
+
+/** A real RFC 5425 receiver: `node:tls` on 127.0.0.1, recording every byte it gets. */
+async function startTlsListener(options: { cert: string; key: string; ca?: string; requireClientCert?: boolean; port?: number }): Promise<TlsListener> {
+  const chunks: Buffer[] = [];
+  const sockets = new Set<TLSSocket>();
+  let secure = 0;
+  let authorized = 0;
+  const server: Server = createServer(
+    { cert: options.cert, key: options.key, ...(options.ca === undefined ? {} : { ca: options.ca }), requestCert: options.requireClientCert === true, rejectUnauthorized: options.requireClientCert === true },
+    (s) => {
+      secure++;
+      if (s.authorized) authorized++;
+      sockets.add(s);
+      s.on('data', (d: Buffer) => chunks.push(d));
+      s.on('error', () => undefined);
+    },
+  );
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  let stopped = false;
+  const stop = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    stopped = true;
+    return new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+  };
+  stops.push(stop);
+  return { port, raw: () => Buffer.concat(chunks), secureConnections: () => secure, authorizedClients: () => authorized, stop };
+}
+
+function recording(): { diagnostics: Diagnostics; messages: string[] } {
+  const messages: string[] = [];
+  const push = (m: string): void => {
+    messages.push(m);
+  };
+  return { diagnostics: createDiagnostics({ logger: { error: push, warn: push, info: () => {}, debug: () => {} } }), messages };
+}
+
+function tlsSink(port: number, tls: SyslogTlsOptions, diagnostics: Diagnostics, registry: MetricsRegistry = createMetricsRegistry()): SyslogSink {
+  return createSyslogSink({ protocol: 'tls', host: '127.0.0.1', port, tls, diagnostics, registry, flushIntervalMs: 20, connectTimeoutMs: 1000, retry: { initialBackoffMs: 50, maxBackoffMs: 200, jitter: false } });
+}
+
+function log(sink: SyslogSink, diagnostics: Diagnostics, actors: readonly string[]): void {
+  const logger = createSecurityLogger({ sinks: [sink], diagnostics, registry: createMetricsRegistry() });
+  for (const actor of actors) logger.logSecurityEvent({ type: 'authentication', outcome: 'failure', actor, sourceIp: '198.51.100.7' });
+}
+
+/** Messages received so far, each parsed by the strict RFC 5424 parser; the framing must leave no bytes over. */
+function received(listener: TlsListener): Array<ReturnType<typeof parseRfc5424>> {
+  const { messages, rest } = splitFrames(listener.raw());
+  expect(rest.length).toBe(0);
+  return messages.map((m) => parseRfc5424(m));
+}
+
+const actorsOf = (messages: Array<ReturnType<typeof parseRfc5424>>): string[] => messages.map((m) => (JSON.parse(m.msg ?? '') as { actor: string }).actor);
+
+describe('createSyslogSink', () => {
+  describe('over TLS (RFC 5425)', () => {
+    it('should deliver octet-counted RFC 5424 messages to a receiver verified against tls.ca and tls.servername', async () => {
+      const listener = await startTlsListener(pki.server);
+      const { diagnostics, messages } = recording();
+      const sink = tlsSink(listener.port, { ca: pki.ca, servername: pki.serverName }, diagnostics);
+      log(sink, diagnostics, ['alice', 'bob']);
+      await sink.flush(3000);
+      await expect.poll(() => splitFrames(listener.raw()).messages.length, { timeout: 3000 }).toBe(2);
+      const parsed = received(listener);
+      expect(parsed.map((p) => [p.facility, p.severity, p.msgId])).toEqual([
+        [10, 5, 'authn_login_fail'],
+        [10, 5, 'authn_login_fail'],
+      ]);
+      expect(actorsOf(parsed)).toEqual(['alice', 'bob']);
+      expect(listener.secureConnections()).toBe(1);
+      expect(sink.queue.stats).toMatchObject({ sent: 2, failedSends: 0 });
+      expect(messages).toEqual([]);
+      await sink.shutdown(1000);
+    });
+
+    it('should send nothing to a self-signed receiver without tls.ca: one diagnostic, every batch counted as rejected', async () => {
+      const listener = await startTlsListener(pki.selfSigned);
+      const { diagnostics, messages } = recording();
+      const registry = createMetricsRegistry();
+      const sink = tlsSink(listener.port, {}, diagnostics, registry);
+      log(sink, diagnostics, ['alice', 'bob']);
+      await sink.flush(2000);
+      log(sink, diagnostics, ['carol']);
+      await sink.flush(2000);
+      expect(listener.raw().length).toBe(0);
+      expect(listener.secureConnections()).toBe(0);
+      expect(sink.queue.stats.sent).toBe(0);
+      expect(sink.queue.stats.dropped.rejected).toBe(3);
+      expect(sink.queue.stats.failedSends).toBe(2);
+      const certificateErrors = messages.filter((m) => m.includes('refused a certificate'));
+      expect(certificateErrors).toHaveLength(1);
+      expect(certificateErrors[0]).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect(certificateErrors[0]).toContain('tls.ca');
+      await registry.prepareCollection();
+      const dropped = snapshotMetric(registry, 'lookout_delivery_items_dropped_total', { matchers: { signal: 'security_syslog', reason: 'rejected' } });
+      expect(dropped?.series[0]?.value).toBe(3);
+      await sink.shutdown(1000);
+    });
+
+    it('should refuse a receiver whose certificate does not carry the name it is reached by', async () => {
+      const listener = await startTlsListener(pki.server);
+      const { diagnostics, messages } = recording();
+      // Right CA, but the certificate is for syslog.test and the sink checks it against 127.0.0.1.
+      const sink = tlsSink(listener.port, { ca: pki.ca }, diagnostics);
+      log(sink, diagnostics, ['alice']);
+      await sink.flush(2000);
+      expect(listener.raw().length).toBe(0);
+      expect(sink.queue.stats.dropped.rejected).toBe(1);
+      expect(messages.filter((m) => m.includes('ERR_TLS_CERT_ALTNAME_INVALID'))).toHaveLength(1);
+      await sink.shutdown(1000);
+    });
+
+    it('should present tls.cert and tls.key to a receiver that requires mutual TLS', async () => {
+      const listener = await startTlsListener({ ...pki.server, ca: pki.ca, requireClientCert: true });
+      const { diagnostics, messages } = recording();
+      const sink = tlsSink(listener.port, { ca: pki.ca, servername: pki.serverName, cert: pki.client.cert, key: pki.client.key }, diagnostics);
+      log(sink, diagnostics, ['alice']);
+      await sink.flush(3000);
+      await expect.poll(() => splitFrames(listener.raw()).messages.length, { timeout: 3000 }).toBe(1);
+      expect(listener.authorizedClients()).toBe(1);
+      expect(actorsOf(received(listener))).toEqual(['alice']);
+      expect(messages).toEqual([]);
+      await sink.shutdown(1000);
+    });
+
+    it('should reconnect after the receiver restarts, retrying what could not be sent meanwhile', async () => {
+      const first = await startTlsListener(pki.server);
+      const port = first.port;
+      const { diagnostics } = recording();
+      const sink = tlsSink(port, { ca: pki.ca, servername: pki.serverName }, diagnostics);
+      log(sink, diagnostics, ['before-1', 'before-2']);
+      await sink.flush(3000);
+      await expect.poll(() => splitFrames(first.raw()).messages.length, { timeout: 3000 }).toBe(2);
+      await first.stop();
+      // Down: the send fails (connection refused) and the batch waits for a retry.
+      log(sink, diagnostics, ['while-down']);
+      await expect.poll(() => sink.queue.stats.failedSends, { timeout: 3000 }).toBeGreaterThan(0);
+      const second = await startTlsListener({ ...pki.server, port });
+      await expect.poll(() => splitFrames(second.raw()).messages.length, { timeout: 5000 }).toBe(1);
+      log(sink, diagnostics, ['after-1', 'after-2']);
+      await sink.flush(3000);
+      await expect.poll(() => splitFrames(second.raw()).messages.length, { timeout: 3000 }).toBe(3);
+      expect(actorsOf(received(first))).toEqual(['before-1', 'before-2']);
+      expect(actorsOf(received(second))).toEqual(['while-down', 'after-1', 'after-2']);
+      expect(second.secureConnections()).toBe(1);
+      const stats = sink.queue.stats;
+      expect(stats.sent).toBe(5);
+      expect(stats.retried).toBeGreaterThan(0);
+      expect(Object.values(stats.dropped).reduce((a, b) => a + b, 0)).toBe(0);
+      await sink.shutdown(1000);
+    });
+
+    it('should warn once that the stream is unprotected when tls.rejectUnauthorized is false', async () => {
+      const listener = await startTlsListener(pki.selfSigned);
+      const { diagnostics, messages } = recording();
+      const sink = tlsSink(listener.port, { rejectUnauthorized: false }, diagnostics);
+      expect(messages.filter((m) => m.includes('rejectUnauthorized is false'))).toHaveLength(1);
+      log(sink, diagnostics, ['alice']);
+      await sink.flush(3000);
+      await expect.poll(() => splitFrames(listener.raw()).messages.length, { timeout: 3000 }).toBe(1);
+      await sink.shutdown(1000);
+    });
+
+    it('should report invalid tls settings by path, without throwing', () => {
+      const { diagnostics, messages } = recording();
+      expect(() => createSyslogSink({ protocol: 'tls', port: 1, diagnostics, registry: createMetricsRegistry(), tls: { ca: 42, servername: '' } as unknown as SyslogTlsOptions })).not.toThrow();
+      expect(messages.some((m) => m.includes('tls'))).toBe(true);
+    });
+  });
+});
