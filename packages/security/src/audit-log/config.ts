@@ -38,7 +38,7 @@ export const auditLogOptionsSchema = z.strictObject({
   maxFileBytes: z.optional(z.int().check(z.minimum(1024))),
   maxFileAgeMs: z.optional(positiveInt),
   retention: z.optional(z.strictObject({ maxAgeMs: z.optional(positiveInt), maxFiles: z.optional(positiveInt) })),
-  lockRetryMaxMs: z.optional(z.int().check(z.minimum(AUDIT_LOCK_RETRY_INITIAL_MS))),
+  lockRetryMaxMs: z.optional(z.int().check(z.minimum(AUDIT_LOCK_RETRY_INITIAL_MS, `must be an integer number of ms, at least ${AUDIT_LOCK_RETRY_INITIAL_MS}`))),
   registry: z.optional(z.custom<MetricsRegistry>((v) => v !== null && typeof v === 'object' && typeof (v as MetricsRegistry).counter === 'function', 'must be a MetricsRegistry')),
   diagnostics: z.optional(z.custom<Diagnostics>((v) => v !== null && typeof v === 'object' && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
   now: z.optional(z.custom<() => number>((v) => typeof v === 'function', 'must be a function')),

@@ -34,7 +34,7 @@ export const syslogTlsOptionsSchema = z.strictObject({
   cert: z.optional(material),
   key: z.optional(material),
   passphrase: z.optional(z.string()),
-  servername: z.optional(z.string().check(z.minLength(1))),
+  servername: z.optional(z.string().check(z.minLength(1, 'must be a non-empty host name'))),
   rejectUnauthorized: z.optional(z.boolean()),
   minVersion: z.optional(z.enum(['TLSv1.2', 'TLSv1.3'])),
   checkServerIdentity: z.optional(z.custom<NonNullable<SyslogTlsOptions['checkServerIdentity']>>((v) => typeof v === 'function', 'must be a function')),

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,7 +25,7 @@ class WriterProcess {
   private _waiters: Array<(r: Report) => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
+  constructor(readonly child: ChildProcessByStdio<Writable, Readable, null>) {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const msg = JSON.parse(line) as Report & { diag?: string; message?: string };
       if (msg.diag !== undefined) this.diags.push(`${msg.diag}: ${msg.message}`);

@@ -146,6 +146,15 @@ describe('createAuditLog', () => {
       expect(await verifyAuditLog(dir)).toMatchObject({ status: 'ok', records: 2 });
     });
 
+    it('should report an invalid lockRetryMaxMs once and use the default', async () => {
+      const { diagnostics, messages } = recordingDiagnostics();
+      const log = createAuditLog({ dir, diagnostics, lockRetryMaxMs: 5 });
+      await log.ready();
+      expect(messages).toEqual([expect.stringContaining('lockRetryMaxMs: must be an integer number of ms, at least 100')]);
+      expect(log.isWriter()).toBe(true);
+      await log.close();
+    });
+
     it('should let verifyAuditLog and `lookout audit verify` read while a writer holds the lock', async () => {
       const log = createAuditLog({ dir, diagnostics: createDiagnostics({ level: 'none' }) });
       log.append(event(1));

@@ -201,8 +201,12 @@ describe('createSyslogSink', () => {
 
     it('should report invalid tls settings by path, without throwing', () => {
       const { diagnostics, messages } = recording();
-      expect(() => createSyslogSink({ protocol: 'tls', port: 1, diagnostics, registry: createMetricsRegistry(), tls: { ca: 42, servername: '' } as unknown as SyslogTlsOptions })).not.toThrow();
-      expect(messages.some((m) => m.includes('tls'))).toBe(true);
+      const tls = { ca: 42, servername: '', pinned: true } as unknown as SyslogTlsOptions;
+      expect(() => createSyslogSink({ protocol: 'tls', port: 1, diagnostics, registry: createMetricsRegistry(), tls })).not.toThrow();
+      expect(messages).toHaveLength(3);
+      expect(messages[0]).toContain('tls.ca: must be PEM text');
+      expect(messages[1]).toContain('tls.servername: must be a non-empty host name');
+      expect(messages[2]).toContain('tls.pinned: unknown option');
     });
   });
 });
