@@ -17,7 +17,7 @@
 #   LOOKOUT_VM_SUITE      Debian suite to take VictoriaMetrics from (default trixie)
 set -euo pipefail
 
-readonly APT_PACKAGES=(prometheus prometheus-pushgateway prometheus-alertmanager chromium)
+readonly APT_PACKAGES=(prometheus prometheus-pushgateway prometheus-alertmanager chromium openssl)
 readonly VM_SUITE="${LOOKOUT_VM_SUITE:-trixie}"
 readonly VM_MIN_VERSION="1.112"
 
