@@ -397,7 +397,7 @@ class BatchQueueImpl<T> {
     this._diagnostics().debug('delivery/send-failed', `${this._name}: ${result.kind}: ${result.reason}`);
     if (result.kind === 'failure') {
       this._removeBatch(batch);
-      this._drop('rejected', batch.items);
+      this._drop('rejected', batch.items, batch.items.length, result.reported !== true);
     } else if (this._terminated) {
       this._removeBatch(batch);
       this._drop('shutdown', batch.items);
@@ -467,10 +467,10 @@ class BatchQueueImpl<T> {
     return { complete: leftover.length === 0 && inFlight === undefined, pendingItems: leftover.length + (inFlight?.items.length ?? 0), inFlight: inFlight !== undefined };
   }
 
-  private _drop(reason: DropReason, items: readonly T[], count: number = items.length): void {
+  private _drop(reason: DropReason, items: readonly T[], count: number = items.length, warn = true): void {
     if (count <= 0) return;
     this.stats.dropped[reason] += count;
-    if (WARNED_DROP_REASONS.has(reason)) {
+    if (warn && WARNED_DROP_REASONS.has(reason)) {
       this._diagnostics().warn('delivery/dropped', `${this._name}: dropped ${count} item(s): ${reason}`, `${this._name}:${reason}`);
     }
     const onDrop = this._options.onDrop;

@@ -35,11 +35,13 @@ export interface TransportRequest {
  * - `retryable`: try again later (network error, timeout, 408, 429, 5xx). `retryAfterMs` is the
  *   receiver's own request (429/503 `Retry-After`) and is honoured by the queue.
  * - `failure`: the receiver refused this batch; sending it again would fail again (other 4xx).
+ *   `reported: true` says the transport has already explained the refusal with its own
+ *   diagnostic, so the queue counts the drop without a second, vaguer warning.
  */
 export type TransportResult =
   | { kind: 'success' }
   | { kind: 'retryable'; reason: string; retryAfterMs?: number; status?: number }
-  | { kind: 'failure'; reason: string; status?: number };
+  | { kind: 'failure'; reason: string; status?: number; reported?: boolean };
 
 /**
  * Sends encoded batches somewhere. Core supplies {@link makeFetchTransport}; platform packages

@@ -218,6 +218,19 @@ describe('createBatchQueue', () => {
       expect(drops).toEqual([{ reason: 'rejected', ids: ['e0', 'e1', 'e2', 'e3'] }]);
     });
 
+    it('should warn about a refused batch unless the transport reported the refusal itself', async () => {
+      const refuse = (reported: boolean): Transport => ({ send: async () => ({ kind: 'failure', reason: 'refused', ...(reported ? { reported } : {}) }) });
+      for (const reported of [false, true]) {
+        const queue = makeQueue({ transport: refuse(reported) });
+        for (const item of items(2)) queue.enqueue(item);
+        await queue.flush(3000);
+        expect(queue.stats.dropped.rejected).toBe(2);
+        expect(drops.at(-1)).toEqual({ reason: 'rejected', ids: ['e0', 'e1'] });
+        expect(lines.filter((line) => line.includes('dropped 2 item(s): rejected'))).toHaveLength(reported ? 0 : 1);
+        await queue.shutdown(1000);
+      }
+    });
+
     it('should drop a batch as retries_exhausted after maxAttempts', async () => {
       receiver.reply = () => ({ status: 503 });
       const queue = makeQueue({ retry: { initialBackoffMs: 5, maxBackoffMs: 5, maxAttempts: 3 } });

@@ -179,7 +179,7 @@ export function makeStreamTransport(options: {
           `${reason}. The TLS handshake refused a certificate (${code}), so nothing is sent and each batch is dropped (counted as "rejected"): give the CA that signed the receiver's certificate in tls.ca, the name it carries in tls.servername, or a client certificate in tls.cert/tls.key if the receiver requires one`,
           `${options.host}:${options.port}:${code}`,
         );
-        return { kind: 'failure', reason };
+        return { kind: 'failure', reason, reported: true };
       }
     },
     close: () => {
