@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '@lookout/security/audit-log';
-import { bundleFixture } from '../../../telemetry/test/helpers/bundle.js';
+import { bundleFixture } from '../../../../testing/bundleFixture.js';
 import { readLines, segments, tempDir } from '../helpers/auditFiles.js';
 
 interface Report {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
-import { bundleFixture } from './bundle.js';
+import { bundleFixture } from '../../../../testing/bundleFixture.js';
 import { startEventReceiver } from './eventReceiver.js';
 import type { EventReceiver } from './eventReceiver.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../../../testing/backends.js';
-import { bundleFixture } from '../helpers/bundle.js';
+import { bundleFixture } from '../../../../testing/bundleFixture.js';
 import { startEventReceiver } from '../helpers/eventReceiver.js';
 import type { EventReceiver } from '../helpers/eventReceiver.js';
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
+const ROOT = resolve(import.meta.dirname, '..');
 
 /**
  * Bundles a test fixture (TypeScript, importing `@lookout/*` by name) into one Node (CJS) or browser (IIFE) file
  * that runs against the package sources, as the test suite does. Returns its path.
  */
 export async function bundleFixture(entry: string, platform: 'node' | 'browser' = 'node'): Promise<string> {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'lookout-telemetry-')), platform === 'node' ? 'script.cjs' : 'app.js');
+  const outfile = join(mkdtempSync(join(tmpdir(), 'lookout-fixture-')), platform === 'node' ? 'script.cjs' : 'app.js');
   await build({
     entryPoints: [entry],
     outfile,
