@@ -4,7 +4,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { describeError } from '@lookout/core';
 import type { Diagnostics, Transport, TransportResult } from '@lookout/core';
 import { DEFAULT_SYSLOG_TLS_MIN_VERSION } from './config.js';
@@ -86,8 +86,14 @@ function toLf(body: Uint8Array): Uint8Array {
  */
 export function isTlsCertificateError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH/.test(code);
+  return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH|ALERT_UNKNOWN_CA|ALERT_ACCESS_DENIED|ALERT_HANDSHAKE_FAILURE/.test(code);
 }
+
+/**
+ * Longest wait, after a TLS 1.3 handshake, for the receiver to confirm it (a session ticket) or
+ * refuse it (an alert), capped by the connect timeout. See {@link makeStreamTransport}.
+ */
+export const TLS13_SETTLE_MAX_MS = 1000;
 
 /** `tls.connect` options from the sink's TLS settings: verification on unless turned off explicitly. */
 function tlsConnectOptions(host: string, port: number, tls: SyslogTlsOptions): ConnectionOptions {
@@ -109,6 +115,13 @@ function tlsConnectOptions(host: string, port: number, tls: SyslogTlsOptions): C
  * and `failure` when a certificate is refused (reported once per receiver and cause, with what
  * to fix; the queue counts the batch as `rejected`). A batch written just before the receiver
  * dies can be lost: RFC 5425 and RFC 6587 have no acknowledgements.
+ *
+ * Under TLS 1.3 the client's side of the handshake ends before the receiver has checked the
+ * client's certificate, so a refusal (mutual TLS without `tls.cert`, or one the receiver does not
+ * trust) arrives as an alert after `secureConnect`: bytes written before it would be counted as
+ * sent and lost. A new TLS 1.3 connection is therefore used only once the receiver has answered
+ * the handshake: a session ticket (which OpenSSL, GnuTLS and Node receivers send at once), an
+ * alert or a close, or {@link TLS13_SETTLE_MAX_MS} of silence from a receiver that sends no tickets.
  */
 export function makeStreamTransport(options: {
   host: string;
@@ -129,9 +142,15 @@ export function makeStreamTransport(options: {
   const open = (): Promise<Socket> => {
     if (socket !== undefined && !socket.destroyed && socket.writable) return Promise.resolve(socket);
     connecting ??= new Promise<Socket>((resolve, reject) => {
+      let settled = false;
+      let settleTimer: ReturnType<typeof setTimeout> | undefined;
       const onReady = (): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
+        clearTimeout(settleTimer);
         s.off('error', onError);
+        s.off('close', onEarlyClose);
         s.on('error', () => drop(s));
         s.on('end', () => drop(s));
         s.on('close', () => drop(s));
@@ -140,14 +159,27 @@ export function makeStreamTransport(options: {
         resolve(s);
       };
       const onError = (error: Error): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
+        clearTimeout(settleTimer);
         s.destroy();
         reject(error);
       };
+      const onEarlyClose = (): void => onError(new Error('the receiver closed the connection during the TLS handshake'));
+      const onConnected = (): void => {
+        if (options.tls === undefined || (s as TLSSocket).getProtocol() !== 'TLSv1.3') return onReady();
+        // Wait for the receiver's verdict on our side of the handshake (see the doc comment).
+        // Off the ticket callback: OpenSSL is still inside its read when 'session' fires.
+        s.once('session', () => setImmediate(onReady));
+        s.once('close', onEarlyClose);
+        settleTimer = setTimeout(onReady, Math.min(TLS13_SETTLE_MAX_MS, options.connectTimeoutMs));
+        settleTimer.unref();
+      };
       const s =
         options.tls === undefined
-          ? netConnect({ host: options.host, port: options.port }, onReady)
-          : tlsConnect(tlsConnectOptions(options.host, options.port, options.tls), onReady);
+          ? netConnect({ host: options.host, port: options.port }, onConnected)
+          : tlsConnect(tlsConnectOptions(options.host, options.port, options.tls), onConnected);
       s.once('error', onError);
       // Syslog receivers never answer; discard anything they send so the socket does not back up.
       s.on('data', () => undefined);

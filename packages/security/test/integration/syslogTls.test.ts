@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:tls';
 import type { Server, TLSSocket } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +11,8 @@ import { createSecurityLogger } from '@lookout/security';
 import { createSyslogSink } from '@lookout/security/syslog';
 import type { SyslogSink, SyslogTlsOptions } from '@lookout/security/syslog';
 import { parseRfc5424, splitFrames } from '../helpers/parseRfc5424.js';
-import { generateTestPki } from '../helpers/tlsCerts.js';
+import { getFreePort, makeTempDir, pollUntil } from '../../../../testing/backends.js';
+import { OPENSSL, generateTestPki } from '../helpers/tlsCerts.js';
 import type { TestPki } from '../helpers/tlsCerts.js';
 
 let pki: TestPki;
@@ -32,13 +37,20 @@ interface TlsListener {
 }
 
 /** A real RFC 5425 receiver: `node:tls` on 127.0.0.1, recording every byte it gets. */
-async function startTlsListener(options: { cert: string; key: string; ca?: string; requireClientCert?: boolean; port?: number }): Promise<TlsListener> {
+async function startTlsListener(options: { cert: string; key: string; ca?: string; requireClientCert?: boolean; port?: number; maxVersion?: 'TLSv1.2' | 'TLSv1.3' }): Promise<TlsListener> {
   const chunks: Buffer[] = [];
   const sockets = new Set<TLSSocket>();
   let secure = 0;
   let authorized = 0;
   const server: Server = createServer(
-    { cert: options.cert, key: options.key, ...(options.ca === undefined ? {} : { ca: options.ca }), requestCert: options.requireClientCert === true, rejectUnauthorized: options.requireClientCert === true },
+    {
+      cert: options.cert,
+      key: options.key,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
+      requestCert: options.requireClientCert === true,
+      rejectUnauthorized: options.requireClientCert === true,
+    },
     (s) => {
       secure++;
       if (s.authorized) authorized++;
@@ -62,6 +74,36 @@ async function startTlsListener(options: { cert: string; key: string; ca?: strin
   };
   stops.push(stop);
   return { port, raw: () => Buffer.concat(chunks), secureConnections: () => secure, authorizedClients: () => authorized, stop };
+}
+
+/**
+ * A real OpenSSL receiver (`openssl s_server`, as rsyslog's and syslog-ng's TLS drivers are built
+ * on OpenSSL) requiring a client certificate signed by `ca`. `stop()` returns what it printed.
+ */
+async function startOpensslReceiver(options: { cert: string; key: string; ca: string; maxVersion: 'TLSv1.2' | 'TLSv1.3' }): Promise<{ port: number; stop(): Promise<string> }> {
+  const dir = makeTempDir('lookout-s-server-');
+  writeFileSync(join(dir, 'cert.pem'), options.cert);
+  writeFileSync(join(dir, 'key.pem'), options.key);
+  writeFileSync(join(dir, 'ca.pem'), options.ca);
+  const port = await getFreePort();
+  const version = options.maxVersion === 'TLSv1.3' ? '-tls1_3' : '-tls1_2';
+  const child = spawn(OPENSSL, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', 'cert.pem', '-key', 'key.pem', '-CAfile', 'ca.pem', '-Verify', '1', '-verify_return_error', version], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  // stdin stays open: s_server sends it to the client and ends the connection at its EOF.
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const stop = async (): Promise<string> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill();
+      await once(child, 'exit');
+    }
+    return output;
+  };
+  stops.push(async () => {
+    await stop();
+  });
+  await pollUntil('openssl s_server to accept', async () => (output.includes('ACCEPT') ? true : undefined), 5000);
+  return { port, stop };
 }
 
 function recording(): { diagnostics: Diagnostics; messages: string[] } {
@@ -162,6 +204,74 @@ describe('createSyslogSink', () => {
       expect(messages).toEqual([]);
       await sink.shutdown(1000);
     });
+
+    // Under TLS 1.3 the client's handshake ends before the receiver has checked the client's
+    // certificate: the refusal comes as an alert after 'secureConnect'. Bytes written before it
+    // would be lost while counted as sent, so the sink must see the alert before it writes.
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      it(`should count as rejected, never as sent, what a receiver requiring mutual TLS refuses for want of a client certificate (${maxVersion})`, async () => {
+        const listener = await startTlsListener({ ...pki.server, ca: pki.ca, requireClientCert: true, maxVersion });
+        const { diagnostics, messages } = recording();
+        const sink = tlsSink(listener.port, { ca: pki.ca, servername: pki.serverName }, diagnostics);
+        log(sink, diagnostics, ['alice', 'bob']);
+        await sink.flush(3000);
+        log(sink, diagnostics, ['carol']);
+        await sink.flush(3000);
+        expect(listener.raw().length).toBe(0);
+        expect(sink.queue.stats.sent).toBe(0);
+        expect(sink.queue.stats.dropped.rejected).toBe(3);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toContain('refused a certificate');
+        expect(messages[0]).toContain('tls.cert');
+        await sink.shutdown(1000);
+      });
+
+      it(`should count as rejected a client certificate an OpenSSL receiver does not trust (${maxVersion})`, async () => {
+        const receiver = await startOpensslReceiver({ ...pki.server, ca: pki.ca, maxVersion });
+        const { diagnostics, messages } = recording();
+        // A certificate no CA of the receiver's signed: OpenSSL answers with an unknown_ca alert.
+        const sink = tlsSink(receiver.port, { ca: pki.ca, servername: pki.serverName, cert: pki.selfSigned.cert, key: pki.selfSigned.key }, diagnostics);
+        log(sink, diagnostics, ['alice']);
+        await sink.flush(3000);
+        log(sink, diagnostics, ['bob']);
+        await sink.flush(3000);
+        expect(sink.queue.stats.sent).toBe(0);
+        expect(sink.queue.stats.dropped.rejected).toBe(2);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toContain('ALERT_UNKNOWN_CA');
+        expect(messages[0]).toContain('tls.cert');
+        await sink.shutdown(1000);
+        // s_server prints what it receives: no message got through.
+        const printed = await receiver.stop();
+        expect(printed).toContain('ACCEPT');
+        expect(printed).not.toContain('alice');
+      });
+
+      it(`should never count as sent what a receiver that hangs up on an untrusted client certificate without an alert drops (${maxVersion})`, async () => {
+        // node:tls receivers close the connection without a TLS alert: the sink cannot tell that
+        // from a restart, so it retries, and the batch ends as retries_exhausted.
+        const listener = await startTlsListener({ ...pki.server, ca: pki.ca, requireClientCert: true, maxVersion });
+        const { diagnostics } = recording();
+        const registry = createMetricsRegistry();
+        const sink = createSyslogSink({
+          protocol: 'tls',
+          host: '127.0.0.1',
+          port: listener.port,
+          tls: { ca: pki.ca, servername: pki.serverName, cert: pki.selfSigned.cert, key: pki.selfSigned.key },
+          diagnostics,
+          registry,
+          flushIntervalMs: 20,
+          connectTimeoutMs: 1000,
+          retry: { initialBackoffMs: 20, maxBackoffMs: 40, maxAttempts: 3, jitter: false },
+        });
+        log(sink, diagnostics, ['alice']);
+        await expect.poll(() => sink.queue.stats.dropped.retries_exhausted, { timeout: 5000 }).toBe(1);
+        expect(listener.raw().length).toBe(0);
+        expect(listener.authorizedClients()).toBe(0);
+        expect(sink.queue.stats.sent).toBe(0);
+        await sink.shutdown(1000);
+      });
+    }
 
     it('should reconnect after the receiver restarts, retrying what could not be sent meanwhile', async () => {
       const first = await startTlsListener(pki.server);
