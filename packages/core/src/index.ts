@@ -103,6 +103,9 @@ export {
   getBeaconBudget,
   splitForBudget,
   utf8Length,
+  compressionStreamGzip,
+  createBodyCompressor,
+  withGzip,
   DEFAULT_MAX_QUEUE_ITEMS,
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_MAX_BATCH_ITEMS,
@@ -140,6 +143,9 @@ export type {
   BeaconBudget,
   BudgetChunk,
   BudgetSplit,
+  Gzip,
+  BodyCompressor,
+  BodyCompressorOptions,
 } from './delivery/index.js';
 // --- end kernel: delivery ---
 

@@ -3,6 +3,7 @@ export { makeFetchTransport } from './makeFetchTransport.js';
 export { parseRetryAfter, classifyHttpStatus } from './retryAfter.js';
 export { createBeaconBudget, getBeaconBudget, splitForBudget } from './beaconBudget.js';
 export { utf8Length } from './utf8Length.js';
+export { compressionStreamGzip, createBodyCompressor, withGzip } from './gzip.js';
 export {
   DEFAULT_MAX_QUEUE_ITEMS,
   DEFAULT_MAX_QUEUE_BYTES,
@@ -37,3 +38,4 @@ export type {
 } from './types.js';
 export type { FetchTransportOptions, FetchLike, FetchInitLike, FetchResponseLike } from './makeFetchTransport.js';
 export type { BeaconBudget, BudgetChunk, BudgetSplit } from './beaconBudget.js';
+export type { Gzip, BodyCompressor, BodyCompressorOptions } from './gzip.js';

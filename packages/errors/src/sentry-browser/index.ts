@@ -5,8 +5,8 @@ export { makeSentryTransport, DEFAULT_SENTRY_MAX_QUEUE_ITEMS, DEFAULT_SENTRY_MAX
 export type { SentryTransportOptions, SentrySpool, SpooledEnvelope, LookoutSentryTransport, SentryTransportFactoryOptions } from '../sentry/makeSentryTransport.js';
 export { toSentryEvent, SEVERITY_TO_SENTRY_LEVEL } from '../sentry/toSentryEvent.js';
 export type { SentryEventLike } from '../sentry/toSentryEvent.js';
-export { DEFAULT_SENTRY_GZIP_MIN_BYTES } from '../sentry/createEnvelopeCompressor.js';
-export type { SentryGzip } from '../sentry/createEnvelopeCompressor.js';
+export { DEFAULT_SENTRY_GZIP_MIN_BYTES } from '../sentry/gzip.js';
+export type { SentryGzip } from '../sentry/gzip.js';
 export { DEFAULT_SENTRY_MAX_PENDING_EVENTS } from '../sentry/createSentrySink.js';
 export type { SentrySink, SentrySinkOptions, SentryClientLike } from '../sentry/createSentrySink.js';
 

@@ -1,5 +1,5 @@
 import { gzip } from 'node:zlib';
-import type { SentryGzip } from '../sentry/createEnvelopeCompressor.js';
+import type { SentryGzip } from '../sentry/gzip.js';
 
 /**
  * gzip with Node's zlib at its default level. The callback form runs on libuv's thread pool, so

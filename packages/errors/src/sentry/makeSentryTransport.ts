@@ -1,4 +1,4 @@
-import { createBatchQueue, describeError, getDiagnostics, makeFetchTransport, observeDeliveryStats, utf8Length } from '@lookout/core';
+import { createBatchQueue, createBodyCompressor, describeError, getDiagnostics, makeFetchTransport, observeDeliveryStats, utf8Length } from '@lookout/core';
 import type {
   BatchQueue,
   CircuitOptions,
@@ -14,8 +14,8 @@ import type {
   TransportResult,
 } from '@lookout/core';
 import type { SentryTransportStats } from '../types.js';
-import { createEnvelopeCompressor, DEFAULT_SENTRY_GZIP_MIN_BYTES } from './createEnvelopeCompressor.js';
-import type { SentryGzip } from './createEnvelopeCompressor.js';
+import { DEFAULT_SENTRY_GZIP_MIN_BYTES } from './gzip.js';
+import type { SentryGzip } from './gzip.js';
 import { envelopeCategories, serializeEnvelope } from './envelope.js';
 import type { EnvelopeLike } from './envelope.js';
 import { SentryRateLimits } from './rateLimits.js';
@@ -172,7 +172,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     };
     return response;
   };
-  const compressor = createEnvelopeCompressor({
+  const compressor = createBodyCompressor({
     gzip: gzipOption(o.gzip, diagnostics),
     minBytes: gzipMinBytesOption(o.gzipMinBytes, diagnostics),
     onFailure: (error) => {

@@ -1,18 +1,11 @@
-import type { TransportRequest } from '@lookout/core';
+import type { Transport, TransportRequest } from './types.js';
 
 /**
- * Compresses one envelope body with gzip (RFC 1952). May reject; the envelope then goes
- * uncompressed. It must not block: `./sentry-node` passes zlib's thread-pool `gzip`, other
- * platforms use `CompressionStream`.
+ * Compresses one body with gzip (RFC 1952). May reject; the body then goes uncompressed. It
+ * must not block the host: Node packages pass zlib's thread-pool `gzip`, other platforms use
+ * {@link compressionStreamGzip}.
  */
-export type SentryGzip = (body: Uint8Array) => Promise<Uint8Array>;
-
-/**
- * Envelopes of at least this many bytes (UTF-8, before compression) are sent gzip-compressed:
- * 32 KiB, the threshold of `@sentry/node`'s own transport (`GZIP_THRESHOLD`). Error events are
- * usually 2–10 KB, so only the large ones (long breadcrumb trails, big contexts) pay for gzip.
- */
-export const DEFAULT_SENTRY_GZIP_MIN_BYTES = 32 * 1024;
+export type Gzip = (body: Uint8Array) => Promise<Uint8Array>;
 
 interface CompressionGlobals {
   CompressionStream?: new (format: 'gzip') => object;
@@ -24,7 +17,7 @@ interface CompressionGlobals {
  * gzip through the platform's `CompressionStream` (browsers, Node ≥ 18, Deno, workers), or
  * `undefined` where there is none. Looked up when called, never at import.
  */
-export function compressionStreamGzip(): SentryGzip | undefined {
+export function compressionStreamGzip(): Gzip | undefined {
   const g = globalThis as CompressionGlobals;
   const Stream = g.CompressionStream;
   const ResponseCtor = g.Response;
@@ -32,29 +25,22 @@ export function compressionStreamGzip(): SentryGzip | undefined {
   return async (body) => {
     const source = new ResponseCtor(body).body;
     if (source === null) throw new Error('the body could not be read as a stream');
-    const gzipped = await new ResponseCtor(source.pipeThrough(new Stream('gzip'))).arrayBuffer();
-    return new Uint8Array(gzipped);
+    return new Uint8Array(await new ResponseCtor(source.pipeThrough(new Stream('gzip'))).arrayBuffer());
   };
 }
 
-/** Input of {@link createEnvelopeCompressor}. */
-export interface EnvelopeCompressorOptions {
-  /** The gzip to use; `undefined` looks for `CompressionStream` at each envelope; `false` never compresses. */
-  gzip: SentryGzip | false | undefined;
-  /** Bodies of at least this many bytes are compressed. */
+/** Input of {@link createBodyCompressor} and {@link withGzip}. */
+export interface BodyCompressorOptions {
+  /** The gzip to use; `undefined` looks for `CompressionStream` at each body; `false` never compresses. */
+  gzip: Gzip | false | undefined;
+  /** Bodies of at least this many bytes (`TransportRequest.bytes`, before compression) are compressed. */
   minBytes: number;
-  /** Called when gzip failed (the body then goes as is). */
+  /** Called when gzip failed; the body then goes as it is. */
   onFailure(error: unknown): void;
 }
 
-/** What a compressor keeps of the last envelope it compressed. */
-interface Compressed {
-  source: string | Uint8Array;
-  body: Uint8Array;
-}
-
-/** See {@link createEnvelopeCompressor}. */
-export interface EnvelopeCompressor {
+/** See {@link createBodyCompressor}. */
+export interface BodyCompressor {
   /**
    * Returns the request to send: the same one when its body is under `minBytes` (or no gzip is
    * available), else a copy whose body is gzip-compressed, with `Content-Encoding: gzip` and
@@ -62,17 +48,17 @@ export interface EnvelopeCompressor {
    * failed gzip gives the request back unchanged.
    */
   compress(request: TransportRequest): Promise<TransportRequest>;
-  /** Lets go of the last compressed body, once its envelope will not be sent again. */
+  /** Lets go of the last compressed body, once its batch will not be sent again. */
   release(): void;
 }
 
 /**
- * Compresses large envelopes for the transport. The queue sends one envelope at a time and a
- * retry resends the same body, so keeping the last result until {@link EnvelopeCompressor.release}
- * compresses each envelope once, however often it is tried.
+ * Compresses large bodies for a transport. A queue sends one batch at a time and a retry resends
+ * the same body, so keeping the last result (until {@link BodyCompressor.release} or the next
+ * body) compresses each batch once, however often it is tried.
  */
-export function createEnvelopeCompressor(options: EnvelopeCompressorOptions): EnvelopeCompressor {
-  let last: Compressed | undefined;
+export function createBodyCompressor(options: BodyCompressorOptions): BodyCompressor {
+  let last: { source: string | Uint8Array; body: Uint8Array } | undefined;
   return {
     async compress(request) {
       if (options.gzip === false || !(request.bytes >= options.minBytes)) return request;
@@ -95,6 +81,19 @@ export function createEnvelopeCompressor(options: EnvelopeCompressorOptions): En
     },
     release() {
       last = undefined;
+    },
+  };
+}
+
+/**
+ * Wraps `inner` so that each body of at least `minBytes` is sent gzip-compressed with
+ * `Content-Encoding: gzip`, compressed once across retries ({@link createBodyCompressor}).
+ */
+export function withGzip(inner: Transport, options: BodyCompressorOptions): Transport {
+  const compressor = createBodyCompressor(options);
+  return {
+    async send(request) {
+      return inner.send(await compressor.compress(request));
     },
   };
 }
