@@ -7,6 +7,10 @@ import type { InstrumentKind } from './types.js';
 export interface SeriesSnapshot {
   /** Prometheus label name → value; the overflow series has `otel_metric_overflow: 'true'`. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The same values under their OpenTelemetry attribute keys (`http.method`); none for the overflow series. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** The series that holds what the cardinality limit turned away (`otel.metric.overflow=true`). */
+  readonly overflow?: true;
   /** Counter total, gauge value or up-down counter value. `0` for histograms. */
   readonly value: number;
   /** Histogram only: per-bucket counts (not cumulative), the last one being `+Inf`. */
@@ -28,6 +32,8 @@ export interface MetricSnapshot {
   readonly description: string;
   /** Prometheus label names, in declaration order. */
   readonly labelNames: readonly string[];
+  /** OpenTelemetry attribute keys, in the same order as {@link labelNames}. */
+  readonly attributeKeys: readonly string[];
   /** When the instrument was created (ms since the epoch, registry clock): where its cumulative series start. */
   readonly startTime: number;
   /** Histogram only: finite upper bounds; one more bucket (`+Inf`) follows the last. */
@@ -75,6 +81,7 @@ export function snapshotRegistry(registry: MetricsRegistry): MetricSnapshot[] {
 function snapshotInstrument(inst: AnyInstrument, matchers: Readonly<Record<string, string>> | undefined): MetricSnapshot {
   const d = inst.d;
   const names = d.labelNames;
+  const keys = d.keys;
   const checks = matcherChecks(names, matchers);
   const series: SeriesSnapshot[] = [];
   const histogram = inst instanceof HistogramImpl;
@@ -87,13 +94,20 @@ function snapshotInstrument(inst: AnyInstrument, matchers: Readonly<Record<strin
       return;
     }
     const labels: Record<string, string> = {};
+    const attributes: Record<string, string> = {};
     if (values === undefined) labels['otel_metric_overflow'] = 'true';
-    else for (let i = 0; i < names.length; i++) if (values[i] !== '') labels[names[i]!] = values[i]!;
+    else
+      for (let i = 0; i < names.length; i++) {
+        if (values[i] === '') continue;
+        labels[names[i]!] = values[i]!;
+        attributes[keys[i]!] = values[i]!;
+      }
+    const common = values === undefined ? { labels, attributes, overflow: true as const } : { labels, attributes };
     if (histogram) {
       const h = s as HistogramSeries;
-      series.push({ labels, value: 0, counts: h.counts.slice(), sum: h.sum, count: h.count });
+      series.push({ ...common, value: 0, counts: h.counts.slice(), sum: h.sum, count: h.count });
     } else {
-      series.push({ labels, value: (s as ScalarSeries).v });
+      series.push({ ...common, value: (s as ScalarSeries).v });
     }
   });
   return {
@@ -103,6 +117,7 @@ function snapshotInstrument(inst: AnyInstrument, matchers: Readonly<Record<strin
     unit: d.unit,
     description: d.description,
     labelNames: names.slice(),
+    attributeKeys: keys.slice(),
     startTime: inst.startTime,
     ...(histogram ? { bounds: inst.bounds.slice() } : {}),
     series,

@@ -62,31 +62,20 @@ export interface OtlpExitSnapshot {
 /**
  * Reads the registry synchronously (observable callbacks that answer synchronously included;
  * asynchronous ones are started, not awaited) and returns the snapshot as JSON. For the `exit`
- * event: no OpenTelemetry module is loaded and nothing is awaited. Never throws (a failure gives
- * `undefined` and one diagnostic).
+ * event: no OpenTelemetry module is loaded and nothing is awaited. Never throws: a registry
+ * without instruments gives `undefined`, and so does a failure (with one diagnostic).
  */
 export function takeOtlpExitSnapshot(registry: MetricsRegistry, resource: Record<string, string>, resourceEnv: string | undefined): string | undefined {
   try {
     // prepareCollection runs every callback synchronously up to its first `await`.
     registry.prepareCollection().catch(() => {});
     const timeMs = registry.now();
-    // OpenTelemetry keys of each instrument's labels (the snapshot holds their Prometheus names).
-    const keysOf = new Map<string, readonly string[]>();
-    for (const inst of registry.instruments()) keysOf.set(inst.d.promName, inst.d.keys);
     const metrics: ExitSnapshotMetric[] = [];
     for (const m of snapshotRegistry(registry)) {
-      const keys = keysOf.get(m.promName);
-      const keyOf = (label: string): string => {
-        const i = m.labelNames.indexOf(label);
-        return keys !== undefined && i >= 0 && keys[i] !== undefined ? keys[i] : label;
-      };
       const series: ExitSnapshotSeries[] = [];
       for (const s of m.series) {
-        const attributes: Record<string, string> = {};
-        const overflow = s.labels['otel_metric_overflow'] === 'true' && !m.labelNames.includes('otel_metric_overflow');
-        if (!overflow) for (const [label, value] of Object.entries(s.labels)) attributes[keyOf(label)] = value;
-        const out: ExitSnapshotSeries = { attributes };
-        if (overflow) out.overflow = true;
+        const out: ExitSnapshotSeries = { attributes: { ...s.attributes } };
+        if (s.overflow) out.overflow = true;
         if (m.kind === 'histogram') {
           out.counts = [...(s.counts ?? [])];
           out.sum = toJsonNumber(s.sum ?? 0);
@@ -106,6 +95,8 @@ export function takeOtlpExitSnapshot(registry: MetricsRegistry, resource: Record
         series,
       });
     }
+    // Nothing recorded, or a registry that could not be read (reported by snapshotRegistry): nothing to spool.
+    if (metrics.length === 0) return undefined;
     const snapshot: OtlpExitSnapshot = { format: OTLP_EXIT_SNAPSHOT_FORMAT, timeMs, resource, ...(resourceEnv === undefined ? {} : { resourceEnv }), metrics };
     return JSON.stringify(snapshot);
   } catch (error) {
