@@ -121,7 +121,9 @@ describe('public API with garbage input', () => {
     );
     // One full run through promtool (each call spawns it; the last exposition carries every kind).
     const check = promtoolCheckMetrics(last);
-    expect(check.problems).toEqual([]);
+    // Label names come from the garbage (`recordMetric` with any keys): sanitised to valid names,
+    // their case is the caller's, so promtool's snake_case style advice is not a defect here.
+    expect(check.problems.filter((p) => !p.endsWith("label names should be written in 'snake_case' not 'camelCase'"))).toEqual([]);
   }, 60_000);
 
   it('should emit exactly one user-visible diagnostic for a problem repeated many times', () => {
