@@ -77,7 +77,9 @@ export function createDiagnostics(options: DiagnosticsOptions = {}): Diagnostics
       if (rank >= LEVEL_RANK.debug) write('debug', code, message);
     },
     internalError: (error, where) => {
-      report('error', 'internal-error', `${where}: ${describeError(error)}`, where);
+      // Once per site and error: the same failure repeating is one message, a different one at the same site is another.
+      const description = describeError(error);
+      report('error', 'internal-error', `${where}: ${description}`, `${where}\u0000${description}`);
       if (options.onInternalError !== undefined) {
         try {
           options.onInternalError(error, where);

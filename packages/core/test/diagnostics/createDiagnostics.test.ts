@@ -56,6 +56,22 @@ describe('createDiagnostics', () => {
     expect(() => d.internalError(new Error('boom'), 'somewhere')).not.toThrow();
   });
 
+  it('should report each different internal error of a site once, however often it repeats', () => {
+    const lines: string[] = [];
+    const d = createDiagnostics({ logger: { error: (m) => lines.push(m), warn: () => {}, info: () => {}, debug: () => {} } });
+    for (let i = 0; i < 3; i++) {
+      d.internalError(new TypeError('x is undefined'), 'collect');
+      d.internalError(new RangeError('too deep'), 'collect');
+      d.internalError(new TypeError('x is undefined'), 'render');
+    }
+    expect(lines).toEqual([
+      '[lookout] internal-error: collect: TypeError: x is undefined',
+      '[lookout] internal-error: collect: RangeError: too deep',
+      '[lookout] internal-error: render: TypeError: x is undefined',
+    ]);
+    expect(d.counts.suppressed).toBe(6);
+  });
+
   it('should pass internal errors to the host handler', () => {
     const got: [unknown, string][] = [];
     const d = createDiagnostics({ level: 'none', onInternalError: (e, w) => got.push([e, w]) });
