@@ -120,7 +120,7 @@ function tlsConnectOptions(host: string, port: number, tls: SyslogTlsOptions): C
  * client's certificate, so a refusal (mutual TLS without `tls.cert`, or one the receiver does not
  * trust) arrives as an alert after `secureConnect`: bytes written before it would be counted as
  * sent and lost. A new TLS 1.3 connection is therefore used only once the receiver has answered
- * the handshake: a session ticket (which OpenSSL, GnuTLS and Node receivers send at once), an
+ * the handshake: a session ticket (which OpenSSL- and Node-based receivers send at once), an
  * alert or a close, or {@link TLS13_SETTLE_MAX_MS} of silence from a receiver that sends no tickets.
  */
 export function makeStreamTransport(options: {
