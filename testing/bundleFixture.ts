@@ -2,8 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..');
+
+/** An esbuild plugin that resolves `@lookout/<pkg>[/<sub>]` to the package sources, as the tests do. */
+export const lookoutSources: Plugin = {
+  name: 'lookout-src',
+  setup(b) {
+    b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+      const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(args.path) as RegExpExecArray;
+      return { path: join(ROOT, 'packages', pkg as string, 'src', sub ?? '', 'index.ts') };
+    });
+  },
+};
 
 /**
  * Bundles a test fixture (TypeScript, importing `@lookout/*` by name) into one Node (CJS) or browser (IIFE) file
@@ -19,17 +31,7 @@ export async function bundleFixture(entry: string, platform: 'node' | 'browser' 
     format: platform === 'node' ? 'cjs' : 'iife',
     target: platform === 'node' ? 'node20' : 'es2020',
     logLevel: 'silent',
-    plugins: [
-      {
-        name: 'lookout-src',
-        setup(b) {
-          b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
-            const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(args.path) as RegExpExecArray;
-            return { path: join(ROOT, 'packages', pkg as string, 'src', sub ?? '', 'index.ts') };
-          });
-        },
-      },
-    ],
+    plugins: [lookoutSources],
   });
   return outfile;
 }

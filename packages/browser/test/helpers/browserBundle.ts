@@ -1,23 +1,12 @@
 // Helpers of the browser-safety tests: bundle package sources for browsers, and record which
 // globals a bundle reads when it is loaded.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import vm from 'node:vm';
 import { build } from 'esbuild';
-import type { Plugin } from 'esbuild';
 import { expect } from 'vitest';
+import { lookoutSources } from '../../../../testing/bundleFixture.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-
-/** An esbuild plugin that resolves `@lookout/<pkg>[/<sub>]` to the package sources, as the tests do. */
-export const lookoutSources: Plugin = {
-  name: 'lookout-src',
-  setup(b) {
-    b.onResolve({ filter: /^@lookout\/[a-z-]+(\/[a-z-]+)?$/ }, (a) => {
-      const [, pkg, sub] = /^@lookout\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(a.path) as RegExpExecArray;
-      return { path: join(ROOT, 'packages', pkg as string, 'src', sub ?? '', 'index.ts') };
-    });
-  },
-};
 
 /** Bundles `code` for browsers from the package sources; returns the script and every input file. */
 export async function bundleForBrowser(code: string): Promise<{ text: string; inputs: string[] }> {

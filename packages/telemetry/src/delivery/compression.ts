@@ -11,9 +11,7 @@ export const MIN_GZIP_BYTES = 1024;
  * gzip through the `CompressionStream` of browsers and Node ≥ 18, or `undefined` where the
  * platform has none (core's `compressionStreamGzip`).
  */
-export function streamGzip(): Compress | undefined {
-  return compressionStreamGzip();
-}
+export const streamGzip: () => Compress | undefined = compressionStreamGzip;
 
 /**
  * Wraps `inner` so each body of at least {@link MIN_GZIP_BYTES} is sent gzip-compressed with

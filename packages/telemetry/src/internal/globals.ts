@@ -5,9 +5,6 @@
 export interface TelemetryGlobals {
   crypto?: { randomUUID?: () => string; getRandomValues?: <T extends Uint8Array>(array: T) => T };
   TextEncoder?: new () => { encode(input: string): Uint8Array };
-  CompressionStream?: new (format: 'gzip') => unknown;
-  Blob?: new (parts: unknown[], options?: { type?: string }) => { stream(): { pipeThrough(transform: unknown): unknown } };
-  Response?: new (body: unknown) => { arrayBuffer(): Promise<ArrayBuffer> };
   document?: unknown;
   setTimeout?: (callback: () => void, ms: number) => unknown;
   navigator?: { userAgent?: string };

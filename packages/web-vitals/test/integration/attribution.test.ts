@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../../../testing/backends.js';
-import { lookoutSources } from '../../../browser/test/helpers/browserBundle.js';
+import { lookoutSources } from '../../../../testing/bundleFixture.js';
 import type { VitalReport } from '@lookout/web-vitals';
 
 declare const vitalsTest: { reports: VitalReport[]; breaches: string[]; metrics(): Promise<string> };
