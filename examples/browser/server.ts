@@ -12,10 +12,10 @@ import { build } from 'esbuild';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
 
-/** Bundles src/main.ts for browsers (ES2020 IIFE, minified); returns the script text. Fails on any warning. */
-export async function buildExample(): Promise<string> {
+/** Bundles src/main.ts (or src/lite.ts) for browsers (ES2020 IIFE, minified); returns the script text. Fails on any warning. */
+export async function buildExample(entry: 'main' | 'lite' = 'main'): Promise<string> {
   const result = await build({
-    entryPoints: [join(here, 'src', 'main.ts')],
+    entryPoints: [join(here, 'src', `${entry}.ts`)],
     bundle: true,
     write: false,
     format: 'iife',
@@ -46,14 +46,20 @@ export interface ExampleSite {
   close(): Promise<void>;
 }
 
-/** Serves index.html (at every path, as an SPA host does) and the built script at /app.js on 127.0.0.1. */
+/**
+ * Serves index.html (at every path, as an SPA host does) on 127.0.0.1 with the page built on
+ * `@lookout/browser` at /app.js, or, for pages opened with `lite=1` in the query, the same page
+ * built on `@lookout/browser/lite` at /lite.js.
+ */
 export async function serveExample(port = 0): Promise<ExampleSite> {
-  const script = await buildExample();
+  const [script, lite] = await Promise.all([buildExample('main'), buildExample('lite')]);
   const html = readFileSync(join(here, 'index.html'), 'utf8');
   const server: Server = createServer((req, res) => {
-    if (req.url?.startsWith('/app.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    const js = { 'content-type': 'text/javascript' };
+    if (req.url?.startsWith('/app.js')) res.writeHead(200, js).end(script);
+    else if (req.url?.startsWith('/lite.js')) res.writeHead(200, js).end(lite);
     else if (req.url === '/favicon.ico') res.writeHead(404).end();
-    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(/[?&]lite=1(&|$)/.test(req.url ?? '') ? html.replace('/app.js', '/lite.js') : html);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   const address = server.address();
@@ -77,5 +83,5 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
       console.log(body.toString('utf8'));
     });
   }).listen(4318, '127.0.0.1');
-  console.log(`example page: ${site.url}/products/42 (events are printed here)`);
+  console.log(`example page: ${site.url}/products/42 (events are printed here; add ?lite=1 for the page on @lookout/browser/lite)`);
 }

@@ -6,4 +6,5 @@ export default defineConfig(packageBuild({
   'sentry-node/index': 'src/sentry-node/index.ts',
   'sentry-browser/index': 'src/sentry-browser/index.ts',
   'page/index': 'src/page/index.ts',
+  'lite/index': 'src/lite/index.ts',
 }, 'neutral'));

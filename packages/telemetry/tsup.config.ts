@@ -7,4 +7,5 @@ export default defineConfig(packageBuild({
   'node/index': 'src/node/index.ts',
   'browser/index': 'src/browser/index.ts',
   'page/index': 'src/page/index.ts',
+  'lite/index': 'src/lite/index.ts',
 }, 'neutral'));

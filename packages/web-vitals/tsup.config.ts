@@ -5,4 +5,5 @@ export default defineConfig(packageBuild({
   index: 'src/index.ts',
   'attribution/index': 'src/attribution/index.ts',
   'schema/index': 'src/schema/index.ts',
+  'lite/index': 'src/lite/index.ts',
 }, 'browser'));

@@ -1,18 +1,11 @@
-import { booleanField, getDiagnostics, isHttpUrl, isPlainObject, methodsField, quickResolve, textField } from '@lookout/core/page';
-import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
+import { getDiagnostics, quickResolve } from '@lookout/core/page';
+import type { Diagnostics, MetricsRegistry } from '@lookout/core';
+import { DEFAULT_SERVICE_NAME } from './constants.js';
+import { MONITORING_FIELD_CHECKS } from './fieldChecks.js';
 import type { ConsentState } from '@lookout/telemetry';
 import type { MonitoringErrorOptions, MonitoringOptions, MonitoringSentryOptions, MonitoringTelemetryOptions, MonitoringWebVitalsOptions } from './types.js';
-
-/** `service.name` when `serviceName` is missing (OpenTelemetry's own fallback). */
-export const DEFAULT_SERVICE_NAME = 'unknown_service';
-/** Calls (track, captureException …) kept before `initMonitoring`; later ones are dropped and counted. */
-export const MAX_PENDING_CALLS = 100;
-/** Default deadline of `flush()` and `shutdown()`. */
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
-/** Name of `trackDownload` events. */
-export const DOWNLOAD_EVENT_NAME = 'download';
-/** Name of the events errors are sent as. */
-export const ERROR_EVENT_NAME = 'error';
+export { DEFAULT_SERVICE_NAME, MAX_PENDING_CALLS, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME } from './constants.js';
+export { MONITORING_FIELD_CHECKS } from './fieldChecks.js';
 
 /** {@link MonitoringOptions} after validation, defaults filled in. */
 export interface ResolvedMonitoringOptions {
@@ -31,29 +24,6 @@ export interface ResolvedMonitoringOptions {
   registry: MetricsRegistry | undefined;
   diagnostics: Diagnostics | undefined;
 }
-
-
-const isObject: FieldCheck = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isSwitch: FieldCheck = (v) => typeof v === 'boolean' || isObject(v);
-
-/** One check per option, accepting exactly what the zod schema of `@lookout/browser/schema` accepts. */
-export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, FieldCheck>> = {
-  serviceName: textField(1, 256),
-  serviceVersion: textField(1, 128),
-  environment: textField(1, 256),
-  endpoint: (v) => typeof v === 'string' && isHttpUrl(v),
-  headers: (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true),
-  consent: (v) => v === 'granted' || v === 'pending' || v === 'denied',
-  userId: textField(1, 256),
-  persistence: booleanField,
-  webVitals: isSwitch,
-  errors: isSwitch,
-  sentry: (v) => typeof v === 'object' && v !== null && typeof (v as { dsn?: unknown }).dsn === 'string' && (v as { dsn: string }).dsn.length > 0,
-  telemetry: isObject,
-  registry: methodsField('histogram'),
-  diagnostics: methodsField('warn'),
-  strict: booleanField,
-};
 
 /**
  * Checks `initMonitoring` options without zod (core's `quickResolve`, held to the zod schema of

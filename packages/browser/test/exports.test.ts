@@ -36,6 +36,28 @@ describe('@lookout/browser', () => {
       for (const [name, value] of Object.entries(browser)) if (/^[a-z]/.test(name)) expect(typeof value, name).toBe('function');
     });
 
+    it('should export the lite tier from ./lite', async () => {
+      const lite = await import('@lookout/browser/lite');
+      expect(Object.keys(lite).sort()).toEqual(
+        [
+          'DEFAULT_LITE_ERRORS_PER_MINUTE',
+          'LITE_FIELD_CHECKS',
+          'captureException',
+          'flush',
+          'getMonitoring',
+          'identify',
+          'initMonitoring',
+          'optIn',
+          'optOut',
+          'resetLiteMonitoringForTests',
+          'setRoute',
+          'shutdown',
+          'track',
+          'trackDownload',
+        ].sort(),
+      );
+    });
+
     it('should export the zod schema resolver from ./schema only', async () => {
       const schema = await import('@lookout/browser/schema');
       expect(Object.keys(schema)).toEqual(['resolveMonitoringOptions']);

@@ -73,4 +73,9 @@ describe('@lookout/errors exports', () => {
   it('should expose the lean page capture on ./page', () => {
     expect(Object.keys(page).sort()).toEqual(['DEFAULT_PAGE_MAX_BREADCRUMBS', 'DEFAULT_PAGE_MAX_PER_GROUP_PER_MINUTE', 'createPageErrorCapture']);
   });
+
+  it('should expose the lite capture on ./lite', async () => {
+    const lite = await import('@lookout/errors/lite');
+    expect(Object.keys(lite).sort()).toEqual(['MAX_LITE_MESSAGE_LENGTH', 'MAX_LITE_STACK_LENGTH', 'createRateGate', 'describeThrown', 'watchPageErrors']);
+  });
 });

@@ -36,3 +36,7 @@ export const DEFAULT_APP_VERSION = '0.0.0';
 export const DEFAULT_SIGNAL = 'events';
 /** Longest event name, in characters. */
 export const MAX_EVENT_NAME_LENGTH = 256;
+/** Default most events a page client holds. */
+export const DEFAULT_PAGE_MAX_QUEUE_EVENTS = 500;
+/** Default events per batch of a page client. */
+export const DEFAULT_PAGE_MAX_BATCH_EVENTS = 50;

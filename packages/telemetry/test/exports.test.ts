@@ -67,8 +67,13 @@ describe('@lookout/telemetry', () => {
 
     it('should expose the lean page client by subpath', () => {
       expect(Object.keys(page).sort()).toEqual(
-        ['DEFAULT_PAGE_MAX_BATCH_EVENTS', 'DEFAULT_PAGE_MAX_QUEUE_EVENTS', 'MAX_PAGE_EVENT_NAME_LENGTH', 'MAX_PAGE_PROPERTY_DEPTH', 'PAGE_DROP_REASONS', 'createPageClient'].sort(),
+        ['DEFAULT_PAGE_MAX_BATCH_EVENTS', 'DEFAULT_PAGE_MAX_QUEUE_EVENTS', 'MAX_PAGE_EVENT_NAME_LENGTH', 'MAX_PAGE_PROPERTY_DEPTH', 'PAGE_DROP_REASONS', 'createOtlpJsonEncoder', 'createPageClient'].sort(),
       );
+    });
+
+    it('should expose the lite client by subpath', async () => {
+      const lite = await import('@lookout/telemetry/lite');
+      expect(Object.keys(lite).sort()).toEqual(['LITE_DROP_REASONS', 'createLiteClient']);
     });
 
     it('should keep TELEMETRY_SDK_VERSION equal to package.json', () => {

@@ -1,5 +1,5 @@
 import type { ErrorRecord, ErrorSink, StackFrame } from '@lookout/errors/page';
-import { ERROR_EVENT_NAME } from '../config.js';
+import { ERROR_EVENT_NAME } from '../constants.js';
 
 /** Frames written into an error event's `stack`. */
 export const MAX_EVENT_STACK_FRAMES = 30;

@@ -1,6 +1,7 @@
 // The example page (examples/browser), built with esbuild from the packages and served on
 // 127.0.0.1, driven by playwright-core in Debian's Chromium; events go to a real HTTP receiver on
-// another port (cross-origin, as in production).
+// another port (cross-origin, as in production). The page runs on `@lookout/browser` and, with
+// `lite=1`, on `@lookout/browser/lite`: both must deliver the same events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -13,10 +14,16 @@ import { parseEnvelope } from '../helpers/envelope.js';
 import { allEvents } from '../helpers/otlpJson.js';
 import type { ReceivedEvent } from '../helpers/otlpJson.js';
 
+interface Stats {
+  dropped: Record<string, number>;
+  queued: number;
+}
 interface ExampleApp {
+  ready: boolean;
   shiftLayout(): void;
   navigate(path: string, route: string): void;
-  monitoring: { vitals?: { softNavigationSupport: boolean }; telemetry: { stats: { dropped: Record<string, number>; queued: number } } };
+  // `@lookout/browser`'s handle has `vitals` and `telemetry`; the lite one has `stats`.
+  monitoring: { vitals?: { softNavigationSupport: boolean }; telemetry?: { stats: Stats }; stats?: Stats };
 }
 declare const exampleApp: ExampleApp;
 
@@ -46,7 +53,7 @@ async function openPage(query = ''): Promise<{ page: Page; close(): Promise<void
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${site.url}/products/12345?endpoint=${encodeURIComponent(`${receiver.url}/v1/logs`)}${query}`);
   // Vitals start a task after init: wait for them, so clicks are never made before the collectors run.
-  await page.waitForFunction(() => typeof exampleApp === 'object' && exampleApp.monitoring.vitals !== undefined);
+  await page.waitForFunction(() => typeof exampleApp === 'object' && exampleApp.ready);
   return { page, close: () => context.close() };
 }
 
@@ -56,11 +63,16 @@ const countBy = (events: ReceivedEvent[], key: (e: ReceivedEvent) => string): Re
   return out;
 };
 
-describe('@lookout/browser example page (headless Chromium)', () => {
+describe.each([
+  ['@lookout/browser', ''],
+  ['@lookout/browser/lite', '&lite=1'],
+])('%s example page (headless Chromium)', (_entry, tier) => {
+  const lite = tier !== '';
   describe('initMonitoring', () => {
     it('should deliver FCP, LCP, TTFB, CLS and INP with ratings and routes, errors with stacks and tracked events, each exactly once', async () => {
       receiver.clear();
-      const { page, close } = await openPage();
+      const { page, close } = await openPage(tier);
+      expect(await page.locator('script').first().getAttribute('src')).toBe(lite ? '/lite.js' : '/app.js');
       // INP: a click on a handler that runs about 120 ms; LCP is final at the first input.
       await page.click('#slow');
       // CLS: a late banner pushes the content down, with no input before it.
@@ -101,10 +113,11 @@ describe('@lookout/browser example page (headless Chromium)', () => {
       expect(byMetric['INP']?.['budget']).toBe(200);
 
       // The SPA navigation: reported by the browser where it supports soft navigations (this
-      // Chromium does), with the route the router named; elsewhere by the router signal.
+      // Chromium does), with the route the router named; elsewhere, and always by the lite entry,
+      // by the router signal.
       const soft = vitals.filter((e) => e.attributes['navigation_type'] === 'soft-navigation');
       const navs = events.filter((e) => e.name === 'soft_navigation');
-      if (softNavs) {
+      if (softNavs && !lite) {
         expect(navs).toHaveLength(0);
         const perMetric = countBy(soft, (e) => String(e.attributes['metric']));
         expect(perMetric['LCP']).toBe(1);
@@ -120,7 +133,7 @@ describe('@lookout/browser example page (headless Chromium)', () => {
       const uncaught = errors.find((e) => e.attributes['mechanism'] === 'onerror')?.attributes;
       expect(uncaught?.['type']).toBe('TypeError');
       expect(uncaught?.['stack']).toMatch(/^TypeError: .*items/);
-      expect(uncaught?.['stack']).toMatch(/\n {4}at .*app\.js:\d+:\d+/);
+      expect(uncaught?.['stack']).toMatch(lite ? /\n {4}at .*lite\.js:\d+:\d+/ : /\n {4}at .*app\.js:\d+:\d+/);
       expect(uncaught?.['route']).toBe('/products/:id');
       const rejected = errors.find((e) => e.attributes['mechanism'] === 'unhandledRejection')?.attributes;
       expect(rejected?.['message']).toBe('checkout request failed');
@@ -142,14 +155,14 @@ describe('@lookout/browser example page (headless Chromium)', () => {
       ['after optOut()', '&optout=1'],
     ])('should send nothing with %s', async (_label, query) => {
       receiver.clear();
-      const { page, close } = await openPage(query);
+      const { page, close } = await openPage(query + tier);
       await page.click('#slow');
       await page.evaluate(() => exampleApp.shiftLayout());
       await page.click('#broken');
       await page.waitForTimeout(500);
       // Pending consent holds events (sent only after optIn), opting out drops them.
       const heldOrDropped = await page.evaluate(() => {
-        const stats = exampleApp.monitoring.telemetry.stats;
+        const stats = (exampleApp.monitoring.telemetry?.stats ?? exampleApp.monitoring.stats) as Stats;
         return stats.queued + (stats.dropped['consent'] ?? 0);
       });
       await page.close({ runBeforeUnload: true });
@@ -161,6 +174,9 @@ describe('@lookout/browser example page (headless Chromium)', () => {
     });
   });
 
+});
+
+describe('@lookout/browser example page (headless Chromium)', () => {
   describe('sentry', () => {
     const envelopes = (): Array<{ exception?: { values?: Array<{ type?: string; value?: string; stacktrace?: { frames?: unknown[] } }> } }> =>
       receiver.requests

@@ -8,8 +8,10 @@
 export { createDiagnostics, describeError } from '../diagnostics/createDiagnostics.js';
 export { getDiagnostics } from '../diagnostics/globalDiagnostics.js';
 export type { Diagnostics, Logger, DiagLevel } from '../diagnostics/types.js';
-export { quickResolve, diagnosticsIn, isPlainObject, booleanField, functionField, textField, methodsField } from '../config/quickResolve.js';
-export type { FieldCheck, QuickResolveResult } from '../config/quickResolve.js';
+export { quickResolve, diagnosticsIn } from '../config/quickResolve.js';
+export type { QuickResolveResult } from '../config/quickResolve.js';
+export { isPlainObject, booleanField, functionField, textField, methodsField } from '../config/fieldChecks.js';
+export type { FieldCheck } from '../config/fieldChecks.js';
 export { LookoutConfigError } from '../config/LookoutConfigError.js';
 export { isHttpUrl } from '../internal/url.js';
 export { randomId } from '../ids/randomId.js';

@@ -20,15 +20,11 @@ import {
   textField,
 } from '@lookout/core/page';
 import type { FieldCheck, FlushResult, TransportResult } from '@lookout/core/page';
-import { DEFAULT_APP_NAME, DEFAULT_APP_VERSION } from '../constants.js';
+import { DEFAULT_APP_NAME, DEFAULT_APP_VERSION, DEFAULT_PAGE_MAX_BATCH_EVENTS, DEFAULT_PAGE_MAX_QUEUE_EVENTS } from '../constants.js';
 import { createOtlpJsonEncoder } from '../encoding/otlpJson.js';
 import type { ConsentState, EventStore, TelemetryEvent } from '../types.js';
 import type { PageClient, PageClientOptions, PageClientStats, PageDropReason } from './types.js';
 
-/** Default most events a page client holds. */
-export const DEFAULT_PAGE_MAX_QUEUE_EVENTS = 500;
-/** Default events per batch of a page client. */
-export const DEFAULT_PAGE_MAX_BATCH_EVENTS = 50;
 /** Longest event name a page client takes, in characters. */
 export const MAX_PAGE_EVENT_NAME_LENGTH = 128;
 /** Deepest nesting of a property value a page client takes. */

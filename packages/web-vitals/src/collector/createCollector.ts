@@ -66,6 +66,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   // URL path → the route the host named while the page was there, so a metric reported later for
   // an earlier URL (at a soft navigation, or at hide) carries the route it was measured on.
   const named = new Map<string, string>();
+  const startPath = currentPath();
 
   const guard = (where: string, run: () => void): void => {
     try {
@@ -215,7 +216,8 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
           diagnostics.warn('web-vitals/invalid-route', 'setRoute: the route must be a non-empty string; ignored', 'web-vitals:setRoute');
           return;
         }
-        const previous = currentRoute ?? routeFromLocation();
+        // Routers call this after `pushState`: before the first call, the route left is the one of the URL the page started on.
+        const previous = currentRoute ?? (startPath === undefined ? routeFromLocation() : routeFromPath(startPath));
         currentRoute = next;
         nameRoute(currentPath(), next);
         if (!stopped && isBrowser && next !== previous && !softNavigationSupport) softNavigation(previous, next);

@@ -1,5 +1,5 @@
 import { neutraliseControlChars } from '@lookout/core/page';
-import { MAX_ROUTE_LENGTH } from '../config.js';
+import { MAX_ROUTE_LENGTH } from '../constants.js';
 
 /** The route label when nothing better is known (no `location`). */
 export const UNKNOWN_ROUTE = 'unknown';

@@ -144,6 +144,14 @@ describe('createCollector', () => {
       expect(collector.route).toBe('/checkout');
     });
 
+    it('should name the route left after the router changed the URL (pushState, then setRoute)', () => {
+      const track = vi.fn();
+      const collector = createCollector(createFakeSource(), { telemetry: { track } });
+      page.setPath('/checkout/777');
+      collector.setRoute('/checkout');
+      expect(track.mock.calls.filter(([n]) => n === 'soft_navigation').map(([, p]) => [p.from, p.to])).toEqual([['/products/:id', '/checkout']]);
+    });
+
     it('should leave soft navigations to the browser where it reports them', () => {
       const g = globalThis as Record<string, unknown>;
       (g['PerformanceObserver'] as { supportedEntryTypes?: string[] }).supportedEntryTypes = ['soft-navigation'];

@@ -1,0 +1,222 @@
+import { isPlainObject } from '@lookout/core/page';
+import type { FieldCheck } from '@lookout/core/page';
+import { createRateGate, describeThrown, watchPageErrors } from '@lookout/errors/lite';
+import type { LiteMechanism } from '@lookout/errors/lite';
+import { createLiteClient } from '@lookout/telemetry/lite';
+import { cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, startLiteVitals } from '@lookout/web-vitals/lite';
+import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME, MAX_PENDING_CALLS } from '../constants.js';
+import { MONITORING_FIELD_CHECKS as SHARED } from '../fieldChecks.js';
+import type { LiteErrorOptions, LiteMonitoring, LiteMonitoringOptions } from './types.js';
+
+/** Default of `errors.maxPerMinute`. */
+export const DEFAULT_LITE_ERRORS_PER_MINUTE = 10;
+
+const count = (min: number): FieldCheck => (v) => Number.isInteger(v) && (v as number) >= min && (v as number) < 1e9;
+const is = (type: string): FieldCheck => (v) => typeof v == type;
+/** `true`, `false`, or a plain object whose fields pass `fields` (else the first wrong field's name). */
+const part =
+  (fields: Record<string, FieldCheck>): FieldCheck =>
+  (v) =>
+    v === !!v || (isPlainObject(v) && (Object.keys(v).find((k) => v[k] !== undefined && fields[k]?.(v[k]) !== true) ?? true));
+
+/** One check per option; those shared with `@lookout/browser` are its checks (held to its zod schema). */
+export const LITE_FIELD_CHECKS: Readonly<Record<keyof LiteMonitoringOptions, FieldCheck>> = {
+  serviceName: SHARED.serviceName,
+  serviceVersion: SHARED.serviceVersion,
+  environment: SHARED.environment,
+  endpoint: SHARED.endpoint,
+  headers: SHARED.headers,
+  consent: SHARED.consent,
+  userId: SHARED.userId,
+  webVitals: part({
+    budgets: (v) => isPlainObject(v) && (Object.keys(v).find((k) => !/^(CLS|FCP|INP|LCP|TTFB)$/.test(k) || !(v[k] === false || (v[k] as number) >= 0)) ?? true),
+    onBudgetExceeded: is('function'),
+    reportAllChanges: is('boolean'),
+  }),
+  errors: part({ maxPerMinute: count(1) }),
+  maxQueueEvents: count(1),
+  maxBatchEvents: count(1),
+  flushIntervalMs: count(0),
+  maxAttempts: count(1),
+  diagnostics: (v) => is('function')((v as { warn?: unknown } | null)?.warn),
+};
+
+type Warn = (code: string, message: string) => void;
+
+// Page-wide state; nothing runs at import.
+let current: LiteMonitoring | undefined;
+let pending: Array<(monitoring: LiteMonitoring) => unknown> = [];
+let overflow = 0;
+
+/**
+ * Starts the lite tier of page monitoring, for pages where every kilobyte counts: usage events
+ * (`track`, `trackDownload`), errors (the page's `error` and `unhandledrejection`, and
+ * `captureException`; the same error at most `errors.maxPerMinute` times a minute) and Core Web
+ * Vitals (CLS, INP, LCP, FCP, TTFB with budgets and route labels), sent as the same OTLP/HTTP log
+ * records as `@lookout/browser` through `@lookout/telemetry/lite`: batched, retried, flushed at
+ * page hide inside the page's shared keepalive budget, scrubbed with core's redaction.
+ *
+ * Calls made before init (up to 100) are replayed in order; a second call warns and returns the
+ * running instance; after `shutdown()` a new one may start. Each invalid or unknown option gets
+ * one diagnostic and its default. Never throws.
+ */
+export function initMonitoring(options?: LiteMonitoringOptions): LiteMonitoring {
+  const said = new Set<string>();
+  let host: LiteMonitoringOptions['diagnostics'];
+  try {
+    host = options?.diagnostics;
+  } catch {
+    // A hostile getter: the console it is.
+  }
+  const out: Warn = LITE_FIELD_CHECKS.diagnostics(host) === true ? (code, message) => host!.warn(code, message) : (_, message) => console.warn(`[lookout] ${message}`);
+  // Each problem once; a host's diagnostics that throws has nowhere to report to.
+  const warn: Warn = (code, message) => void (said.has(code) || (said.add(code), attempt(() => out(code, message))));
+  if (current) {
+    warn('browser/already-initialised', 'initMonitoring: already running; the running instance is returned');
+    return current;
+  }
+  const o: Record<string, unknown> = {};
+  try {
+    if (options !== undefined && !isPlainObject(options)) throw options;
+    for (const key in options) {
+      const value = options[key as keyof LiteMonitoringOptions];
+      const verdict = value === undefined || LITE_FIELD_CHECKS[key as keyof LiteMonitoringOptions]?.(value);
+      if (verdict === true) o[key] = value;
+      else warn(`config.invalid:${key}`, `initMonitoring: ${key}${typeof verdict == 'string' ? `.${verdict}` : ''} is invalid or unknown; the default is used`);
+    }
+  } catch {
+    warn('config.invalid', 'initMonitoring: options must be a plain object; the defaults are used');
+  }
+  const monitoring = (current = start(o as LiteMonitoringOptions, warn));
+  if (overflow) warn('browser/pending-overflow', `initMonitoring: ${overflow} call(s) made before init were dropped`);
+  overflow = 0;
+  for (const call of pending.splice(0)) call(monitoring);
+  return monitoring;
+}
+
+/** The running instance, or `undefined` before `initMonitoring` (and after `shutdown`). */
+export function getMonitoring(): LiteMonitoring | undefined {
+  return current;
+}
+
+/** Runs `call` on the running instance, or keeps it for `initMonitoring` (at most 100; more are counted and reported at init). */
+export function callOrQueue<R>(call: (monitoring: LiteMonitoring) => R): R | undefined {
+  if (current) return call(current);
+  if (pending.length < MAX_PENDING_CALLS) pending.push(call);
+  else overflow++;
+  return undefined;
+}
+
+/** Test hook: forgets the running instance and the queued calls without stopping anything. */
+export function resetLiteMonitoringForTests(): void {
+  current = undefined;
+  pending = [];
+  overflow = 0;
+}
+
+/** `fn()`, or `undefined` when it throws (the error goes to `failed`). */
+function attempt<R>(fn: () => R, failed?: (error: unknown) => void): R | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    failed?.(error);
+    return undefined;
+  }
+}
+
+interface Page {
+  location?: { pathname?: string };
+  document?: { visibilityState?: string };
+  PerformanceObserver?: unknown;
+  addEventListener?(type: string, listener: () => void, capture: boolean): void;
+  removeEventListener?(type: string, listener: () => void, capture: boolean): void;
+}
+
+function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
+  const g = globalThis as Page;
+  if (!o.serviceName) warn('browser/no-service-name', `initMonitoring: serviceName is not set; events are sent as ${DEFAULT_SERVICE_NAME}`);
+  if (!o.endpoint) warn('browser/no-endpoint', 'initMonitoring: no valid endpoint; events are dropped (no_endpoint)');
+  const client = createLiteClient({ ...o, resourceAttributes: o.environment ? { 'deployment.environment.name': o.environment } : {}, warn });
+  const failed = (where: string) => (error: unknown) => warn(`browser/internal:${where}`, `initMonitoring: internal error in ${where}: ${(error as Error | undefined)?.message}`);
+  const path = (): string => g.location?.pathname ?? '/';
+  const landing = path();
+  let route: string | undefined;
+  /** URL path → the route the host named there (at most 50), for metrics reported after the SPA moved on. */
+  const named = new Map<string, string>();
+  const routeNow = (): string => route ?? routeFromPath(path());
+  const routeOf = (url: string | undefined): string => {
+    const at = attempt(() => new URL(url!).pathname);
+    return at && at != path() ? (named.get(at) ?? routeFromPath(at)) : routeNow();
+  };
+
+  const errors: LiteErrorOptions | false = o.errors !== false && { ...(o.errors as LiteErrorOptions) };
+  const gate = createRateGate((errors && errors.maxPerMinute) || DEFAULT_LITE_ERRORS_PER_MINUTE);
+  const capture = (thrown: unknown, mechanism: LiteMechanism): string | undefined => {
+    const error = describeThrown(thrown, mechanism);
+    if (gate(error.type + error.message)) return client.track(ERROR_EVENT_NAME, { ...error, route: routeNow() });
+    client.stats.dropped.rate_limited++;
+  };
+  const unwatch = errors ? watchPageErrors((thrown, mechanism) => void attempt(() => capture(thrown, mechanism), failed('errors'))) : undefined;
+
+  // Vitals start in a task of their own, so init does not block the page in one piece (web-vitals
+  // reads buffered entries, so nothing is missed), or at once when the page is hidden first: in the
+  // window's capture phase, before the client's page-hide flush on the document.
+  const vitals = o.webVitals !== false && { ...(o.webVitals as object) };
+  let stopVitals: (() => void) | undefined;
+  const startVitals = (): void =>
+    void attempt(() => {
+      if (stopVitals || !vitals || !g.document || !g.PerformanceObserver) return;
+      stopVitals = startLiteVitals(vitals, routeOf, (properties) => client.track(DEFAULT_VITAL_EVENT_NAME, properties), failed('webVitals'));
+    }, failed('webVitals'));
+  const onHidden = (): void => void (g.document?.visibilityState == 'hidden' && startVitals());
+  const timer = vitals ? setTimeout(startVitals) : undefined;
+  if (vitals) g.addEventListener?.('visibilitychange', onHidden, true);
+
+  let stopping: Promise<void> | undefined;
+  const api: Record<string, (...args: never[]) => unknown> = {
+    track: (name: string, properties?: Record<string, unknown>) => client.track(name, properties),
+    trackDownload(platform: string, method: string, version: string) {
+      if ([platform, method, version].every((v) => SHARED.serviceVersion(v) === true)) return client.track(DOWNLOAD_EVENT_NAME, { platform, method, version });
+      warn('browser/invalid-download', 'trackDownload: platform, method and version must be strings of 1–128 characters; event dropped');
+      client.stats.dropped.invalid++;
+    },
+    captureException: (error: unknown) => capture(error, 'manual'),
+    setRoute(name: string) {
+      const next = cleanRoute(name);
+      if (!next) return warn('browser/invalid-route', 'setRoute: the route must be a non-empty string; ignored');
+      // Routers call this after `pushState`: before the first call, the route left is the landing page's.
+      const from = route ?? routeFromPath(landing);
+      route = next;
+      if (named.size < 50) named.set(path(), next);
+      if (next != from) client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
+    },
+    identify(userId: string | undefined) {
+      if (userId === undefined || SHARED.userId(userId) === true) client.identify(userId);
+      else warn('browser/invalid-user', 'identify: the user id must be a string of 1–256 characters or undefined; ignored');
+    },
+    optIn: () => client.optIn(),
+    optOut: () => client.optOut(),
+    flush: (ms = DEFAULT_SHUTDOWN_TIMEOUT_MS) => client.flush(ms),
+    shutdown: (ms = DEFAULT_SHUTDOWN_TIMEOUT_MS) =>
+      (stopping ??= (() => {
+        if (current == monitoring) current = undefined;
+        clearTimeout(timer);
+        stopVitals?.();
+        stopVitals = () => undefined;
+        unwatch?.();
+        g.removeEventListener?.('visibilitychange', onHidden, true);
+        return client.shutdown(ms);
+      })()),
+  };
+  // No exception escapes into the page: a failure inside Lookout is one diagnostic and `undefined`.
+  for (const key in api) {
+    const fn = api[key]!;
+    api[key] = (...args) => attempt(() => fn(...args), failed(key));
+  }
+  const monitoring = Object.defineProperties(api, {
+    consent: { get: () => client.consent, enumerable: true },
+    sessionId: { value: client.sessionId, enumerable: true },
+    stats: { value: client.stats, enumerable: true },
+  }) as unknown as LiteMonitoring;
+  return monitoring;
+}

@@ -1,0 +1,72 @@
+import type { ConsentState } from '../types.js';
+
+/**
+ * Why the lite client dropped events: `consent` (denied, opted out, Do Not Track / GPC),
+ * `invalid` (bad name or properties), `queue_full`, `no_endpoint`, `rejected` (the receiver
+ * answered a 4xx other than 408/429), `send_failed` (retries exhausted), `page_hidden` (did not
+ * fit the page's keepalive budget at page hide), `shutdown` (still queued after `shutdown()`) and
+ * `rate_limited` (counted by the caller: `@lookout/browser/lite` for errors over their rate).
+ */
+export type LiteDropReason = 'consent' | 'invalid' | 'queue_full' | 'no_endpoint' | 'rejected' | 'send_failed' | 'page_hidden' | 'shutdown' | 'rate_limited';
+
+/** Live counters of a lite client (the same object for its lifetime), by event. */
+export interface LiteStats {
+  /** Events queued, waiting for a retry or in flight. */
+  readonly queued: number;
+  /** Events the receiver accepted. */
+  sent: number;
+  /** Batches sent again after a retryable failure. */
+  retried: number;
+  /** Events dropped, by reason; every reason is present (0 until it happens). */
+  dropped: Record<LiteDropReason, number>;
+}
+
+/** Input of `createLiteClient`, already checked by the caller. */
+export interface LiteClientOptions {
+  /** Absolute http(s) URL of an OTLP/HTTP logs receiver. Without one, events are dropped as `no_endpoint`. */
+  endpoint?: string;
+  /** Headers sent with every batch (auth). Never logged. */
+  headers?: Record<string, string>;
+  /** `service.name`. Default `unknown_service`. */
+  serviceName?: string;
+  /** `service.version`. Default `0.0.0`. */
+  serviceVersion?: string;
+  /** Extra OTLP resource attributes. */
+  resourceAttributes?: Record<string, string>;
+  /** Consent at start. Default `granted`. */
+  consent?: ConsentState;
+  /** Initial user id (scrubbed). */
+  userId?: string;
+  /** Most events held. Default 500. */
+  maxQueueEvents?: number;
+  /** A batch leaves at this many events. Default 50. */
+  maxBatchEvents?: number;
+  /** A batch leaves this long after its first event, in ms. Default 5000. */
+  flushIntervalMs?: number;
+  /** Tries per batch. Default 5. */
+  maxAttempts?: number;
+  /** Where the client's own problems go (an invalid event, a full queue). */
+  warn?: (code: string, message: string) => void;
+}
+
+/** The lite event client. */
+export interface LiteClient {
+  /** Records an event; returns its id, or `undefined` when it was dropped (counted in `stats`). */
+  track(name: string, properties?: Record<string, unknown>): string | undefined;
+  /** Sets (or with `undefined` clears) the user id of later events. */
+  identify(userId: string | undefined): void;
+  /** Grants consent: queued and later events are sent. */
+  optIn(): void;
+  /** Withdraws consent: drops the queue (counted `consent`), sends nothing more. */
+  optOut(): void;
+  /** Current consent. */
+  readonly consent: ConsentState;
+  /** This client's session id (a random UUID). */
+  readonly sessionId: string;
+  /** Live counters. */
+  readonly stats: LiteStats;
+  /** Sends what is queued; `true` once nothing is queued or in flight, `false` at `timeoutMs` (default 5000). */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Flushes until `timeoutMs`, then stops: listeners and timers removed, what is left counted `shutdown`. Idempotent. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
