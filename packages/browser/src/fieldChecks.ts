@@ -5,15 +5,28 @@ import type { MonitoringOptions } from './types.js';
 const isObject: FieldCheck = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSwitch: FieldCheck = (v) => typeof v === 'boolean' || isObject(v);
 
+// The checks of the options both entries take, one by one, so that `./lite` bundles only these.
+
+/** A name or id of 1–256 characters (`serviceName`, `environment`, `userId`). */
+export const NAME_CHECK: FieldCheck = textField(1, 256);
+/** A version of 1–128 characters (`serviceVersion`; also the fields of `trackDownload`). */
+export const VERSION_CHECK: FieldCheck = textField(1, 128);
+/** An absolute http(s) URL (`endpoint`). */
+export const ENDPOINT_CHECK: FieldCheck = (v) => typeof v === 'string' && isHttpUrl(v);
+/** A plain object of string values (`headers`); else the first key whose value is not a string. */
+export const HEADERS_CHECK: FieldCheck = (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true);
+/** `granted`, `pending` or `denied` (`consent`). */
+export const CONSENT_CHECK: FieldCheck = (v) => v === 'granted' || v === 'pending' || v === 'denied';
+
 /** One check per option, accepting exactly what the zod schema of `@lookout/browser/schema` accepts. */
 export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, FieldCheck>> = {
-  serviceName: textField(1, 256),
-  serviceVersion: textField(1, 128),
-  environment: textField(1, 256),
-  endpoint: (v) => typeof v === 'string' && isHttpUrl(v),
-  headers: (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true),
-  consent: (v) => v === 'granted' || v === 'pending' || v === 'denied',
-  userId: textField(1, 256),
+  serviceName: NAME_CHECK,
+  serviceVersion: VERSION_CHECK,
+  environment: NAME_CHECK,
+  endpoint: ENDPOINT_CHECK,
+  headers: HEADERS_CHECK,
+  consent: CONSENT_CHECK,
+  userId: NAME_CHECK,
   persistence: booleanField,
   webVitals: isSwitch,
   errors: isSwitch,

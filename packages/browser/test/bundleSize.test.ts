@@ -40,6 +40,12 @@ describe('check-bundle-size', () => {
       // @sentry/browser (about 30 KB gzip) sits behind a dynamic import, loaded only with a DSN.
       const init = rows.find((r) => r.name.startsWith('@lookout/browser initMonitoring ('));
       expect(init?.lazyGzipBytes).toBeGreaterThan(25 * 1024);
+      // The lite tier loads nothing on demand: one chunk, and no lazy chunk to share kernel modules with.
+      const lite = rows.filter((r) => r.name.includes('/lite '));
+      expect(lite.map((r) => r.name)).toHaveLength(4);
+      for (const r of lite) expect(r.lazyGzipBytes, r.name).toBe(0);
+      const liteInit = rows.find((r) => r.name.startsWith('@lookout/browser/lite initMonitoring'));
+      expect(liteInit!.everyPageKb).toBeLessThan(init!.everyPageKb * 0.6);
     });
 
     it('should count a lazily loaded chunk against the budget unless it is declared on demand', async () => {

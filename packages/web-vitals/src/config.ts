@@ -1,5 +1,6 @@
 import { booleanField, functionField, methodsField, quickResolve, textField } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
+import { BUDGETS_CHECK } from './budgetsCheck.js';
 import type { BudgetBreach, SoftNavigation, VitalName, VitalReport, VitalsEventSink, WebVitalsOptions } from './types.js';
 
 import { VITAL_NAMES, DEFAULT_FCP_BUDGET_MS, DEFAULT_LCP_BUDGET_MS, DEFAULT_CLS_BUDGET, DEFAULT_INP_BUDGET_MS, DEFAULT_BUDGETS, DEFAULT_VITAL_EVENT_NAME, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_MAX_ATTRIBUTION_LENGTH, MAX_ROUTE_LENGTH } from './constants.js';
@@ -25,7 +26,6 @@ export interface ResolvedWebVitalsOptions {
 }
 
 const isEventName = textField(1, 256);
-const isBudget = (v: unknown): boolean => v === undefined || v === false || (typeof v === 'number' && v > 0 && Number.isFinite(v));
 const REQUESTABLE = ['CLS', 'FCP', 'INP', 'LCP', 'TTFB', 'FID'];
 
 /** One check per option, accepting exactly what the zod schema of `@lookout/web-vitals/schema` accepts. */
@@ -35,10 +35,7 @@ export const WEB_VITALS_FIELD_CHECKS: Readonly<Record<keyof WebVitalsOptions, Fi
   eventName: isEventName,
   softNavigationEventName: isEventName,
   registry: methodsField('histogram'),
-  budgets: (v) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? (Object.keys(v).find((k) => !VITAL_NAMES.includes(k as VitalName) || !isBudget((v as Record<string, unknown>)[k])) ?? true)
-      : false,
+  budgets: BUDGETS_CHECK,
   onBudgetExceeded: functionField,
   onReport: functionField,
   onSoftNavigation: functionField,

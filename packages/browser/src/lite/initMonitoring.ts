@@ -3,9 +3,9 @@ import type { FieldCheck } from '@lookout/core/page';
 import { createRateGate, describeThrown, watchPageErrors } from '@lookout/errors/lite';
 import type { LiteMechanism } from '@lookout/errors/lite';
 import { createLiteClient } from '@lookout/telemetry/lite';
-import { cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, startLiteVitals } from '@lookout/web-vitals/lite';
+import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, startLiteVitals } from '@lookout/web-vitals/lite';
 import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME, MAX_PENDING_CALLS } from '../constants.js';
-import { MONITORING_FIELD_CHECKS as SHARED } from '../fieldChecks.js';
+import { CONSENT_CHECK, ENDPOINT_CHECK, HEADERS_CHECK, NAME_CHECK, VERSION_CHECK } from '../fieldChecks.js';
 import type { LiteErrorOptions, LiteMonitoring, LiteMonitoringOptions } from './types.js';
 
 /** Default of `errors.maxPerMinute`. */
@@ -19,17 +19,17 @@ const part =
   (v) =>
     v === !!v || (isPlainObject(v) && (Object.keys(v).find((k) => v[k] !== undefined && fields[k]?.(v[k]) !== true) ?? true));
 
-/** One check per option; those shared with `@lookout/browser` are its checks (held to its zod schema). */
+/** One check per option; those shared with `@lookout/browser` are its checks (held to its zod schema), so both entries take the same values. */
 export const LITE_FIELD_CHECKS: Readonly<Record<keyof LiteMonitoringOptions, FieldCheck>> = {
-  serviceName: SHARED.serviceName,
-  serviceVersion: SHARED.serviceVersion,
-  environment: SHARED.environment,
-  endpoint: SHARED.endpoint,
-  headers: SHARED.headers,
-  consent: SHARED.consent,
-  userId: SHARED.userId,
+  serviceName: NAME_CHECK,
+  serviceVersion: VERSION_CHECK,
+  environment: NAME_CHECK,
+  endpoint: ENDPOINT_CHECK,
+  headers: HEADERS_CHECK,
+  consent: CONSENT_CHECK,
+  userId: NAME_CHECK,
   webVitals: part({
-    budgets: (v) => isPlainObject(v) && (Object.keys(v).find((k) => !/^(CLS|FCP|INP|LCP|TTFB)$/.test(k) || !(v[k] === false || (v[k] as number) >= 0)) ?? true),
+    budgets: BUDGETS_CHECK,
     onBudgetExceeded: is('function'),
     reportAllChanges: is('boolean'),
   }),
@@ -62,13 +62,13 @@ let overflow = 0;
  */
 export function initMonitoring(options?: LiteMonitoringOptions): LiteMonitoring {
   const said = new Set<string>();
-  let host: LiteMonitoringOptions['diagnostics'];
+  let out: Warn = (_, message) => console.warn(`[lookout] ${message}`);
   try {
-    host = options?.diagnostics;
+    const host = options?.diagnostics;
+    if (LITE_FIELD_CHECKS.diagnostics(host) === true) out = (code, message) => host!.warn(code, message);
   } catch {
-    // A hostile getter: the console it is.
+    // A hostile getter or a revoked proxy: the console it is.
   }
-  const out: Warn = LITE_FIELD_CHECKS.diagnostics(host) === true ? (code, message) => host!.warn(code, message) : (_, message) => console.warn(`[lookout] ${message}`);
   // Each problem once; a host's diagnostics that throws has nowhere to report to.
   const warn: Warn = (code, message) => void (said.has(code) || (said.add(code), attempt(() => out(code, message))));
   if (current) {
@@ -176,22 +176,25 @@ function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
   const api: Record<string, (...args: never[]) => unknown> = {
     track: (name: string, properties?: Record<string, unknown>) => client.track(name, properties),
     trackDownload(platform: string, method: string, version: string) {
-      if ([platform, method, version].every((v) => SHARED.serviceVersion(v) === true)) return client.track(DOWNLOAD_EVENT_NAME, { platform, method, version });
+      if ([platform, method, version].every((v) => VERSION_CHECK(v) === true)) return client.track(DOWNLOAD_EVENT_NAME, { platform, method, version });
       warn('browser/invalid-download', 'trackDownload: platform, method and version must be strings of 1–128 characters; event dropped');
       client.stats.dropped.invalid++;
     },
-    captureException: (error: unknown) => capture(error, 'manual'),
+    captureException: (error: unknown) => (errors ? capture(error, 'manual') : undefined),
     setRoute(name: string) {
       const next = cleanRoute(name);
       if (!next) return warn('browser/invalid-route', 'setRoute: the route must be a non-empty string; ignored');
       // Routers call this after `pushState`: before the first call, the route left is the landing page's.
       const from = route ?? routeFromPath(landing);
       route = next;
-      if (named.size < 50) named.set(path(), next);
+      // The 50 paths named last are remembered.
+      named.delete(path());
+      if (named.size >= 50) named.delete(named.keys().next().value!);
+      named.set(path(), next);
       if (next != from) client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
     },
     identify(userId: string | undefined) {
-      if (userId === undefined || SHARED.userId(userId) === true) client.identify(userId);
+      if (userId === undefined || NAME_CHECK(userId) === true) client.identify(userId);
       else warn('browser/invalid-user', 'identify: the user id must be a string of 1–256 characters or undefined; ignored');
     },
     optIn: () => client.optIn(),

@@ -1,13 +1,10 @@
 import {
-  classifyHttpStatus,
   DEFAULT_FLUSH_INTERVAL_MS,
-  DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_INITIAL_BACKOFF_MS,
   DEFAULT_RETRY_MAX_ATTEMPTS,
   DEFAULT_RETRY_MAX_BACKOFF_MS,
   DEFAULT_SEND_TIMEOUT_MS,
   diagnosticsIn,
-  getBeaconBudget,
   getDiagnostics,
   isHttpUrl,
   quickResolve,
@@ -19,9 +16,10 @@ import {
   isPlainObject,
   textField,
 } from '@lookout/core/page';
-import type { FieldCheck, FlushResult, TransportResult } from '@lookout/core/page';
+import type { FieldCheck, FlushResult } from '@lookout/core/page';
 import { DEFAULT_APP_NAME, DEFAULT_APP_VERSION, DEFAULT_PAGE_MAX_BATCH_EVENTS, DEFAULT_PAGE_MAX_QUEUE_EVENTS } from '../constants.js';
 import { createOtlpJsonEncoder } from '../encoding/otlpJson.js';
+import { createPageDelivery } from '../internal/pageDelivery.js';
 import type { ConsentState, EventStore, TelemetryEvent } from '../types.js';
 import type { PageClient, PageClientOptions, PageClientStats, PageDropReason } from './types.js';
 
@@ -36,15 +34,8 @@ export const PAGE_DROP_REASONS = 'consent sampled queue_full invalid before_send
 
 // The page globals used here, looked up at call time (the package compiles without DOM types).
 interface PageGlobals {
-  fetch?: (url: string, init: Record<string, unknown>) => Promise<{ status: number; headers: { get(name: string): string | null }; arrayBuffer?(): Promise<unknown> }>;
   navigator?: { doNotTrack?: string | null; globalPrivacyControl?: boolean; sendBeacon?(url: string, body: unknown): boolean };
-  document?: { visibilityState?: string; addEventListener(t: string, l: () => void): void; removeEventListener(t: string, l: () => void): void };
-  addEventListener?(t: string, l: () => void): void;
-  removeEventListener?(t: string, l: () => void): void;
-  AbortSignal?: { timeout?(ms: number): unknown };
   Blob?: new (parts: unknown[], options: { type: string }) => unknown;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
 }
 
 const isId = (v: unknown): v is string => textField(1, 256)(v) === true;
@@ -130,7 +121,6 @@ function create(input: PageClientOptions | undefined): PageClient {
   const warn = (code: string, message: string): void => diagnostics.warn(`telemetry/page:${code}`, `telemetry/page: ${message}`);
   const { endpoint, beforeSend, registry } = o;
   if (!endpoint) warn('no-endpoint', 'no valid endpoint; events are dropped (no_endpoint)');
-  const headers = { ...o.headers, 'content-type': 'application/json' };
   const beaconable = !o.headers || !Object.keys(o.headers).length;
   const appVersion = o.app?.version ?? DEFAULT_APP_VERSION;
   const redact = o.redact !== false;
@@ -141,19 +131,13 @@ function create(input: PageClientOptions | undefined): PageClient {
   let consent: ConsentState = o.respectDoNotTrack !== false && (nav?.doNotTrack === '1' || nav?.globalPrivacyControl === true) ? 'denied' : (o.consent ?? 'granted');
   const sampling = o.sampling ?? {};
   const maxQueue = o.maxQueueEvents ?? DEFAULT_PAGE_MAX_QUEUE_EVENTS;
-  const maxBatch = o.maxBatchEvents ?? DEFAULT_PAGE_MAX_BATCH_EVENTS;
   const retry = o.retry ?? {};
-  const maxAttempts = retry.maxAttempts ?? DEFAULT_RETRY_MAX_ATTEMPTS;
-  const encode = createOtlpJsonEncoder({ appName: o.app?.name ?? DEFAULT_APP_NAME, resourceAttributes: o.resourceAttributes ?? {} });
 
   const dropped = {} as Record<PageDropReason, number>;
   for (const reason of PAGE_DROP_REASONS) dropped[reason] = 0;
-  let queue: TelemetryEvent[] = [];
-  /** Events in requests not answered yet. */
-  let inflight = 0;
   const stats: PageClientStats = {
     get queued() {
-      return queue.length + inflight;
+      return delivery.held;
     },
     sent: 0,
     retried: 0,
@@ -163,119 +147,37 @@ function create(input: PageClientOptions | undefined): PageClient {
     dropped,
   };
   let store: EventStore | undefined;
-  let timer: unknown;
-  /** A batch of the normal path is in flight, or the next waits for its backoff. */
-  let busy = false;
-  let attempts = 0;
   let closed: Promise<FlushResult> | undefined;
-  let stopped = false;
-  const waiters = new Set<() => void>();
 
   const drop = (reason: PageDropReason, count = 1): undefined => {
     dropped[reason] += count;
   };
-  /** Persists `events` (with `persistence`) or counts them dropped as `reason`. */
-  const keep = (events: TelemetryEvent[], reason: PageDropReason): void => {
-    if (store?.save(events)) stats.persisted += events.length;
-    else drop(reason, events.length);
+  /** Persists `events` when there is a store; `false` when there is none or it refused. */
+  const persist = (events: TelemetryEvent[]): boolean => {
+    const kept = !!store?.save(events);
+    if (kept) stats.persisted += events.length;
+    return kept;
   };
-  const wake = (ms: number): void => {
-    g.clearTimeout(timer);
-    timer = g.setTimeout(() => {
-      timer = undefined;
-      busy = false;
-      pump();
-    }, ms);
-  };
-  const schedule = (): void => {
-    if (consent !== 'granted' || !queue.length || stopped) return;
-    if (queue.length >= maxBatch || waiters.size) pump();
-    else if (timer === undefined) wake(o.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
-  };
-
-  /**
-   * The one send path, for batches and page hide alike: POSTs `events` with `keepalive` while the
-   * shared budget has room. At page hide (`left` given) only keepalive requests (or `sendBeacon`)
-   * leave: a batch that does not fit is halved, and a single event that does not fit goes to `left`.
-   * The answer is handled the same way for both; the work up to the request is synchronous.
-   */
-  const send = async (events: TelemetryEvent[], left?: TelemetryEvent[]): Promise<void> => {
-    const hide = !!left;
-    const body = encode(events).body;
-    const bytes = body.length;
-    const n = events.length;
-    const budget = getBeaconBudget();
-    const keepalive = budget.reserve(bytes);
-    if (hide && !keepalive) {
-      if (n < 2) return void left.push(...events);
-      void send(events.splice(n >> 1), left);
-      return send(events, left);
-    }
-    let result: TransportResult = { kind: 'retryable', reason: 'network' };
-    inflight += n;
-    try {
-      if (g.fetch) {
-        const request = g.fetch(endpoint as string, { method: 'POST', headers, body, keepalive, signal: hide ? undefined : g.AbortSignal?.timeout?.(o.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS) });
-        if (hide) stats.beaconed += n;
-        const response = await request;
-        result = classifyHttpStatus(response.status, response.headers.get('retry-after'));
-        // A keepalive request counts against the browser's quota until its response is read,
-        // not when its headers arrive: read it before giving the bytes back to the budget.
-        await response.arrayBuffer?.().catch(() => undefined);
-      } else if (hide) {
-        const sent = beaconable && g.Blob && nav?.sendBeacon?.(endpoint as string, new g.Blob([body], { type: 'text/plain;charset=UTF-8' }));
-        inflight -= n;
-        budget.release(bytes);
-        if (!sent) return void left.push(...events);
-        stats.beaconed += n;
-        stats.sent += n;
-        return;
-      }
-    } catch {
-      // A network error: retryable.
-    }
-    if (keepalive) budget.release(bytes);
-    inflight -= n;
-    if (!hide) busy = false;
-    if (result.kind === 'success') {
-      stats.sent += n;
-      attempts = 0;
-    } else if ((consent as ConsentState) === 'denied') {
-      drop('consent', n);
-    } else if (hide && result.kind === 'retryable' && store !== undefined) {
-      // Refused or failed while the page is hidden: it may close any moment, so keep the batch
-      // for the next page rather than queueing a retry that may never run.
-      keep(events, 'page_hidden');
-    } else if (result.kind === 'retryable' && ++attempts < maxAttempts && !stopped) {
-      stats.retried++;
-      queue.unshift(...events);
-      const backoff = Math.min(retry.maxBackoffMs ?? DEFAULT_RETRY_MAX_BACKOFF_MS, (retry.initialBackoffMs ?? DEFAULT_RETRY_INITIAL_BACKOFF_MS) * 2 ** (attempts - 1));
-      busy = true;
-      wake(Math.min(result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2), DEFAULT_MAX_RETRY_AFTER_MS));
-    } else {
-      attempts = 0;
-      drop(result.kind === 'failure' ? 'rejected' : 'send_failed', n);
-    }
-    for (const waiter of waiters) waiter();
-    schedule();
-  };
-
-  const pump = (): void => {
-    if (busy || consent !== 'granted' || !queue.length || !endpoint) return;
-    g.clearTimeout(timer);
-    timer = undefined;
-    busy = true;
-    void send(queue.splice(0, maxBatch));
-  };
-
-  /** Page hide: everything queued leaves now, inside the page's shared keepalive budget. */
-  const hide = (): void => {
-    if (consent !== 'granted' || !endpoint) return;
-    attempts = 0;
-    const left: TelemetryEvent[] = [];
-    while (queue.length) void send(queue.splice(0, maxBatch), left);
-    if (left.length) keep(left, 'page_hidden');
-  };
+  const delivery = createPageDelivery({
+    endpoint: endpoint ?? '',
+    headers: { ...o.headers, 'content-type': 'application/json' },
+    encode: createOtlpJsonEncoder({ appName: o.app?.name ?? DEFAULT_APP_NAME, resourceAttributes: o.resourceAttributes ?? {} }),
+    maxBatch: o.maxBatchEvents ?? DEFAULT_PAGE_MAX_BATCH_EVENTS,
+    flushIntervalMs: o.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+    sendTimeoutMs: o.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+    maxAttempts: retry.maxAttempts ?? DEFAULT_RETRY_MAX_ATTEMPTS,
+    initialBackoffMs: retry.initialBackoffMs ?? DEFAULT_RETRY_INITIAL_BACKOFF_MS,
+    maxBackoffMs: retry.maxBackoffMs ?? DEFAULT_RETRY_MAX_BACKOFF_MS,
+    counters: stats,
+    allowed: () => consent === 'granted' && !!endpoint,
+    denied: () => consent === 'denied',
+    drop,
+    keep: persist,
+    beacon: (body) => !!(beaconable && g.Blob && nav?.sendBeacon?.(endpoint as string, new g.Blob([body], { type: 'text/plain;charset=UTF-8' }))),
+    flushOnPageHide: o.flushOnPageHide,
+    onVisible: () => restore(),
+  });
+  const schedule = (): void => delivery.schedule();
 
   /** Queues again what an earlier page persisted (in the room the queue has). */
   const restore = (): void => {
@@ -285,16 +187,11 @@ function create(input: PageClientOptions | undefined): PageClient {
         stats.restored += events.length;
         drop('queue_full', Math.max(0, events.length - room));
         if (consent === 'denied') drop('consent', Math.min(room, events.length));
-        else queue.unshift(...events.slice(0, room));
+        else delivery.queue.unshift(...events.slice(0, room));
         schedule();
       });
   };
 
-  const onVisibility = (): void => (g.document?.visibilityState === 'hidden' ? hide() : restore());
-  if (o.flushOnPageHide !== false) {
-    g.document?.addEventListener('visibilitychange', onVisibility);
-    g.addEventListener?.('pagehide', hide);
-  }
   const failed = () => warn('load', 'persistence or self-metrics could not be loaded');
   if (o.persistence) {
     import('./persistence.js').then((m) => {
@@ -341,25 +238,13 @@ function create(input: PageClientOptions | undefined): PageClient {
       if (!isPageEvent(event)) return invalid();
     }
     if (redact) event = { ...event, properties: scrubValue(event.properties) };
-    queue.push(event);
+    delivery.queue.push(event);
     schedule();
     return event.id;
   };
 
   const flush = (ms?: number): Promise<FlushResult> =>
-    new Promise((resolve) => {
-      const check = (end?: boolean): void => {
-        const pendingItems = stats.queued;
-        if (pendingItems && consent === 'granted' && endpoint && !end) return;
-        g.clearTimeout(deadline);
-        waiters.delete(check);
-        resolve({ complete: !pendingItems, pendingItems, inFlight: inflight > 0 });
-      };
-      const deadline = g.setTimeout(() => check(true), atLeast(0)(ms) ? (ms as number) : 5000);
-      waiters.add(check);
-      pump();
-      check();
-    });
+    delivery.flush(atLeast(0)(ms) ? (ms as number) : 5000).then((complete) => ({ complete, pendingItems: delivery.held, inFlight: delivery.inflight > 0 }));
 
   return {
     track(name, properties) {
@@ -382,8 +267,7 @@ function create(input: PageClientOptions | undefined): PageClient {
     },
     optOut() {
       consent = 'denied';
-      drop('consent', queue.length);
-      queue = [];
+      drop('consent', delivery.queue.splice(0).length);
       void store?.clear();
     },
     get consent() {
@@ -394,14 +278,8 @@ function create(input: PageClientOptions | undefined): PageClient {
     flush,
     shutdown(ms) {
       return (closed ??= flush(ms).then((result) => {
-        stopped = true;
-        g.clearTimeout(timer);
-        g.document?.removeEventListener('visibilitychange', onVisibility);
-        g.removeEventListener?.('pagehide', hide);
-        const left = queue;
-        queue = [];
-        if (consent === 'granted') keep(left, 'shutdown');
-        else drop(consent === 'denied' ? 'consent' : 'shutdown', left.length);
+        const left = delivery.stop();
+        if (consent !== 'granted' || !persist(left)) drop(consent === 'denied' ? 'consent' : 'shutdown', left.length);
         return result;
       }));
     },

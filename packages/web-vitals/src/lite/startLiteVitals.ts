@@ -33,14 +33,22 @@ export function startLiteVitals(
   send: (properties: Record<string, unknown>) => void,
   failed: (error: unknown) => void,
 ): () => void {
-  const budgets: Record<string, number | false | undefined> = { CLS: DEFAULT_CLS_BUDGET, FCP: DEFAULT_FCP_BUDGET_MS, INP: DEFAULT_INP_BUDGET_MS, LCP: DEFAULT_LCP_BUDGET_MS, ...options.budgets };
+  const defaults: Record<string, number | undefined> = { CLS: DEFAULT_CLS_BUDGET, FCP: DEFAULT_FCP_BUDGET_MS, INP: DEFAULT_INP_BUDGET_MS, LCP: DEFAULT_LCP_BUDGET_MS };
   const breached = new Set<string>();
   let stopped = false;
+  /** `fn()`; a throw goes to `failed`, so one failing step does not skip the next. */
+  const attempt = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      failed(error);
+    }
+  };
   const report = (metric: Metric): void => {
     if (stopped) return;
-    try {
+    attempt(() => {
       const name = metric.name as VitalName;
-      const limit = budgets[name];
+      const limit = options.budgets?.[name] ?? defaults[name];
       const budget = limit === false ? undefined : limit;
       const over = metric.value > (budget ?? Infinity);
       const digits = name == 'CLS' ? 4 : 1;
@@ -56,14 +64,12 @@ export function startLiteVitals(
         over_budget: over,
       };
       if (budget !== undefined) properties['budget'] = budget;
-      send(properties);
+      attempt(() => send(properties));
       if (over && !breached.has(metric.id)) {
         breached.add(metric.id);
         options.onBudgetExceeded?.({ name, value: metric.value, budget: budget!, rating: metric.rating, route: at, navigationType: properties['navigation_type'] as string, id: metric.id });
       }
-    } catch (error) {
-      failed(error);
-    }
+    });
   };
   for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(report, { reportAllChanges: options.reportAllChanges });
   return () => void (stopped = true);
