@@ -132,8 +132,10 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     const keepalive = budget.reserve(bytes);
     if (hide && !keepalive) {
       if (n < 2) return void left.push(...events);
-      void send(events.splice(n >> 1), left);
-      return send(events, left);
+      // The older half first: when the budget runs out, the newest events are the ones left.
+      const newer = events.splice(n >> 1);
+      void send(events, left);
+      return send(newer, left);
     }
     let result: TransportResult = { kind: 'retryable', reason: 'network' };
     inflight += n;
