@@ -95,6 +95,29 @@ describe('createPageClient', () => {
       expect(client.stats.queued).toBe(0);
     });
 
+    it('should keep one request in flight when the interval passes during a slow request', async () => {
+      let answer!: () => void;
+      const slow = new Promise<void>((resolve) => (answer = resolve));
+      const net = fakeFetch();
+      net.fetch.mockImplementationOnce(async (url, init) => {
+        net.calls.push({ url, init, json: JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as Call['json'] });
+        await slow;
+        return { status: 200, headers: { get: () => null } };
+      });
+      const client = make({ maxBatchEvents: 2, flushIntervalMs: 100 });
+      client.track('a');
+      client.track('b');
+      await settle();
+      client.track('c');
+      // The interval of `c` passes while the first request is unanswered: no second request yet.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(net.calls).toHaveLength(1);
+      answer();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(net.calls).toHaveLength(2);
+      expect(client.stats.sent).toBe(3);
+    });
+
     it('should send the same log records as the full browser client for the same events', async () => {
       const net = fakeFetch();
       const options = { endpoint: ENDPOINT, app: { name: 'shop', version: '1.2.3' }, resourceAttributes: { 'deployment.environment': 'prod' }, userId: 'u-1', sessionId: 's-1' };
