@@ -76,8 +76,8 @@ export interface PageDelivery {
  * allows. Network errors, 408, 429 and 5xx are retried with exponential backoff and jitter
  * (`Retry-After` honoured, up to 5 minutes); other answers are dropped as `rejected`. When the
  * page is hidden or closed, everything queued leaves at once inside the shared budget (`fetch`
- * keepalive, or `beacon` where there is no `fetch`); a batch that does not fit is halved until it
- * does, and one event that does not fit goes to `keep` or is dropped as `page_hidden`. An event
+ * keepalive, or `beacon` where there is no `fetch`); a batch that does not fit is cut to the oldest
+ * events that fit, and what fits nowhere goes to `keep` or is dropped as `page_hidden`. An event
  * sent at page hide is never sent again.
  */
 export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
@@ -120,8 +120,8 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
 
   /**
    * The one send path, for batches and page hide alike. At page hide (`left` given) only
-   * keepalive requests (or beacons) leave: a batch that does not fit is halved, and a single event
-   * that does not fit goes to `left`. The work up to the request is synchronous.
+   * keepalive requests (or beacons) leave: a batch that does not fit is cut to what fits, and what
+   * fits nowhere goes to `left`. The work up to the request is synchronous.
    */
   const send = async (events: TelemetryEvent[], left?: TelemetryEvent[]): Promise<void> => {
     const hide = !!left;
@@ -131,9 +131,12 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     const budget = getBeaconBudget();
     const keepalive = budget.reserve(bytes);
     if (hide && !keepalive) {
-      if (n < 2) return void left.push(...events);
-      // The older half first: when the budget runs out, the newest events are the ones left.
-      const newer = events.splice(n >> 1);
+      // As many of the oldest events as would fit at this batch's bytes per event; the rest
+      // follow. Sizing by the average (not halving) encodes each event a few times at most, and
+      // once not one more event fits, everything left goes to `left` at once.
+      const fit = Math.floor((n * budget.availableBytes) / bytes);
+      if (fit < 1) return void left.push(...events);
+      const newer = events.splice(fit);
       void send(events, left);
       return send(newer, left);
     }

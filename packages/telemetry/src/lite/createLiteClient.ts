@@ -28,8 +28,8 @@ const isJson = (v: unknown, depth: number): boolean =>
  * at a time. Network errors, 408, 429 and 5xx are retried with exponential backoff and jitter
  * (`Retry-After` in seconds or as a date honoured, up to 5 minutes); other answers are counted
  * `rejected`. When the page is hidden or closed, the queue leaves at once as keepalive requests
- * inside core's shared page budget: a batch that does not fit is halved, and one event that does
- * not fit is counted `page_hidden`. Do Not Track and Global Privacy Control mean `denied`.
+ * inside core's shared page budget, oldest events first; what does not fit is counted
+ * `page_hidden`. Do Not Track and Global Privacy Control mean `denied`.
  *
  * Options are taken as given, not checked: `@lookout/browser/lite` checks them first. No method
  * throws for checked options; `flush` and `shutdown` never reject.

@@ -98,8 +98,8 @@ export function isPageEvent(e: unknown): e is TelemetryEvent {
  * 429 and 5xx are retried with exponential backoff and jitter (`Retry-After` honoured, up to
  * 5 minutes); other 4xx are dropped as `rejected`. When the page is hidden or closed, everything
  * queued leaves at once in batches inside core's shared keepalive budget (`fetch` keepalive, or
- * `sendBeacon` where there is no `fetch` and no custom header; a batch that does not fit is
- * halved until it does); what does not fit is persisted (with `persistence`) or counted
+ * `sendBeacon` where there is no `fetch` and no custom header; a batch that does not fit is cut
+ * to the oldest events that fit); what does not fit is persisted (with `persistence`) or counted
  * `page_hidden`. An event sent at page hide is never sent again. IndexedDB persistence and
  * self-metrics are loaded with `import()` only when asked for. Options are checked with core's
  * `quickResolve`: each refused one gets one diagnostic and its default. Never throws.
