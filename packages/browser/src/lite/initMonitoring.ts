@@ -87,7 +87,8 @@ export function initMonitoring(options?: LiteMonitoringOptions): LiteMonitoring 
   } catch {
     warn('config.invalid', 'initMonitoring: options must be a plain object; the defaults are used');
   }
-  const monitoring = (current = start(o as LiteMonitoringOptions, warn));
+  // Never breaks the page: if starting fails in a way nothing above foresaw, a handle that does nothing.
+  const monitoring = (current = attempt(() => start(o as LiteMonitoringOptions, warn), (error) => warn('browser/internal:init', `initMonitoring: could not start: ${(error as Error | undefined)?.message}`)) ?? inert());
   if (overflow) warn('browser/pending-overflow', `initMonitoring: ${overflow} call(s) made before init were dropped`);
   overflow = 0;
   for (const call of pending.splice(0)) call(monitoring);
@@ -122,6 +123,26 @@ function attempt<R>(fn: () => R, failed?: (error: unknown) => void): R | undefin
     failed?.(error);
     return undefined;
   }
+}
+
+/** A handle that does nothing (consent `denied`), for when starting failed. */
+function inert(): LiteMonitoring {
+  const nothing = (): undefined => undefined;
+  const handle: LiteMonitoring = {
+    track: nothing,
+    trackDownload: nothing,
+    captureException: nothing,
+    setRoute: nothing,
+    identify: nothing,
+    optIn: nothing,
+    optOut: nothing,
+    consent: 'denied',
+    sessionId: '',
+    stats: { queued: 0, sent: 0, retried: 0, dropped: {} as LiteMonitoring['stats']['dropped'] },
+    flush: () => Promise.resolve(true),
+    shutdown: () => Promise.resolve(void (current == handle && (current = undefined))),
+  };
+  return handle;
 }
 
 interface Page {

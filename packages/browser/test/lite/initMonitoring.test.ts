@@ -434,6 +434,22 @@ describe('initMonitoring (lite)', () => {
       expect(net.events().map((e) => [e.name, e.resource['service.name']])).toEqual([['via the module', 'shop']]);
     });
 
+    it('should hand out a handle that does nothing when starting fails, with one diagnostic', async () => {
+      // A page whose document refuses listeners: the event client cannot start.
+      vi.stubGlobal('document', { visibilityState: 'visible', addEventListener() { throw new Error('listeners refused'); }, removeEventListener() {} });
+      const net = fakeFetch();
+      const { diagnostics, warnings } = recorder();
+      const monitoring = initMonitoring({ serviceName: 'shop', endpoint: ENDPOINT, diagnostics });
+      expect(warnings.filter((w) => w.code === 'browser/internal:init').map((w) => w.message)).toEqual(['initMonitoring: could not start: listeners refused']);
+      expect(getMonitoring()).toBe(monitoring);
+      expect(monitoring.consent).toBe('denied');
+      expect(monitoring.track('x')).toBeUndefined();
+      expect(await monitoring.flush(10)).toBe(true);
+      await monitoring.shutdown(10);
+      expect(getMonitoring()).toBeUndefined();
+      expect(net.requests).toHaveLength(0);
+    });
+
     it('should flush on shutdown, then drop later events as shutdown, and allow a new init', async () => {
       const { monitoring, net } = start({ webVitals: false });
       monitoring.track('before');
