@@ -75,10 +75,15 @@ export function createLiteClient(o: LiteClientOptions): LiteClient {
       if (stopped) return drop('shutdown');
       if (consent == 'denied') return drop('consent');
       if (!endpoint) return drop('no_endpoint');
-      // Spread: a `__proto__` key stays an own property.
-      const props: Record<string, unknown> = { ...properties };
-      for (const key in props) if (props[key] === undefined) delete props[key];
-      if (typeof name != 'string' || !name || name.length > 128 || !isPlainObject(properties ?? {}) || !isJson(props, 0)) {
+      let props: Record<string, unknown> | undefined;
+      try {
+        // Spread: a `__proto__` key stays an own property. Getters that throw make the event invalid.
+        props = { ...properties };
+        for (const key in props) if (props[key] === undefined) delete props[key];
+      } catch {
+        props = undefined;
+      }
+      if (typeof name != 'string' || !name || name.length > 128 || !props || !isPlainObject(properties ?? {}) || !isJson(props, 0)) {
         o.warn?.('lite/invalid', 'track: an invalid event was dropped (name: 1–128 characters; properties: a plain object of JSON values)');
         return drop('invalid');
       }
@@ -86,7 +91,7 @@ export function createLiteClient(o: LiteClientOptions): LiteClient {
         o.warn?.('lite/queue-full', `track: queue full (${maxQueue} events); events are dropped (queue_full)`);
         return drop('queue_full');
       }
-      const event: TelemetryEvent = { id: randomId(), name, timestamp: Date.now(), sessionId, appVersion: o.serviceVersion ?? DEFAULT_APP_VERSION, platform: 'browser', properties: scrubValue(props) as TelemetryEvent['properties'] };
+      const event: TelemetryEvent = { id: randomId(), name, timestamp: Date.now(), sessionId, appVersion: o.serviceVersion ?? DEFAULT_APP_VERSION, platform: 'browser', properties: scrubValue(props!) as TelemetryEvent['properties'] };
       if (userId) event.userId = userId;
       delivery.queue.push(event);
       delivery.schedule();
