@@ -3,9 +3,10 @@ import type { FieldCheck } from '@lookout/core/page';
 import { createRateGate, describeThrown, watchPageErrors } from '@lookout/errors/lite';
 import type { LiteMechanism } from '@lookout/errors/lite';
 import { createLiteClient } from '@lookout/telemetry/lite';
-import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, startLiteVitals } from '@lookout/web-vitals/lite';
+import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, softNavigationSupport, startLiteVitals } from '@lookout/web-vitals/lite';
 import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME, MAX_PENDING_CALLS } from '../constants.js';
 import { CONSENT_CHECK, ENDPOINT_CHECK, HEADERS_CHECK, NAME_CHECK, VERSION_CHECK } from '../fieldChecks.js';
+import type { LiteVitalsOptions } from '@lookout/web-vitals/lite';
 import type { LiteErrorOptions, LiteMonitoring, LiteMonitoringOptions } from './types.js';
 
 /** Default of `errors.maxPerMinute`. */
@@ -32,6 +33,7 @@ export const LITE_FIELD_CHECKS: Readonly<Record<keyof LiteMonitoringOptions, Fie
     budgets: BUDGETS_CHECK,
     onBudgetExceeded: is('function'),
     reportAllChanges: is('boolean'),
+    reportSoftNavs: is('boolean'),
   }),
   errors: part({ maxPerMinute: count(1) }),
   maxQueueEvents: count(1),
@@ -182,7 +184,11 @@ function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
   // Vitals start in a task of their own, so init does not block the page in one piece (web-vitals
   // reads buffered entries, so nothing is missed), or at once when the page is hidden first: in the
   // window's capture phase, before the client's page-hide flush on the document.
-  const vitals = o.webVitals !== false && { ...(o.webVitals as object) };
+  const vitals: LiteVitalsOptions | false = o.webVitals !== false && { ...(o.webVitals as LiteVitalsOptions) };
+  if (vitals) vitals.reportSoftNavs ??= true;
+  // Where the browser reports soft navigations, web-vitals does (per navigation, with its URL);
+  // elsewhere `setRoute()` sends the router-driven `soft_navigation` event.
+  const browserSoftNavs = vitals && vitals.reportSoftNavs && softNavigationSupport();
   let stopVitals: (() => void) | undefined;
   const startVitals = (): void =>
     void attempt(() => {
@@ -212,7 +218,7 @@ function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
       named.delete(path());
       if (named.size >= 50) named.delete(named.keys().next().value!);
       named.set(path(), next);
-      if (next != from) client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
+      if (next != from && !browserSoftNavs) client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
     },
     identify(userId: string | undefined) {
       if (userId === undefined || NAME_CHECK(userId) === true) client.identify(userId);

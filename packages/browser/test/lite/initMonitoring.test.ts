@@ -574,6 +574,34 @@ describe('initMonitoring (lite)', () => {
       ]);
     });
 
+    it('should leave soft navigations to web-vitals where the browser reports them', async () => {
+      // A browser with the Soft Navigation API as web-vitals 6 reads it.
+      const observer = Object.assign(function PerformanceObserver() {}, { supportedEntryTypes: ['soft-navigation', 'largest-contentful-paint'] });
+      vi.stubGlobal('PerformanceObserver', observer);
+      vi.stubGlobal('PerformanceSoftNavigation', { prototype: { getLargestInteractionContentfulPaint() {} } });
+      const { monitoring, sent } = start();
+      await tick();
+      expect(webVitals.subscribed.map((s) => (s.options as { reportSoftNavs?: boolean }).reportSoftNavs)).toEqual(Array(5).fill(true));
+      page.go('/checkout/42');
+      monitoring.setRoute('checkout');
+      // web-vitals reports the soft navigation's metrics with its URL: they carry the route named there.
+      emitVital({ name: 'LCP', value: 900, navigationType: 'soft-navigation', navigationURL: 'http://shop.test/checkout/42' });
+      const events = await sent();
+      expect(events.filter((e) => e.name === 'soft_navigation')).toEqual([]);
+      expect(events.filter((e) => e.name === 'web_vital').map((e) => [e.attributes['navigation_type'], e.attributes['route']])).toEqual([['soft-navigation', 'checkout']]);
+    });
+
+    it('should send the router signal when the host turns reportSoftNavs off, even where the browser reports them', async () => {
+      vi.stubGlobal('PerformanceObserver', Object.assign(function PerformanceObserver() {}, { supportedEntryTypes: ['soft-navigation'] }));
+      vi.stubGlobal('PerformanceSoftNavigation', { prototype: { getLargestInteractionContentfulPaint() {} } });
+      const { monitoring, sent } = start({ webVitals: { reportSoftNavs: false } });
+      await tick();
+      expect(webVitals.subscribed.map((s) => (s.options as { reportSoftNavs?: boolean }).reportSoftNavs)).toEqual(Array(5).fill(false));
+      page.go('/cart');
+      monitoring.setRoute('cart');
+      expect((await sent()).filter((e) => e.name === 'soft_navigation').map((e) => [e.attributes['from'], e.attributes['to']])).toEqual([['/products/:id', 'cart']]);
+    });
+
     it('should ignore a route that is not a non-empty string, with one diagnostic', async () => {
       const { monitoring, warnings, sent } = start({ webVitals: false });
       for (const route of ['', '   ', 42, null, undefined, {}]) expect(monitoring.setRoute(route as string)).toBeUndefined();
@@ -761,7 +789,7 @@ describe('initMonitoring (lite)', () => {
       const onBudgetExceeded = vi.fn();
       const { sent } = start({ webVitals: { budgets: { LCP: 1000, CLS: false }, onBudgetExceeded, reportAllChanges: true } });
       await tick();
-      expect(webVitals.subscribed.map((s) => s.options)).toEqual(Array(5).fill({ reportAllChanges: true }));
+      expect(webVitals.subscribed.map((s) => s.options)).toEqual(Array(5).fill({ reportAllChanges: true, reportSoftNavs: true }));
       emitVital({ name: 'LCP', value: 1500, id: 'l1' });
       emitVital({ name: 'LCP', value: 1800, id: 'l1' });
       emitVital({ name: 'CLS', value: 0.9, id: 'c1' });

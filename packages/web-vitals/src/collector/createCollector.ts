@@ -1,6 +1,7 @@
 import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
 import type { Diagnostics, Histogram } from '@lookout/core';
 import { readWebVitalsOptions } from '../config.js';
+import { softNavigationSupport } from './softNavigationSupport.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';
 import type { VitalLabel } from './histograms.js';
 import { cleanRoute, routeFromLocation, routeFromPath, UNKNOWN_ROUTE } from './route.js';
@@ -41,8 +42,7 @@ const NEXT_FRAME_TIMEOUT_MS = 1000;
 
 interface PageGlobals {
   document?: { visibilityState?: string };
-  PerformanceObserver?: { supportedEntryTypes?: readonly string[] };
-  PerformanceSoftNavigation?: { prototype?: { getLargestInteractionContentfulPaint?: unknown } };
+  PerformanceObserver?: unknown;
   performance?: { now(): number };
   requestAnimationFrame?: (callback: () => void) => unknown;
   setTimeout?: (callback: () => void, ms?: number) => unknown;
@@ -86,12 +86,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
     if (telemetry !== undefined) guard(where, () => telemetry.track(name, properties));
   };
 
-  const entryTypes = g.PerformanceObserver?.supportedEntryTypes;
-  const softNavigationSupport =
-    o.reportSoftNavs &&
-    Array.isArray(entryTypes) &&
-    entryTypes.includes('soft-navigation') &&
-    typeof g.PerformanceSoftNavigation?.prototype?.getLargestInteractionContentfulPaint === 'function';
+  const softNavigations = o.reportSoftNavs && softNavigationSupport();
 
   // Histograms only with a registry, from a module loaded then, so pages without one never
   // download it. Reports made while it loads are recorded when it arrives.
@@ -220,7 +215,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         const previous = currentRoute ?? (startPath === undefined ? routeFromLocation() : routeFromPath(startPath));
         currentRoute = next;
         nameRoute(currentPath(), next);
-        if (!stopped && isBrowser && next !== previous && !softNavigationSupport) softNavigation(previous, next);
+        if (!stopped && isBrowser && next !== previous && !softNavigations) softNavigation(previous, next);
       });
     },
     get route() {
@@ -228,7 +223,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
       guard('route', () => (route = routeNow()));
       return route;
     },
-    softNavigationSupport,
+    softNavigationSupport: softNavigations,
     counts,
     stop() {
       stopped = true;

@@ -71,6 +71,6 @@ export function startLiteVitals(
       }
     });
   };
-  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(report, { reportAllChanges: options.reportAllChanges });
+  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(report, { reportAllChanges: options.reportAllChanges, reportSoftNavs: options.reportSoftNavs });
   return () => void (stopped = true);
 }

@@ -8,4 +8,10 @@ export interface LiteVitalsOptions {
   onBudgetExceeded?: (breach: BudgetBreach) => void;
   /** Report every change of CLS, INP and LCP, not only the final value. Default `false`. */
   reportAllChanges?: boolean;
+  /**
+   * Ask `web-vitals` to report per soft navigation where the browser supports it
+   * (`softNavigationSupport()`), with `navigation_type` `soft-navigation`. `startLiteVitals`
+   * passes it on as given; `@lookout/browser/lite` sets it unless the host says `false`.
+   */
+  reportSoftNavs?: boolean;
 }
