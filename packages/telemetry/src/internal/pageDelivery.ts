@@ -66,7 +66,9 @@ export interface PageDelivery {
   schedule(): void;
   /** Resolves `true` once nothing is queued or in flight, `false` at `ms` (default 5000) or when nothing may leave. Never rejects. */
   flush(ms: unknown): Promise<boolean>;
-  /** Stops the timer and the page-hide listeners; returns what was still queued (now removed). */
+  /** Removes and returns what is queued (not what is in flight); a waiting flush ends, `false` if anything was removed. */
+  clear(): TelemetryEvent[];
+  /** Stops the timer and the page-hide listeners; returns what was still queued (now removed), as `clear`. */
   stop(): TelemetryEvent[];
 }
 
@@ -89,7 +91,7 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
   let busy = false;
   let attempts = 0;
   let stopped = false;
-  const waiters = new Set<() => void>();
+  const waiters = new Set<(end?: boolean, dropped?: boolean) => void>();
   const sending = (): boolean => o.allowed() && !stopped;
   const keep = (events: TelemetryEvent[]): void => {
     if (!o.keep?.(events)) o.drop('page_hidden', events.length);
@@ -112,10 +114,23 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     busy = true;
     void send(d.queue.splice(0, o.maxBatch));
   };
+  let pumpQueued = false;
+  /**
+   * Sends a full batch (or for a waiting flush) at the end of the current task's synchronous work,
+   * not inside `track()`: a host's calls made in one go (the calls replayed at init, an `optOut()`
+   * after a loop of events) all apply before anything leaves.
+   */
   const schedule = (): void => {
     if (!d.queue.length || !sending()) return;
-    if (d.queue.length >= o.maxBatch || waiters.size) pump();
-    else if (timer === undefined) wake(o.flushIntervalMs);
+    if (d.queue.length >= o.maxBatch || waiters.size) {
+      if (!pumpQueued) {
+        pumpQueued = true;
+        void Promise.resolve().then(() => {
+          pumpQueued = false;
+          pump();
+        });
+      }
+    } else if (timer === undefined) wake(o.flushIntervalMs);
   };
 
   /**
@@ -178,8 +193,12 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
       counters.retried++;
       d.queue.unshift(...events);
       const backoff = Math.min(o.maxBackoffMs, o.initialBackoffMs * 2 ** (attempts - 1));
-      busy = true;
-      wake(Math.min(result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2), DEFAULT_MAX_RETRY_AFTER_MS), true);
+      // A batch of the normal path still in flight (after a failed page-hide send) carries on;
+      // its answer schedules the retry. Otherwise the backoff holds the next send.
+      if (!busy) {
+        busy = true;
+        wake(Math.min(result.retryAfterMs ?? backoff * (0.5 + Math.random() / 2), DEFAULT_MAX_RETRY_AFTER_MS), true);
+      }
     } else {
       attempts = 0;
       o.drop(result.kind == 'failure' ? 'rejected' : 'send_failed', n);
@@ -213,12 +232,12 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     schedule,
     flush: (ms) =>
       new Promise((resolve) => {
-        const check = (end?: boolean): void => {
+        const check = (end?: boolean, dropped?: boolean): void => {
           const held = d.held;
-          if (held && sending() && !end) return;
+          if (held && sending() && !end && !dropped) return;
           g.clearTimeout(deadline);
           waiters.delete(check);
-          resolve(!held);
+          resolve(!held && !dropped);
         };
         // Any timeout the host passes: what is not a usable number of ms means the default 5 s.
         const deadline = g.setTimeout(() => check(true), typeof ms == 'number' && ms >= 0 && ms < 2 ** 31 ? ms : 5000);
@@ -226,12 +245,18 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
         pump();
         check();
       }),
+    clear() {
+      const left = d.queue.splice(0);
+      // A flush waiting for these will not see them sent: it ends now, `false` if any were queued.
+      for (const waiter of waiters) waiter(true, left.length > 0);
+      return left;
+    },
     stop() {
       stopped = true;
       g.clearTimeout(timer);
       g.document?.removeEventListener('visibilitychange', onVisibility);
       g.removeEventListener?.('pagehide', hide);
-      return d.queue.splice(0);
+      return d.clear();
     },
   };
   return d;

@@ -106,7 +106,7 @@ export function createLiteClient(o: LiteClientOptions): LiteClient {
     },
     optOut() {
       consent = 'denied';
-      drop('consent', delivery.queue.splice(0).length);
+      drop('consent', delivery.clear().length);
     },
     get consent() {
       return consent;

@@ -267,7 +267,7 @@ function create(input: PageClientOptions | undefined): PageClient {
     },
     optOut() {
       consent = 'denied';
-      drop('consent', delivery.queue.splice(0).length);
+      drop('consent', delivery.clear().length);
       void store?.clear();
     },
     get consent() {

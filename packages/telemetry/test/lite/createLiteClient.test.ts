@@ -923,6 +923,57 @@ describe('createLiteClient', () => {
     });
   });
 
+  describe('regressions', () => {
+    it('should apply an optOut made right after a full batch before anything leaves', async () => {
+      const net = fakeFetch();
+      const client = make({ maxBatchEvents: 2 });
+      client.track('a');
+      client.track('b');
+      client.optOut();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(net.calls).toHaveLength(0);
+      expect(client.stats.dropped.consent).toBe(2);
+    });
+
+    it('should keep one request in flight when a page-hide send is refused while a batch is out', async () => {
+      const first = deferred<Answer>();
+      const net = fakeFetch((i) => (i === 0 ? first.promise : i === 1 ? 503 : 200));
+      const page = fakePage();
+      const client = make({ maxBatchEvents: 2, flushIntervalMs: 60_000 });
+      client.track('a');
+      client.track('b');
+      await settle();
+      expect(net.calls).toHaveLength(1);
+      client.track('c');
+      page.hide();
+      expect(net.calls).toHaveLength(2);
+      // The page came back; `c` was refused with 503 while [a, b] is still unanswered.
+      page.show();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(net.calls).toHaveLength(2);
+      first.resolve(200);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(net.calls).toHaveLength(3);
+      expect(net.calls[2]?.records.map((r) => r.eventName)).toEqual(['c']);
+      expect(client.stats.sent).toBe(3);
+    });
+
+    it('should end a waiting flush with false when shutdown drops what it waited for, leaving no timer', async () => {
+      fakeFetch(() => 503);
+      const client = make({ maxAttempts: 10 });
+      client.track('a');
+      const flushed = watch(client.flush(600_000));
+      await vi.advanceTimersByTimeAsync(100);
+      const done = client.shutdown(10);
+      await vi.advanceTimersByTimeAsync(20);
+      await done;
+      await settle();
+      expect(flushed()).toBe(false);
+      expect(client.stats.dropped.shutdown).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  });
+
   describe('shutdown', () => {
     it('should send what is queued, then stop and count later events as shutdown', async () => {
       const net = fakeFetch();
