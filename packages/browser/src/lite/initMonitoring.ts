@@ -3,6 +3,7 @@ import type { FieldCheck } from '@lookout/core/page';
 import { createRateGate, describeThrown, watchPageErrors } from '@lookout/errors/lite';
 import type { LiteMechanism } from '@lookout/errors/lite';
 import { createLiteClient } from '@lookout/telemetry/lite';
+import type { LiteClient } from '@lookout/telemetry/lite';
 import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, softNavigationSupport, startLiteVitals } from '@lookout/web-vitals/lite';
 import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME, MAX_PENDING_CALLS } from '../constants.js';
 import { CONSENT_CHECK, ENDPOINT_CHECK, HEADERS_CHECK, NAME_CHECK, VERSION_CHECK } from '../fieldChecks.js';
@@ -78,16 +79,17 @@ export function initMonitoring(options?: LiteMonitoringOptions): LiteMonitoring 
     return current;
   }
   const o: Record<string, unknown> = {};
-  try {
-    if (options !== undefined && !isPlainObject(options)) throw options;
-    for (const key in options) {
-      const value = options[key as keyof LiteMonitoringOptions];
-      const verdict = value === undefined || LITE_FIELD_CHECKS[key as keyof LiteMonitoringOptions]?.(value);
-      if (verdict === true) o[key] = value;
-      else warn(`config.invalid:${key}`, `initMonitoring: ${key}${typeof verdict == 'string' ? `.${verdict}` : ''} is invalid or unknown; the default is used`);
-    }
-  } catch {
-    warn('config.invalid', 'initMonitoring: options must be a plain object; the defaults are used');
+  const keys = attempt(() => (options === undefined ? [] : isPlainObject(options) ? Object.keys(options) : undefined));
+  if (!keys) warn('config.invalid', 'initMonitoring: options must be a plain object; the defaults are used');
+  for (const key of keys ?? []) {
+    // Own checks only (`__proto__`, `toString` are unknown keys), each key on its own: one bad getter costs that option only.
+    const verdict = attempt(() => {
+      const value = (options as Record<string, unknown>)[key];
+      const ok = value === undefined || (Object.prototype.hasOwnProperty.call(LITE_FIELD_CHECKS, key) && LITE_FIELD_CHECKS[key as keyof LiteMonitoringOptions](value));
+      if (ok === true) o[key] = value;
+      return ok;
+    });
+    if (verdict !== true) warn(`config.invalid:${key}`, `initMonitoring: ${key}${typeof verdict == 'string' ? `.${verdict}` : ''} is invalid or unknown; the default is used`);
   }
   // Never breaks the page: if starting fails in a way nothing above foresaw, a handle that does nothing.
   const monitoring = (current = attempt(() => start(o as LiteMonitoringOptions, warn), (error) => warn('browser/internal:init', `initMonitoring: could not start: ${(error as Error | undefined)?.message}`)) ?? inert());
@@ -148,7 +150,7 @@ function inert(): LiteMonitoring {
 }
 
 interface Page {
-  location?: { pathname?: string };
+  location?: { pathname?: string; href?: string };
   document?: { visibilityState?: string };
   PerformanceObserver?: unknown;
   addEventListener?(type: string, listener: () => void, capture: boolean): void;
@@ -156,13 +158,26 @@ interface Page {
 }
 
 function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
-  const g = globalThis as Page;
   if (!o.serviceName) warn('browser/no-service-name', `initMonitoring: serviceName is not set; events are sent as ${DEFAULT_SERVICE_NAME}`);
   if (!o.endpoint) warn('browser/no-endpoint', 'initMonitoring: no valid endpoint; events are dropped (no_endpoint)');
   const client = createLiteClient({ ...o, resourceAttributes: o.environment ? { 'deployment.environment.name': o.environment } : {}, warn });
+  // What was installed, undone in reverse if a later step throws: a failed start leaves nothing running.
+  const undo: Array<() => void> = [() => (client.optOut(), void client.shutdown(0))];
+  try {
+    return wire(o, warn, client, undo);
+  } catch (error) {
+    for (const step of undo.reverse()) attempt(step);
+    throw error;
+  }
+}
+
+function wire(o: LiteMonitoringOptions, warn: Warn, client: LiteClient, undo: Array<() => void>): LiteMonitoring {
+  const g = globalThis as Page;
   const failed = (where: string) => (error: unknown) => warn(`browser/internal:${where}`, `initMonitoring: internal error in ${where}: ${(error as Error | undefined)?.message}`);
   const path = (): string => g.location?.pathname ?? '/';
+  const href = (): string | undefined => g.location?.href ?? g.location?.pathname;
   const landing = path();
+  const landingHref = href();
   let route: string | undefined;
   /** URL path → the route the host named there (at most 50), for metrics reported after the SPA moved on. */
   const named = new Map<string, string>();
@@ -180,6 +195,7 @@ function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
     client.stats.dropped.rate_limited++;
   };
   const unwatch = errors ? watchPageErrors((thrown, mechanism) => void attempt(() => capture(thrown, mechanism), failed('errors'))) : undefined;
+  if (unwatch) undo.push(unwatch);
 
   // Vitals start in a task of their own, so init does not block the page in one piece (web-vitals
   // reads buffered entries, so nothing is missed), or at once when the page is hidden first: in the
@@ -197,6 +213,7 @@ function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
     }, failed('webVitals'));
   const onHidden = (): void => void (g.document?.visibilityState == 'hidden' && startVitals());
   const timer = vitals ? setTimeout(startVitals) : undefined;
+  undo.push(() => clearTimeout(timer), () => stopVitals?.());
   if (vitals) g.addEventListener?.('visibilitychange', onHidden, true);
 
   let stopping: Promise<void> | undefined;
@@ -213,12 +230,14 @@ function start(o: LiteMonitoringOptions, warn: Warn): LiteMonitoring {
       if (!next) return warn('browser/invalid-route', 'setRoute: the route must be a non-empty string; ignored');
       // Routers call this after `pushState`: before the first call, the route left is the landing page's.
       const from = route ?? routeFromPath(landing);
+      // Naming the page the visit landed on is not a navigation.
+      const moved = route !== undefined || href() != landingHref;
       route = next;
       // The 50 paths named last are remembered.
       named.delete(path());
       if (named.size >= 50) named.delete(named.keys().next().value!);
       named.set(path(), next);
-      if (next != from && !browserSoftNavs) client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
+      if (moved && next != from && !browserSoftNavs) client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
     },
     identify(userId: string | undefined) {
       if (userId === undefined || NAME_CHECK(userId) === true) client.identify(userId);

@@ -191,6 +191,20 @@ describe('initMonitoring (lite)', () => {
   });
 
   describe('options', () => {
+    it('should treat __proto__ and inherited names as unknown options and keep checking the rest', async () => {
+      const { diagnostics, warnings } = recorder();
+      const net = fakeFetch();
+      const options = JSON.parse(`{"endpoint":"${ENDPOINT}","__proto__":{},"toString":"x","__defineGetter__":1,"serviceName":"shop","consent":"denied"}`) as LiteMonitoringOptions;
+      const monitoring = initMonitoring({ ...options, diagnostics });
+      handles.push(monitoring);
+      expect(codes(warnings, 'config.invalid').sort()).toEqual(['config.invalid:__defineGetter__', 'config.invalid:__proto__', 'config.invalid:toString']);
+      expect(monitoring.consent).toBe('denied');
+      monitoring.track('x');
+      await monitoring.flush(100);
+      expect(net.requests).toHaveLength(0);
+      expect(monitoring.stats.dropped.consent).toBe(1);
+    });
+
     it('should report each invalid or unknown option once, by its path, and use its default', async () => {
       const { diagnostics, warnings } = recorder();
       const net = fakeFetch();
@@ -369,12 +383,21 @@ describe('initMonitoring (lite)', () => {
       expect(getMonitoring()).toBeUndefined();
       const { sent } = start({ webVitals: false });
       const events = await sent();
-      expect(events.map((e) => e.name)).toEqual(['early', 'download', 'soft_navigation', 'error']);
+      // Naming the landing page (no URL change) is not a soft navigation: no event, later events carry the name.
+      expect(events.map((e) => e.name)).toEqual(['early', 'download', 'error']);
       expect(events[0]?.attributes).toMatchObject({ n: 1 });
       expect(events[0]?.attributes['user.id']).toBeUndefined();
       expect(events[1]?.attributes).toMatchObject({ platform: 'mac', method: 'dmg', version: '3.0.0', 'user.id': 'user-7' });
-      expect(events[2]?.attributes).toMatchObject({ from: '/products/:id', to: 'pricing', route: 'pricing', source: 'router' });
-      expect(events[3]?.attributes).toMatchObject({ type: 'TypeError', message: 'too early', mechanism: 'manual', handled: true, route: 'pricing' });
+      expect(events[2]?.attributes).toMatchObject({ type: 'TypeError', message: 'too early', mechanism: 'manual', handled: true, route: 'pricing' });
+    });
+
+    it('should apply a queued optOut before anything is sent, even after a full batch of queued events', async () => {
+      for (const name of ['a', 'b', 'c']) track(name);
+      optOut();
+      const { monitoring, net } = start({ webVitals: false, maxBatchEvents: 2 });
+      await monitoring.flush(200);
+      expect(net.fetch).not.toHaveBeenCalled();
+      expect(monitoring.stats.dropped.consent).toBe(3);
     });
 
     it('should apply a queued optOut before anything is sent', async () => {
@@ -432,6 +455,30 @@ describe('initMonitoring (lite)', () => {
       track('via the module');
       await monitoring.flush(2000);
       expect(net.events().map((e) => [e.name, e.resource['service.name']])).toEqual([['via the module', 'shop']]);
+    });
+
+    it('should leave nothing running when starting fails after the client and error capture started', async () => {
+      // Capture-phase listeners refused (the last thing start installs): everything before it is undone.
+      const refuse = page.win.addEventListener;
+      vi.stubGlobal('addEventListener', (type: string, listener: Listener, capture?: boolean) => {
+        if (capture) throw new Error('capture refused');
+        refuse(type, listener, capture);
+      });
+      const net = fakeFetch();
+      const { diagnostics, warnings } = recorder();
+      const monitoring = initMonitoring({ serviceName: 'shop', endpoint: ENDPOINT, diagnostics });
+      expect(codes(warnings, 'browser/internal:init')).toHaveLength(1);
+      expect(monitoring.consent).toBe('denied');
+      await tick();
+      page.win.fire('error', { error: new Error('after the failed start') });
+      page.doc.visibilityState = 'hidden';
+      page.doc.fire('visibilitychange');
+      page.win.fire('pagehide');
+      await tick();
+      expect(page.win.registered).toEqual([]);
+      expect(page.doc.registered).toEqual([]);
+      expect(webVitals.subscribed).toEqual([]);
+      expect(net.requests).toHaveLength(0);
     });
 
     it('should hand out a handle that does nothing when starting fails, with one diagnostic', async () => {

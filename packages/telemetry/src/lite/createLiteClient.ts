@@ -77,13 +77,14 @@ export function createLiteClient(o: LiteClientOptions): LiteClient {
       if (!endpoint) return drop('no_endpoint');
       let props: Record<string, unknown> | undefined;
       try {
-        // Spread: a `__proto__` key stays an own property. Getters that throw make the event invalid.
+        // Spread: a `__proto__` key stays an own property. Getters that throw, at any depth, make the event invalid.
         props = { ...properties };
         for (const key in props) if (props[key] === undefined) delete props[key];
+        if (!isPlainObject(properties ?? {}) || !isJson(props, 0)) props = undefined;
       } catch {
         props = undefined;
       }
-      if (typeof name != 'string' || !name || name.length > 128 || !props || !isPlainObject(properties ?? {}) || !isJson(props, 0)) {
+      if (typeof name != 'string' || !name || name.length > 128 || !props) {
         o.warn?.('lite/invalid', 'track: an invalid event was dropped (name: 1–128 characters; properties: a plain object of JSON values)');
         return drop('invalid');
       }

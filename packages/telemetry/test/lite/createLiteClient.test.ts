@@ -342,6 +342,8 @@ describe('createLiteClient', () => {
         ['a', deep],
         ['a', Object.defineProperty({}, 'boom', { enumerable: true, get: () => { throw new Error('getter'); } })],
         ['a', (() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; })()],
+        ['a', { nested: Object.defineProperty({}, 'boom', { enumerable: true, get: () => { throw new Error('getter'); } }) }],
+        ['a', { nested: (() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; })() }],
       ];
       const client = make();
       for (const [index, [name, properties]] of bad.entries()) {

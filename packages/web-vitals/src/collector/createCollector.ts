@@ -67,6 +67,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   // an earlier URL (at a soft navigation, or at hide) carries the route it was measured on.
   const named = new Map<string, string>();
   const startPath = currentPath();
+  const startHref = currentHref();
 
   const guard = (where: string, run: () => void): void => {
     try {
@@ -213,9 +214,11 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         }
         // Routers call this after `pushState`: before the first call, the route left is the one of the URL the page started on.
         const previous = currentRoute ?? (startPath === undefined ? routeFromLocation() : routeFromPath(startPath));
+        // Naming the page the visit landed on (a router's first call, no URL change) is not a navigation.
+        const moved = currentRoute !== undefined || currentHref() !== startHref;
         currentRoute = next;
         nameRoute(currentPath(), next);
-        if (!stopped && isBrowser && next !== previous && !softNavigations) softNavigation(previous, next);
+        if (moved && !stopped && isBrowser && next !== previous && !softNavigations) softNavigation(previous, next);
       });
     },
     get route() {
@@ -257,6 +260,12 @@ function pathOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The whole URL of the document (the path where there is no `href`), to tell a route change from naming the landing page. */
+function currentHref(): unknown {
+  const location = (globalThis as { location?: { href?: unknown; pathname?: unknown } }).location;
+  return location?.href ?? location?.pathname;
 }
 
 function currentPath(): string | undefined {

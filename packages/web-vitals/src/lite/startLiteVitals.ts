@@ -71,6 +71,7 @@ export function startLiteVitals(
       }
     });
   };
-  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(report, { reportAllChanges: options.reportAllChanges, reportSoftNavs: options.reportSoftNavs });
+  // One metric failing to subscribe leaves the others running (and this function returning).
+  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) attempt(() => on(report, { reportAllChanges: options.reportAllChanges, reportSoftNavs: options.reportSoftNavs }));
   return () => void (stopped = true);
 }

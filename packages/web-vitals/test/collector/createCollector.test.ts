@@ -134,14 +134,27 @@ describe('createCollector', () => {
       const source = createFakeSource();
       const collector = createCollector(source, { telemetry: { track } });
       expect(collector.softNavigationSupport).toBe(false);
+      page.setPath('/cart');
       collector.setRoute('/cart');
       collector.setRoute('/cart');
+      page.setPath('/checkout');
       collector.setRoute('/checkout');
       expect(track.mock.calls.filter(([n]) => n === 'soft_navigation').map(([, p]) => [p.from, p.to, p.source])).toEqual([
         ['/products/:id', '/cart', 'router'],
         ['/cart', '/checkout', 'router'],
       ]);
       expect(collector.route).toBe('/checkout');
+    });
+
+    it('should send no soft_navigation when the router names the page the visit landed on', () => {
+      const track = vi.fn();
+      const collector = createCollector(createFakeSource(), { telemetry: { track } });
+      collector.setRoute('product');
+      expect(track.mock.calls.filter(([n]) => n === 'soft_navigation')).toEqual([]);
+      expect(collector.route).toBe('product');
+      page.setPath('/cart');
+      collector.setRoute('cart');
+      expect(track.mock.calls.filter(([n]) => n === 'soft_navigation').map(([, p]) => [p.from, p.to])).toEqual([['product', 'cart']]);
     });
 
     it('should name the route left after the router changed the URL (pushState, then setRoute)', () => {
