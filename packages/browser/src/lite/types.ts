@@ -1,6 +1,7 @@
 import type { Diagnostics } from '@lookout/core/page';
 import type { ConsentState, LiteStats } from '@lookout/telemetry/lite';
 import type { LiteVitalsOptions } from '@lookout/web-vitals/lite';
+import type { MonitoringOptions } from '../types.js';
 
 /** Options of the lite error capture. */
 export interface LiteErrorOptions {
@@ -13,25 +14,8 @@ export interface LiteErrorOptions {
  * `@lookout/browser` mean the same and are checked the same way; invalid or unknown fields get
  * one diagnostic each and their defaults.
  */
-export interface LiteMonitoringOptions {
-  /** The app, as `service.name`. Default `unknown_service` (with a warning). */
-  serviceName?: string;
-  /** The app's version or release, as `service.version`. Default `0.0.0`. */
-  serviceVersion?: string;
-  /** Deployment environment, as `deployment.environment.name`. */
-  environment?: string;
-  /** An OTLP/HTTP logs receiver, e.g. `https://collector.example.com/v1/logs`. Without one, nothing is sent (counted `no_endpoint`). */
-  endpoint?: string;
-  /** Headers sent with every batch (auth). Never logged. */
-  headers?: Record<string, string>;
-  /**
-   * Consent at start. Default `granted`; with `pending` events wait (bounded) for `optIn()`, with
-   * `denied` they are dropped. Do Not Track and Global Privacy Control mean `denied` until `optIn()`.
-   */
-  consent?: ConsentState;
-  /** Initial user id (scrubbed). */
-  userId?: string;
-  /** Web vitals (budgets, `onBudgetExceeded`, `reportAllChanges`): `false` turns them off. */
+export type LiteMonitoringOptions = Pick<MonitoringOptions, 'serviceName' | 'serviceVersion' | 'environment' | 'endpoint' | 'headers' | 'consent' | 'userId'> & {
+  /** Web vitals (`budgets`, `onBudgetExceeded`, `reportAllChanges`, `reportSoftNavs`): `false` turns them off. */
   webVitals?: boolean | LiteVitalsOptions;
   /** Error capture (the page's `error` and `unhandledrejection`): `false` turns it off. */
   errors?: boolean | LiteErrorOptions;
@@ -45,7 +29,7 @@ export interface LiteMonitoringOptions {
   maxAttempts?: number;
   /** Where Lookout's own problems go: core's `Diagnostics`, or any object with `warn(code, message)`. Default: `console.warn`. Each problem is reported once. */
   diagnostics?: Pick<Diagnostics, 'warn'>;
-}
+};
 
 /** What the lite `initMonitoring` returns. No method throws; promises never reject. */
 export interface LiteMonitoring {

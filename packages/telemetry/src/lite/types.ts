@@ -1,4 +1,5 @@
 import type { ConsentState } from '../types.js';
+import type { PageClientOptions, PageClientStats } from '../page/types.js';
 
 /**
  * Why the lite client dropped events: `consent` (denied, opted out, Do Not Track / GPC),
@@ -9,45 +10,25 @@ import type { ConsentState } from '../types.js';
  */
 export type LiteDropReason = 'consent' | 'invalid' | 'queue_full' | 'no_endpoint' | 'rejected' | 'send_failed' | 'page_hidden' | 'shutdown' | 'rate_limited';
 
-/** Live counters of a lite client (the same object for its lifetime), by event. */
-export interface LiteStats {
-  /** Events queued, waiting for a retry or in flight. */
-  readonly queued: number;
-  /** Events the receiver accepted. */
-  sent: number;
-  /** Batches sent again after a retryable failure. */
-  retried: number;
+/** Live counters of a lite client (the same object for its lifetime): the page client's, with the lite drop reasons. */
+export type LiteStats = Pick<PageClientStats, 'queued' | 'sent' | 'retried'> & {
   /** Events dropped, by reason; every reason is present (0 until it happens). */
   dropped: Record<LiteDropReason, number>;
-}
+};
 
-/** Input of `createLiteClient`, already checked by the caller. */
-export interface LiteClientOptions {
-  /** Absolute http(s) URL of an OTLP/HTTP logs receiver. Without one, events are dropped as `no_endpoint`. */
-  endpoint?: string;
-  /** Headers sent with every batch (auth). Never logged. */
-  headers?: Record<string, string>;
+/** Input of `createLiteClient`, already checked by the caller; the fields it shares with the page client mean the same. */
+export type LiteClientOptions = Pick<PageClientOptions, 'endpoint' | 'headers' | 'consent' | 'userId' | 'maxQueueEvents' | 'maxBatchEvents' | 'flushIntervalMs'> & {
   /** `service.name`. Default `unknown_service`. */
   serviceName?: string;
   /** `service.version`. Default `0.0.0`. */
   serviceVersion?: string;
   /** Extra OTLP resource attributes. */
   resourceAttributes?: Record<string, string>;
-  /** Consent at start. Default `granted`. */
-  consent?: ConsentState;
-  /** Initial user id (scrubbed). */
-  userId?: string;
-  /** Most events held. Default 500. */
-  maxQueueEvents?: number;
-  /** A batch leaves at this many events. Default 50. */
-  maxBatchEvents?: number;
-  /** A batch leaves this long after its first event, in ms. Default 5000. */
-  flushIntervalMs?: number;
   /** Tries per batch. Default 5. */
   maxAttempts?: number;
   /** Where the client's own problems go (an invalid event, a full queue). */
   warn?: (code: string, message: string) => void;
-}
+};
 
 /** The lite event client. */
 export interface LiteClient {
