@@ -10,14 +10,13 @@ import type { WebVitalsCollector, WebVitalsOptions } from '@lookout/web-vitals';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, MAX_PENDING_CALLS, readMonitoringOptions } from '../config.js';
 import { createErrorEventSink } from '../errors/eventSink.js';
 import { createLazySentrySink } from '../errors/lazySentrySink.js';
+import { createPendingCalls } from './pendingCalls.js';
 import type { Monitoring, MonitoringOptions } from '../types.js';
 
-type PendingCall = (monitoring: Monitoring) => void;
 
 // Page-wide state. Nothing runs at import: these are plain values until initMonitoring().
 let current: Monitoring | undefined;
-let pending: PendingCall[] = [];
-let droppedBeforeInit = 0;
+const pending = createPendingCalls<Monitoring>();
 
 const MAX_DOWNLOAD_FIELD_LENGTH = 128;
 
@@ -232,11 +231,9 @@ function scheduleStart(start: (() => void) | undefined): () => void {
 }
 
 function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {
-  const calls = pending;
-  pending = [];
-  if (droppedBeforeInit > 0) {
-    diagnostics.warn('browser/pending-overflow', `initMonitoring: ${droppedBeforeInit} call(s) made before init were dropped (at most ${MAX_PENDING_CALLS} are kept)`, 'browser:pending-overflow');
-    droppedBeforeInit = 0;
+  const { calls, dropped } = pending.take();
+  if (dropped > 0) {
+    diagnostics.warn('browser/pending-overflow', `initMonitoring: ${dropped} call(s) made before init were dropped (at most ${MAX_PENDING_CALLS} are kept)`, 'browser:pending-overflow');
   }
   for (const call of calls) {
     try {
@@ -253,16 +250,14 @@ function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {
  */
 export function callOrQueue<R>(call: (monitoring: Monitoring) => R): R | undefined {
   if (current !== undefined) return call(current);
-  if (pending.length < MAX_PENDING_CALLS) pending.push(call);
-  else droppedBeforeInit++;
+  pending.add(call);
   return undefined;
 }
 
 /** Test hook: forgets the running instance and the queued calls without shutting anything down. */
 export function resetMonitoringForTests(): void {
   current = undefined;
-  pending = [];
-  droppedBeforeInit = 0;
+  pending.take();
 }
 
 function createNoopMonitoring(): Monitoring {

@@ -5,9 +5,10 @@ import type { LiteMechanism } from '@lookout/errors/lite';
 import { createLiteClient } from '@lookout/telemetry/lite';
 import type { LiteClient } from '@lookout/telemetry/lite';
 import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, softNavigationSupport, startLiteVitals } from '@lookout/web-vitals/lite';
-import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME, MAX_PENDING_CALLS } from '../constants.js';
+import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME } from '../constants.js';
 import { CONSENT_CHECK, ENDPOINT_CHECK, HEADERS_CHECK, NAME_CHECK, VERSION_CHECK } from '../fieldChecks.js';
 import type { LiteVitalsOptions } from '@lookout/web-vitals/lite';
+import { createPendingCalls } from '../init/pendingCalls.js';
 import type { LiteErrorOptions, LiteMonitoring, LiteMonitoringOptions } from './types.js';
 
 /** Default of `errors.maxPerMinute`. */
@@ -48,8 +49,7 @@ type Warn = (code: string, message: string) => void;
 
 // Page-wide state; nothing runs at import.
 let current: LiteMonitoring | undefined;
-let pending: Array<(monitoring: LiteMonitoring) => unknown> = [];
-let overflow = 0;
+const pending = createPendingCalls<LiteMonitoring>();
 
 /**
  * Starts the lite tier of page monitoring, for pages where every kilobyte counts: usage events
@@ -93,9 +93,9 @@ export function initMonitoring(options?: LiteMonitoringOptions): LiteMonitoring 
   }
   // Never breaks the page: if starting fails in a way nothing above foresaw, a handle that does nothing.
   const monitoring = (current = attempt(() => start(o as LiteMonitoringOptions, warn), (error) => warn('browser/internal:init', `initMonitoring: could not start: ${(error as Error | undefined)?.message}`)) ?? inert());
-  if (overflow) warn('browser/pending-overflow', `initMonitoring: ${overflow} call(s) made before init were dropped`);
-  overflow = 0;
-  for (const call of pending.splice(0)) call(monitoring);
+  const { calls, dropped } = pending.take();
+  if (dropped) warn('browser/pending-overflow', `initMonitoring: ${dropped} call(s) made before init were dropped`);
+  for (const call of calls) call(monitoring);
   return monitoring;
 }
 
@@ -107,16 +107,14 @@ export function getMonitoring(): LiteMonitoring | undefined {
 /** Runs `call` on the running instance, or keeps it for `initMonitoring` (at most 100; more are counted and reported at init). */
 export function callOrQueue<R>(call: (monitoring: LiteMonitoring) => R): R | undefined {
   if (current) return call(current);
-  if (pending.length < MAX_PENDING_CALLS) pending.push(call);
-  else overflow++;
+  pending.add(call);
   return undefined;
 }
 
 /** Test hook: forgets the running instance and the queued calls without stopping anything. */
 export function resetLiteMonitoringForTests(): void {
   current = undefined;
-  pending = [];
-  overflow = 0;
+  pending.take();
 }
 
 /** `fn()`, or `undefined` when it throws (the error goes to `failed`). */

@@ -1,5 +1,4 @@
-import type { ConsentState } from '../types.js';
-import type { PageClientOptions, PageClientStats } from '../page/types.js';
+import type { PageClient, PageClientOptions, PageClientStats } from '../page/types.js';
 
 /**
  * Why the lite client dropped events: `consent` (denied, opted out, Do Not Track / GPC),
@@ -30,24 +29,12 @@ export type LiteClientOptions = Pick<PageClientOptions, 'endpoint' | 'headers' |
   warn?: (code: string, message: string) => void;
 };
 
-/** The lite event client. */
-export interface LiteClient {
-  /** Records an event; returns its id, or `undefined` when it was dropped (counted in `stats`). */
-  track(name: string, properties?: Record<string, unknown>): string | undefined;
-  /** Sets (or with `undefined` clears) the user id of later events. */
-  identify(userId: string | undefined): void;
-  /** Grants consent: queued and later events are sent. */
-  optIn(): void;
-  /** Withdraws consent: drops the queue (counted `consent`), sends nothing more. */
-  optOut(): void;
-  /** Current consent. */
-  readonly consent: ConsentState;
-  /** This client's session id (a random UUID). */
-  readonly sessionId: string;
+/** The lite event client: the page client's methods, with a `flush` that answers `true` or `false`. */
+export type LiteClient = Pick<PageClient, 'track' | 'identify' | 'optIn' | 'optOut' | 'consent' | 'sessionId'> & {
   /** Live counters. */
   readonly stats: LiteStats;
   /** Sends what is queued; `true` once nothing is queued or in flight, `false` at `timeoutMs` (default 5000). */
   flush(timeoutMs?: number): Promise<boolean>;
   /** Flushes until `timeoutMs`, then stops: listeners and timers removed, what is left counted `shutdown`. Idempotent. */
   shutdown(timeoutMs?: number): Promise<void>;
-}
+};
