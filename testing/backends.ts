@@ -26,7 +26,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
-import { accessSync, constants as fsConstants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -150,11 +150,44 @@ export function findChromium(): string {
 // Ports, temp dirs, polling
 // ---------------------------------------------------------------------------------------------
 
+/** Probes before giving up on a port that no test process has been given lately. */
+const FREE_PORT_ATTEMPTS = 50;
+/** How long a port handed out stays reserved for the test process that asked for it. */
+const PORT_RESERVATION_MS = 10 * 60_000;
+
 /**
  * Returns a TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; we close the
  * probe socket before returning). Pick ports up front when a config must name them.
+ *
+ * Never returns a port that any test process on this machine was given in the last ten minutes.
+ * Linux can offer a probe port that was just closed to the very next probe, in this process or
+ * in another test worker, so two backends would otherwise share a port. Reservations are files
+ * created exclusively in one directory under the temp dir.
  */
-export function getFreePort(): Promise<number> {
+export async function getFreePort(): Promise<number> {
+  const dir = join(tmpdir(), 'lookout-test-ports');
+  mkdirSync(dir, { recursive: true });
+  for (let attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt++) {
+    const port = await probeFreePort();
+    if (reservePort(join(dir, String(port)))) return port;
+  }
+  throw new Error(`No free port on 127.0.0.1 that no test process was given lately (${FREE_PORT_ATTEMPTS} probes)`);
+}
+
+function reservePort(file: string): boolean {
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  // Taken before: a reservation from a run long gone is free again.
+  if (Date.now() - statSync(file).mtimeMs < PORT_RESERVATION_MS) return false;
+  writeFileSync(file, String(process.pid));
+  return true;
+}
+
+function probeFreePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createNetServer();
     server.unref();
