@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 
 /** What a lock file says about the writer holding it. */
@@ -33,11 +33,17 @@ export type AcquireResult =
 
 /** An unreadable lock file younger than this may be one being written (exclusive-create fallback): it is left alone. */
 export const AUDIT_LOCK_UNREADABLE_GRACE_MS = 10_000;
-/** Attempts to create the lock after finding stale ones, before reporting it busy. */
+/** Stale locks judged and broken (by this or another process) before reporting the lock busy. */
 const MAX_TAKEOVER_ROUNDS = 5;
 
-/** Locks this process holds, by path: the `exit` handler releases them, and a same-pid owner is judged by it. */
+/** Locks (and break turns) this process holds, by path: the `exit` handler releases them. */
 const heldByThisProcess = new Map<string, AuditLockOwner>();
+/**
+ * Tokens of this process's acquisitions, from the first attempt until they give up or release:
+ * a lock file naming this pid is live only with one of these (a lock just created is live before
+ * its acquisition has returned).
+ */
+const liveTokens = new Set<string>();
 let exitHandlerInstalled = false;
 
 function releaseAllSync(): void {
@@ -119,13 +125,13 @@ async function describeSelf(): Promise<AuditLockOwner> {
  * Whether the writer named in a lock file is gone. Only a writer on this host can be judged:
  * it is gone when the host rebooted since (boot id), when no process has its pid (`kill(pid, 0)`
  * fails with ESRCH), or when its pid now belongs to a process started later (Linux start time).
- * A lock naming this process's pid is live only if this process holds it (a container restarted
- * as pid 1 finds its predecessor's lock). A writer on another host is always presumed alive.
+ * A lock naming this process's pid is live only if this process took it or is taking it (a
+ * container restarted as pid 1 finds its predecessor's lock). A writer on another host is always presumed alive.
  */
 async function isStale(path: string, owner: AuditLockOwner, self: AuditLockOwner): Promise<boolean> {
   if (owner.hostname !== self.hostname) return false;
   if (owner.bootId !== undefined && self.bootId !== undefined && owner.bootId !== self.bootId) return true;
-  if (owner.pid === self.pid) return heldByThisProcess.get(path)?.token !== owner.token;
+  if (owner.pid === self.pid) return !liveTokens.has(owner.token);
   try {
     process.kill(owner.pid, 0);
   } catch (error) {
@@ -162,21 +168,50 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
 }
 
 /**
- * Moves a stale lock file out of the way, but only if it is still the one judged stale: a lock
- * another process took meanwhile is put back. `true` when the stale one was removed.
+ * Removes a stale lock file, but only if it is still the one judged stale. No file system can
+ * compare and delete in one step, so breakers take turns: only the holder of `<path>.break`
+ * (created exclusively) may remove the lock, and while it holds it nobody else can change the
+ * file at `path` (its dead owner will not release it, and no one can create over it). Without
+ * the turn, a breaker that judged the old lock could remove the lock a faster writer had just
+ * taken in its place, and two writers would both hold the log.
+ *
+ * `true` when the stale lock is gone (removed here or by another breaker), `false` when another
+ * process is breaking it now (the caller tries again) or took a lock in its place.
  */
-async function breakStale(path: string, judged: string): Promise<boolean> {
-  const aside = `${path}.${randomUUID()}.stale`;
-  try {
-    await rename(path, aside);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return true;
-    throw error;
+async function breakStale(path: string, judged: string, self: AuditLockOwner): Promise<boolean> {
+  const turn = `${path}.break`;
+  if (!(await createExclusive(turn, JSON.stringify(self) + '\n'))) {
+    await clearAbandonedTurn(turn, self);
+    return false;
   }
-  const moved = await readOptional(aside);
-  if (moved !== judged) await link(aside, path).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
-  return moved === judged;
+  // Held like a lock: another breaker in this process sees it live, and exit removes it.
+  track(turn, self);
+  try {
+    const now = await readOptional(path);
+    if (now !== judged) return now === undefined;
+    await unlink(path).catch((error: unknown) => {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    });
+    return true;
+  } finally {
+    await unlink(turn).catch(() => undefined);
+    track(turn, undefined, self.token);
+  }
+}
+
+/**
+ * Removes a `.break` file whose holder died while breaking (a window of a few file operations):
+ * its owner is gone by {@link isStale}, or it has been unreadable past the grace period. Two
+ * processes clearing the same abandoned turn at once could still both proceed; that needs a
+ * breaker to die inside that window, with two more racing, and is left at that.
+ */
+async function clearAbandonedTurn(turn: string, self: AuditLockOwner): Promise<void> {
+  const raw = await readOptional(turn);
+  if (raw === undefined) return;
+  const owner = parseOwner(raw);
+  const abandoned =
+    owner === undefined ? await stat(turn).then((s) => Date.now() - s.mtimeMs >= AUDIT_LOCK_UNREADABLE_GRACE_MS, () => false) : await isStale(turn, owner, self);
+  if (abandoned && (await readOptional(turn)) === raw) await unlink(turn).catch(() => undefined);
 }
 
 /**
@@ -187,13 +222,26 @@ async function breakStale(path: string, judged: string): Promise<boolean> {
 export async function acquireAuditLock(path: string): Promise<AcquireResult> {
   const self = await describeSelf();
   const content = JSON.stringify(self) + '\n';
+  liveTokens.add(self.token);
+  try {
+    const result = await tryAcquire(path, self, content);
+    if (result.kind === 'busy') liveTokens.delete(self.token);
+    return result;
+  } catch (error) {
+    liveTokens.delete(self.token);
+    throw error;
+  }
+}
+
+async function tryAcquire(path: string, self: AuditLockOwner, content: string): Promise<AcquireResult> {
   let tookOverFrom: AuditLockOwner | undefined;
   let owner: AuditLockOwner | undefined;
-  for (let round = 0; round < MAX_TAKEOVER_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     if (await createExclusive(path, content)) {
       track(path, self);
       return { kind: 'acquired', lock: heldLock(path, self), tookOverFrom };
     }
+    if (round === MAX_TAKEOVER_ROUNDS) break;
     const raw = await readOptional(path);
     if (raw === undefined) continue;
     owner = parseOwner(raw);
@@ -205,7 +253,7 @@ export async function acquireAuditLock(path: string): Promise<AcquireResult> {
       stale = await isStale(path, owner, self);
     }
     if (!stale) return { kind: 'busy', owner };
-    if (await breakStale(path, raw)) tookOverFrom = owner ?? { pid: 0, hostname: 'unknown', startedAt: 'unknown', token: '' };
+    if (await breakStale(path, raw, self)) tookOverFrom = owner ?? { pid: 0, hostname: 'unknown', startedAt: 'unknown', token: '' };
   }
   return { kind: 'busy', owner };
 }
@@ -221,6 +269,7 @@ function heldLock(path: string, owner: AuditLockOwner): HeldAuditLock {
       released = true;
       if (parseOwner((await readOptional(path)) ?? '')?.token === owner.token) await unlink(path).catch(() => undefined);
       track(path, undefined, owner.token);
+      liveTokens.delete(owner.token);
     },
   };
 }

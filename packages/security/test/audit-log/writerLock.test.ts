@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -7,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry, snapshotMetric } from '@lookout/core';
 import type { Diagnostics } from '@lookout/core';
 import { AUDIT_VERIFY_EXIT, createAuditLog, runAuditVerifyCommand, verifyAuditLog } from '@lookout/security/audit-log';
-import { tempDir } from '../helpers/auditFiles.js';
+import { deadPid, tempDir } from '../helpers/auditFiles.js';
 
 const event = (i: number, actor = 'x'): Record<string, unknown> => ({ id: `e${i}`, time: i, type: 'api_access', action: 'api_access', outcome: 'success', risk: 'low', actor });
 
@@ -17,12 +16,6 @@ function recordingDiagnostics(): { diagnostics: Diagnostics; messages: string[] 
     messages.push(m);
   };
   return { diagnostics: createDiagnostics({ level: 'info', logger: { error: push, warn: push, info: push, debug: () => {} } }), messages };
-}
-
-/** A pid no process has: one that just exited (pids are not reused at once on Linux). */
-function deadPid(): number {
-  const run = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-  return Number(run.stdout.toString());
 }
 
 const lockOf = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, 'audit.lock'), 'utf8')) as Record<string, unknown>;
