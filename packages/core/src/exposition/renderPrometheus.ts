@@ -1,4 +1,4 @@
-import { HistogramImpl, type AnyInstrument } from '../metrics/internal/instruments.js';
+import { isHistogram, type AnyInstrument, type HistogramImpl } from '../metrics/internal/instruments.js';
 import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 import { escapeHelp, escapeLabelValue, openMetricsFamilyName, openMetricsUnit } from '../metrics/names.js';
@@ -66,7 +66,7 @@ function renderInstrument(inst: AnyInstrument, om: boolean): string {
     if (unit !== undefined && family.endsWith(`_${unit}`)) out += `# UNIT ${family} ${unit}\n`;
   }
   const name = d.promName;
-  if (inst instanceof HistogramImpl) {
+  if (isHistogram(inst)) {
     const le = leLabels(inst);
     forEachLabelText(inst, (s, inner) => {
       out += renderHistogramSeries(name, s as HistogramSeries, inner, le, om);

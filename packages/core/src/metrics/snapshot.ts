@@ -1,4 +1,4 @@
-import { HistogramImpl, type AnyInstrument } from './internal/instruments.js';
+import { isHistogram, type AnyInstrument } from './internal/instruments.js';
 import type { HistogramSeries, ScalarSeries } from './internal/series.js';
 import type { MetricsRegistry } from './MetricsRegistry.js';
 import type { InstrumentKind } from './types.js';
@@ -84,7 +84,7 @@ function snapshotInstrument(inst: AnyInstrument, matchers: Readonly<Record<strin
   const keys = d.keys;
   const checks = matcherChecks(names, matchers);
   const series: SeriesSnapshot[] = [];
-  const histogram = inst instanceof HistogramImpl;
+  const histogram = isHistogram(inst);
   (inst.table as { forEach(fn: (s: ScalarSeries | HistogramSeries, values: readonly string[] | undefined) => void): void }).forEach((s, values) => {
     if (checks === null) return;
     if (values === undefined) {

@@ -1,7 +1,7 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
-import { HistogramImpl, type AnyInstrument } from '../metrics/internal/instruments.js';
+import { isHistogram, type AnyInstrument } from '../metrics/internal/instruments.js';
 import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 
@@ -70,7 +70,7 @@ function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefi
   const d = inst.d;
   const descriptor = { name: d.name, description: d.description, unit: d.unit, valueType: VALUE_TYPE_DOUBLE };
   const startTime = hrTime(inst.startTime);
-  if (inst instanceof HistogramImpl) {
+  if (isHistogram(inst)) {
     const boundaries = [...inst.bounds];
     const dataPoints: object[] = [];
     inst.table.forEach((s, values) => {

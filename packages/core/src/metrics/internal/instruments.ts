@@ -617,3 +617,12 @@ function otelOptions(d: InstrumentDescriptor): { description: string; unit: stri
 }
 
 export type AnyInstrument = CounterImpl | UpDownCounterImpl | GaugeImpl | HistogramImpl | ObservableGaugeImpl;
+
+/**
+ * Whether `inst` is a histogram, by its descriptor rather than `instanceof`: the root and the
+ * subpaths of the built package are separate bundles (packages/core/tsup.config.ts), so a
+ * registry made by one is read by another's copy of this module.
+ */
+export function isHistogram(inst: AnyInstrument): inst is HistogramImpl {
+  return inst.d.kind === 'histogram';
+}
