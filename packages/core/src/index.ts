@@ -146,6 +146,7 @@ export type {
   Gzip,
   BodyCompressor,
   BodyCompressorOptions,
+  CompressionStats,
 } from './delivery/index.js';
 // --- end kernel: delivery ---
 

@@ -1,4 +1,4 @@
-import type { BatchQueueStats } from '@lookout/core';
+import type { BatchQueueStats, CompressionStats } from '@lookout/core';
 import type { ErrorTrackerChanges } from './tracker/resolveErrorTrackerChanges.js';
 
 /** How bad an error is. Maps to Sentry levels: `critical`→`fatal`, `high`→`error`, `medium`→`warning`, `low`→`info`. */
@@ -304,4 +304,6 @@ export interface SentryTransportStats extends BatchQueueStats {
   spooled: number;
   /** Sends held back locally because Sentry's rate limit for their categories was active. */
   rateLimitedWaits: number;
+  /** What the gzip step did (bodies, bytes before and after, failures). */
+  compression: CompressionStats;
 }

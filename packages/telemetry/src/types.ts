@@ -1,4 +1,4 @@
-import type { BatchQueueStats, Diagnostics, DropReason, FlushResult, MetricsRegistry, RedactorOptions, Transport } from '@lookout/core';
+import type { BatchQueueStats, CompressionStats, Diagnostics, DropReason, FlushResult, MetricsRegistry, RedactorOptions, Transport } from '@lookout/core';
 
 /** A JSON scalar. */
 export type JsonPrimitive = string | number | boolean | null;
@@ -79,6 +79,8 @@ export interface TelemetryStats extends Omit<BatchQueueStats, 'dropped'> {
   restored: number;
   /** Events sent by `sendBeacon` or `keepalive` fetch when the page was hidden. */
   beaconed: number;
+  /** What `compression: 'gzip'` did (bodies, bytes before and after, failures); zeros without it. */
+  compression: CompressionStats;
 }
 
 /** Edits or drops an event just before it is queued; return `null` to drop it. */

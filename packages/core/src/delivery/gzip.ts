@@ -29,6 +29,21 @@ export function compressionStreamGzip(): Gzip | undefined {
   };
 }
 
+/**
+ * What a compressor did, counted once per body however often its batch is retried. Exported by
+ * `observeDeliveryStats` when a queue's stats carry it.
+ */
+export interface CompressionStats {
+  /** Bodies compressed. */
+  bodies: number;
+  /** Their bytes before compression. */
+  bytesIn: number;
+  /** Their bytes after compression. */
+  bytesOut: number;
+  /** Bodies whose gzip failed; they went uncompressed. */
+  failures: number;
+}
+
 /** Input of {@link createBodyCompressor} and {@link withGzip}. */
 export interface BodyCompressorOptions {
   /** The gzip to use; `undefined` looks for `CompressionStream` at each body; `false` never compresses. */
@@ -37,6 +52,8 @@ export interface BodyCompressorOptions {
   minBytes: number;
   /** Called when gzip failed; the body then goes as it is. */
   onFailure(error: unknown): void;
+  /** Counts to add to (e.g. a client's `stats.compression`); a fresh set when not given. */
+  stats?: CompressionStats;
 }
 
 /** See {@link createBodyCompressor}. */
@@ -50,6 +67,8 @@ export interface BodyCompressor {
   compress(request: TransportRequest): Promise<TransportRequest>;
   /** Lets go of the last compressed body, once its batch will not be sent again. */
   release(): void;
+  /** What it compressed (the `stats` passed in, if any). */
+  readonly stats: Readonly<CompressionStats>;
 }
 
 /**
@@ -59,7 +78,9 @@ export interface BodyCompressor {
  */
 export function createBodyCompressor(options: BodyCompressorOptions): BodyCompressor {
   let last: { source: string | Uint8Array; body: Uint8Array } | undefined;
+  const stats = options.stats ?? { bodies: 0, bytesIn: 0, bytesOut: 0, failures: 0 };
   return {
+    stats,
     async compress(request) {
       if (options.gzip === false || !(request.bytes >= options.minBytes)) return request;
       let body = last !== undefined && last.source === request.body ? last.body : undefined;
@@ -72,10 +93,14 @@ export function createBodyCompressor(options: BodyCompressorOptions): BodyCompre
           body = await gzip(bytes);
           if (!(body instanceof Uint8Array)) throw new TypeError('gzip did not return bytes');
         } catch (error) {
+          stats.failures++;
           options.onFailure(error);
           return request;
         }
         last = { source: request.body, body };
+        stats.bodies++;
+        stats.bytesIn += bytes.byteLength;
+        stats.bytesOut += body.byteLength;
       }
       return { ...request, body, bytes: body.byteLength, headers: { ...(request.headers ?? {}), 'content-encoding': 'gzip' } };
     },

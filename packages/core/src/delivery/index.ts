@@ -38,4 +38,4 @@ export type {
 } from './types.js';
 export type { FetchTransportOptions, FetchLike, FetchInitLike, FetchResponseLike } from './makeFetchTransport.js';
 export type { BeaconBudget, BudgetChunk, BudgetSplit } from './beaconBudget.js';
-export type { Gzip, BodyCompressor, BodyCompressorOptions } from './gzip.js';
+export type { Gzip, BodyCompressor, BodyCompressorOptions, CompressionStats } from './gzip.js';

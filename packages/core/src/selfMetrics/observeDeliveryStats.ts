@@ -1,4 +1,5 @@
 import { getDiagnostics, safeString } from '../diagnostics/index.js';
+import type { CompressionStats } from '../delivery/gzip.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 
 /**
@@ -12,6 +13,8 @@ export interface DeliveryStatsSource {
     readonly circuitOpened: number;
     readonly queuedItems: number;
     readonly dropped: Readonly<Record<string, number>>;
+    /** What its gzip step did, where it has one (core's `BodyCompressor.stats`). */
+    readonly compression?: Readonly<CompressionStats>;
   };
 }
 
@@ -24,8 +27,11 @@ const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
 /**
  * Exports a delivery queue's counts as Lookout's own metrics, read at each collection:
  * `lookout_delivery_items_sent_total{signal}`, `lookout_delivery_items_dropped_total{signal,reason}`,
- * `lookout_delivery_retries_total{signal}`, `lookout_delivery_circuit_opened_total{signal}` and
- * `lookout_delivery_queue_items{signal}`. `signal` names what the queue carries (`events`,
+ * `lookout_delivery_retries_total{signal}`, `lookout_delivery_circuit_opened_total{signal}`,
+ * `lookout_delivery_queue_items{signal}` and, for queues with a gzip step,
+ * `lookout_delivery_compressed_bytes_total{signal,stage="before"|"after"}` (bodies compressed,
+ * their size before and after) and `lookout_delivery_compression_failures_total{signal}`
+ * (bodies sent uncompressed because gzip failed). `signal` names what the queue carries (`events`,
  * `errors`, `security`…); registering the same signal again replaces the earlier queue.
  *
  * `registry` is required (pass `getDefaultRegistry()` for the default one): with no default here,
@@ -64,6 +70,22 @@ export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string,
     );
     registry.observableGauge('lookout.delivery.queue.items', { description: 'Items waiting for delivery', unit: '{item}', labels: ['signal'] }, (o) =>
       each((s, q) => o.observe(q.stats.queuedItems, { signal: s })),
+    );
+    registry.observableCounter(
+      'lookout.delivery.compressed',
+      { description: 'Bytes of the bodies gzip compressed, before and after', unit: 'By', labels: ['signal', 'stage'] },
+      (o) =>
+        each((s, q) => {
+          const c = q.stats.compression;
+          if (c === undefined) return;
+          o.observe(c.bytesIn, { signal: s, stage: 'before' });
+          o.observe(c.bytesOut, { signal: s, stage: 'after' });
+        }),
+    );
+    registry.observableCounter('lookout.delivery.compression.failures', { description: 'Bodies sent uncompressed because gzip failed', unit: '{body}', labels: ['signal'] }, (o) =>
+      each((s, q) => {
+        if (q.stats.compression !== undefined) o.observe(q.stats.compression.failures, { signal: s });
+      }),
     );
   }
   state.queues.set(signal, queue);

@@ -88,6 +88,24 @@ describe('createBodyCompressor', () => {
     expect(failures.map(String)).toEqual(['Error: no memory', 'TypeError: gzip did not return bytes']);
   });
 
+  it('should count each body it compresses once, with its bytes before and after, and each failure', async () => {
+    const { gzip } = countingGzip();
+    const stats = { bodies: 0, bytesIn: 0, bytesOut: 0, failures: 0 };
+    const compressor = createBodyCompressor({ gzip, minBytes: 1000, onFailure: () => undefined, stats });
+    expect(compressor.stats).toBe(stats);
+    await compressor.compress(request(text(999)));
+    const first = await compressor.compress(request(text(5000)));
+    await compressor.compress(request(text(5000))); // a retry of the same body
+    const second = await compressor.compress(request(new TextEncoder().encode(text(3000))));
+    expect(stats).toEqual({ bodies: 2, bytesIn: 8000, bytesOut: first.bytes + second.bytes, failures: 0 });
+    expect(stats.bytesOut).toBeLessThan(stats.bytesIn / 10);
+
+    const failing = createBodyCompressor({ gzip: () => Promise.reject(new Error('no memory')), minBytes: 10, onFailure: () => undefined });
+    await failing.compress(request(text(100)));
+    await failing.compress(request(text(100)));
+    expect(failing.stats).toEqual({ bodies: 0, bytesIn: 0, bytesOut: 0, failures: 2 });
+  });
+
   it('should never compress with gzip: false', async () => {
     const compressor = createBodyCompressor({ gzip: false, minBytes: 0, onFailure: () => undefined });
     const plain = request(text(100_000));

@@ -240,7 +240,13 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     ...(typeof o.now === 'function' ? { now: o.now } : {}),
   });
   try {
-    if (o.registry !== undefined) observeDeliveryStats(queue, typeof o.signal === 'string' && o.signal !== '' ? o.signal : 'errors', o.registry);
+    // The queue's counters, and what the gzip step did.
+    const source = {
+      get stats() {
+        return { ...queue.stats, compression: compressor.stats };
+      },
+    };
+    if (o.registry !== undefined) observeDeliveryStats(source, typeof o.signal === 'string' && o.signal !== '' ? o.signal : 'errors', o.registry);
   } catch (error) {
     diagnostics().internalError(error, 'errors.sentryTransport.observe');
   }
@@ -312,7 +318,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       }
     },
     get stats(): SentryTransportStats {
-      return { ...queue.stats, dropped: { ...queue.stats.dropped }, spooled, rateLimitedWaits };
+      return { ...queue.stats, dropped: { ...queue.stats.dropped }, spooled, rateLimitedWaits, compression: { ...compressor.stats } };
     },
   };
 }

@@ -142,13 +142,14 @@ describe('makeSentryTransport', () => {
     });
   });
   describe('gzip', () => {
-    it('should gzip an envelope of 32 KiB or more with Content-Encoding: gzip, decoding to the same envelope bytes', async () => {
+    it('should gzip an envelope of 32 KiB or more with Content-Encoding: gzip, decoding to the same envelope bytes, and count it', async () => {
       receiver.envelopes.length = 0;
       receiver.fault = () => 'ok';
       const env = largeEnvelope('f'.repeat(32), 48);
       const plain = Buffer.from(serializeEnvelope(env));
       expect(plain.length).toBeGreaterThanOrEqual(DEFAULT_SENTRY_GZIP_MIN_BYTES);
-      const t = transport();
+      const registry = createMetricsRegistry();
+      const t = transport({ registry });
       await t.send(env);
       expect(await t.flush(5000)).toBe(true);
       const [got] = receiver.envelopes;
@@ -157,6 +158,10 @@ describe('makeSentryTransport', () => {
       expect(got?.wire.length).toBeLessThan(plain.length / 3);
       expect(Number(got?.headers['content-length'] ?? got?.wire.length)).toBe(got?.wire.length);
       expect(receiver.events()[0]?.['breadcrumbs']).toHaveLength(env[1][0][1].breadcrumbs.length);
+      expect(t.stats.compression).toEqual({ bodies: 1, bytesIn: plain.length, bytesOut: got?.wire.length, failures: 0 });
+      const metrics = await renderPrometheus(registry);
+      expect(metrics).toContain(`lookout_delivery_compressed_bytes_total{signal="errors",stage="before"} ${plain.length}`);
+      expect(metrics).toContain(`lookout_delivery_compressed_bytes_total{signal="errors",stage="after"} ${got?.wire.length}`);
     });
 
     it('should send an envelope one byte under the threshold uncompressed, byte for byte, and one at it gzipped', async () => {
@@ -251,7 +256,7 @@ describe('makeSentryTransport', () => {
       expect(receiver.events().map((e) => e['event_id'])).toEqual(['5'.repeat(32), '6'.repeat(32)]);
       expect(messages).toHaveLength(1);
       expect(messages[0]).toContain('gzip failed, envelopes are sent uncompressed: Error: zlib out of memory');
-      expect(t.stats).toMatchObject({ sent: 2, failedSends: 0 });
+      expect(t.stats).toMatchObject({ sent: 2, failedSends: 0, compression: { bodies: 0, failures: 2 } });
     });
 
     it('should bound the queue and envelopes by uncompressed bytes, and report drops as before', async () => {

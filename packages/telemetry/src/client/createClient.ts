@@ -108,7 +108,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   for (const reason of TELEMETRY_DROP_REASONS) dropped[reason] = 0;
   let queue: BatchQueue<TelemetryEvent>;
   // Queue counters are read through, so the client's stats stay one live object.
-  const stats = { tracked: 0, dropped, persisted: 0, restored: 0, beaconed: 0 } as TelemetryStats;
+  const stats = { tracked: 0, dropped, persisted: 0, restored: 0, beaconed: 0, compression: { bodies: 0, bytesIn: 0, bytesOut: 0, failures: 0 } } as TelemetryStats;
   for (const key of QUEUE_COUNTERS) Object.defineProperty(stats, key, { enumerable: true, get: () => queue.stats[key] });
 
   const countDrop = (reason: TelemetryDropReason, events: readonly TelemetryEvent[], count: number = events.length): void => {
@@ -156,7 +156,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     diagnostics.warn('telemetry/no-endpoint', `${component}: neither endpoint nor transport is set; events will be counted as rejected`, `${signal}:no-endpoint`);
     transport = { send: () => Promise.resolve({ kind: 'failure', reason: 'no endpoint' }) };
   } else if (options.compression === 'gzip' && hooks.compress !== undefined) {
-    transport = withCompression(transport, hooks.compress, (message) => diagnostics.warn('telemetry/gzip', `${signal}: ${message}`, `${signal}:gzip`));
+    transport = withCompression(transport, hooks.compress, (message) => diagnostics.warn('telemetry/gzip', `${signal}: ${message}`, `${signal}:gzip`), stats.compression);
   }
   const sender = transport;
   let current: readonly TelemetryEvent[] | undefined;

@@ -6,7 +6,7 @@ const byRegistry = new WeakMap<MetricsRegistry, Map<string, Readonly<TelemetrySt
 
 /**
  * Exports a client's counts as Lookout's own metrics: core's `lookout_delivery_*{signal}` (with
- * the client's drop reasons, `consent` and `before_send` included) plus
+ * the client's drop reasons, `consent` and `before_send` included, and what gzip did) plus
  * `lookout_telemetry_events_tracked_total`, `…_persisted_total`, `…_restored_total` and
  * `…_beaconed_total`, each labelled `signal`. A second client with the same signal replaces the first.
  * `registry` is required (`getDefaultRegistry()` from `@lookout/core` for the default one).

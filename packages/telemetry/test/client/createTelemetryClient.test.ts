@@ -231,6 +231,22 @@ describe('createTelemetryClient', () => {
       expect(TELEMETRY_DROP_REASONS).toContain('consent');
     });
 
+    it('should count the bodies gzip compressed, their bytes before and after, and export them', async () => {
+      const { client, registry, transport } = makeClient({ signal: 'big_events', compression: 'gzip' });
+      for (let i = 0; i < 50; i++) client.track('page', { path: `/orders/${i}`, note: 'x'.repeat(100) });
+      await client.flush(1000);
+      const gzipped = transport.requests.filter((r) => r.headers?.['content-encoding'] === 'gzip');
+      expect(gzipped.length).toBeGreaterThan(0);
+      expect(transport.events).toHaveLength(50);
+      const bytesOut = gzipped.reduce((n, r) => n + r.bytes, 0);
+      expect(client.stats.compression).toMatchObject({ bodies: gzipped.length, bytesOut, failures: 0 });
+      expect(client.stats.compression.bytesIn).toBeGreaterThan(bytesOut * 5);
+      const text = await renderPrometheus(registry);
+      expect(text).toContain(`lookout_delivery_compressed_bytes_total{signal="big_events",stage="after"} ${bytesOut}`);
+      expect(text).toContain(`lookout_delivery_compressed_bytes_total{signal="big_events",stage="before"} ${client.stats.compression.bytesIn}`);
+      expect(text).toContain('lookout_delivery_compression_failures_total{signal="big_events"} 0');
+    });
+
     it('should export nothing, not even to the default registry, when no registry is passed', async () => {
       const defaults = resetDefaultRegistryForTests();
       defaults.enable();
