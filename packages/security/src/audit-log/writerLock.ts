@@ -126,7 +126,8 @@ async function describeSelf(): Promise<AuditLockOwner> {
  * it is gone when the host rebooted since (boot id), when no process has its pid (`kill(pid, 0)`
  * fails with ESRCH), or when its pid now belongs to a process started later (Linux start time).
  * A lock naming this process's pid is live only if this process took it or is taking it (a
- * container restarted as pid 1 finds its predecessor's lock). A writer on another host is always presumed alive.
+ * container restarted as pid 1 finds its predecessor's lock). A writer on another host is
+ * always presumed alive.
  */
 async function isStale(path: string, owner: AuditLockOwner, self: AuditLockOwner): Promise<boolean> {
   if (owner.hostname !== self.hostname) return false;
