@@ -1,11 +1,8 @@
-import { booleanField, isHttpUrl, isPlainObject, methodsField, textField } from '@lookout/core/page';
+import { isHttpUrl, isPlainObject, textField } from '@lookout/core/page';
 import type { FieldCheck } from '@lookout/core/page';
-import type { MonitoringOptions } from './types.js';
 
-const isObject: FieldCheck = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isSwitch: FieldCheck = (v) => typeof v === 'boolean' || isObject(v);
-
-// The checks of the options both entries take, one by one, so that `./lite` bundles only these.
+// The checks of the options both entries take, one by one, so that `./lite` bundles only these
+// (the full entry's table is in config.ts).
 
 /** A name or id of 1–256 characters (`serviceName`, `environment`, `userId`). */
 export const NAME_CHECK: FieldCheck = textField(1, 256);
@@ -17,22 +14,3 @@ export const ENDPOINT_CHECK: FieldCheck = (v) => typeof v === 'string' && isHttp
 export const HEADERS_CHECK: FieldCheck = (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true);
 /** `granted`, `pending` or `denied` (`consent`). */
 export const CONSENT_CHECK: FieldCheck = (v) => v === 'granted' || v === 'pending' || v === 'denied';
-
-/** One check per option, accepting exactly what the zod schema of `@lookout/browser/schema` accepts. */
-export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, FieldCheck>> = {
-  serviceName: NAME_CHECK,
-  serviceVersion: VERSION_CHECK,
-  environment: NAME_CHECK,
-  endpoint: ENDPOINT_CHECK,
-  headers: HEADERS_CHECK,
-  consent: CONSENT_CHECK,
-  userId: NAME_CHECK,
-  persistence: booleanField,
-  webVitals: isSwitch,
-  errors: isSwitch,
-  sentry: (v) => typeof v === 'object' && v !== null && typeof (v as { dsn?: unknown }).dsn === 'string' && (v as { dsn: string }).dsn.length > 0,
-  telemetry: isObject,
-  registry: methodsField('histogram'),
-  diagnostics: methodsField('warn'),
-  strict: booleanField,
-};

@@ -13,7 +13,7 @@ export const DEFAULT_CLS_BUDGET = 0.1;
 /** Default INP budget: 200 ms. */
 export const DEFAULT_INP_BUDGET_MS = 200;
 /** Default budgets; TTFB has none unless the host sets one. */
-export const DEFAULT_BUDGETS: Readonly<Partial<Record<VitalName, number>>> = Object.freeze({
+export const DEFAULT_BUDGETS: Readonly<Partial<Record<VitalName, number>>> = /* @__PURE__ */ Object.freeze({
   FCP: DEFAULT_FCP_BUDGET_MS,
   LCP: DEFAULT_LCP_BUDGET_MS,
   CLS: DEFAULT_CLS_BUDGET,

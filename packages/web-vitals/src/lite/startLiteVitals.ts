@@ -1,5 +1,5 @@
 import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
-import { DEFAULT_CLS_BUDGET, DEFAULT_FCP_BUDGET_MS, DEFAULT_INP_BUDGET_MS, DEFAULT_LCP_BUDGET_MS } from '../constants.js';
+import { DEFAULT_BUDGETS } from '../constants.js';
 import type { VitalName, VitalRating } from '../types.js';
 import type { LiteVitalsOptions } from './types.js';
 
@@ -33,7 +33,7 @@ export function startLiteVitals(
   send: (properties: Record<string, unknown>) => void,
   failed: (error: unknown) => void,
 ): () => void {
-  const defaults: Record<string, number | undefined> = { CLS: DEFAULT_CLS_BUDGET, FCP: DEFAULT_FCP_BUDGET_MS, INP: DEFAULT_INP_BUDGET_MS, LCP: DEFAULT_LCP_BUDGET_MS };
+  const defaults: Readonly<Record<string, number | undefined>> = DEFAULT_BUDGETS;
   const breached = new Set<string>();
   let stopped = false;
   /** `fn()`; a throw goes to `failed`, so one failing step does not skip the next. */
