@@ -2,7 +2,7 @@ import { booleanField, getDiagnostics, methodsField, quickResolve } from '@looko
 import type { FieldCheck } from '@lookout/core/page';
 import type { Diagnostics, MetricsRegistry } from '@lookout/core';
 import { DEFAULT_SERVICE_NAME } from './constants.js';
-import { CONSENT_CHECK, ENDPOINT_CHECK, HEADERS_CHECK, NAME_CHECK, VERSION_CHECK } from './fieldChecks.js';
+import { SHARED_FIELD_CHECKS } from './fieldChecks.js';
 import type { ConsentState } from '@lookout/telemetry';
 import type { MonitoringErrorOptions, MonitoringOptions, MonitoringSentryOptions, MonitoringTelemetryOptions, MonitoringWebVitalsOptions } from './types.js';
 export { DEFAULT_SERVICE_NAME, MAX_PENDING_CALLS, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME } from './constants.js';
@@ -12,13 +12,7 @@ const isSwitch: FieldCheck = (v) => typeof v === 'boolean' || isObject(v);
 
 /** One check per option, accepting exactly what the zod schema of `@lookout/browser/schema` accepts. */
 export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, FieldCheck>> = {
-  serviceName: NAME_CHECK,
-  serviceVersion: VERSION_CHECK,
-  environment: NAME_CHECK,
-  endpoint: ENDPOINT_CHECK,
-  headers: HEADERS_CHECK,
-  consent: CONSENT_CHECK,
-  userId: NAME_CHECK,
+  ...SHARED_FIELD_CHECKS,
   persistence: booleanField,
   webVitals: isSwitch,
   errors: isSwitch,

@@ -14,3 +14,14 @@ export const ENDPOINT_CHECK: FieldCheck = (v) => typeof v === 'string' && isHttp
 export const HEADERS_CHECK: FieldCheck = (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true);
 /** `granted`, `pending` or `denied` (`consent`). */
 export const CONSENT_CHECK: FieldCheck = (v) => v === 'granted' || v === 'pending' || v === 'denied';
+
+/** The options both entries take, with the same checks (held to the zod schema by property tests). */
+export const SHARED_FIELD_CHECKS = {
+  serviceName: NAME_CHECK,
+  serviceVersion: VERSION_CHECK,
+  environment: NAME_CHECK,
+  endpoint: ENDPOINT_CHECK,
+  headers: HEADERS_CHECK,
+  consent: CONSENT_CHECK,
+  userId: NAME_CHECK,
+} as const satisfies Record<string, FieldCheck>;

@@ -6,7 +6,7 @@ import { createLiteClient } from '@lookout/telemetry/lite';
 import type { LiteClient } from '@lookout/telemetry/lite';
 import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, softNavigationSupport, startLiteVitals } from '@lookout/web-vitals/lite';
 import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME } from '../constants.js';
-import { CONSENT_CHECK, ENDPOINT_CHECK, HEADERS_CHECK, NAME_CHECK, VERSION_CHECK } from '../fieldChecks.js';
+import { NAME_CHECK, SHARED_FIELD_CHECKS, VERSION_CHECK } from '../fieldChecks.js';
 import type { LiteVitalsOptions } from '@lookout/web-vitals/lite';
 import { createPendingCalls } from '../init/pendingCalls.js';
 import type { LiteErrorOptions, LiteMonitoring, LiteMonitoringOptions } from './types.js';
@@ -24,13 +24,7 @@ const part =
 
 /** One check per option; those shared with `@lookout/browser` are its checks (held to its zod schema), so both entries take the same values. */
 export const LITE_FIELD_CHECKS: Readonly<Record<keyof LiteMonitoringOptions, FieldCheck>> = {
-  serviceName: NAME_CHECK,
-  serviceVersion: VERSION_CHECK,
-  environment: NAME_CHECK,
-  endpoint: ENDPOINT_CHECK,
-  headers: HEADERS_CHECK,
-  consent: CONSENT_CHECK,
-  userId: NAME_CHECK,
+  ...SHARED_FIELD_CHECKS,
   webVitals: part({
     budgets: BUDGETS_CHECK,
     onBudgetExceeded: is('function'),
