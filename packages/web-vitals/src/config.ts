@@ -20,6 +20,7 @@ export interface ResolvedWebVitalsOptions {
   onSoftNavigation: ((navigation: SoftNavigation) => void) | undefined;
   getRoute: (() => string | undefined) | undefined;
   reportSoftNavs: boolean;
+  landingUrl: string | undefined;
   reportAllChanges: boolean;
   maxAttributionLength: number;
   diagnostics: Diagnostics | undefined;
@@ -41,6 +42,7 @@ export const WEB_VITALS_FIELD_CHECKS: Readonly<Record<keyof WebVitalsOptions, Fi
   onSoftNavigation: functionField,
   getRoute: functionField,
   reportSoftNavs: booleanField,
+  landingUrl: textField(1, 8192),
   reportAllChanges: booleanField,
   maxAttributionLength: (v) => Number.isSafeInteger(v) && (v as number) >= 8 && (v as number) <= 1000,
   diagnostics: methodsField('warn'),
@@ -85,6 +87,7 @@ export function resolveFromValid(o: WebVitalsOptions, diagnostics: Diagnostics |
     onSoftNavigation: o.onSoftNavigation,
     getRoute: o.getRoute,
     reportSoftNavs: o.reportSoftNavs ?? true,
+    landingUrl: o.landingUrl,
     reportAllChanges: o.reportAllChanges ?? false,
     maxAttributionLength: o.maxAttributionLength ?? DEFAULT_MAX_ATTRIBUTION_LENGTH,
     diagnostics: o.diagnostics,

@@ -108,12 +108,16 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
   // starts them at once.
   let stopped = false;
   let pendingRoute: string | undefined;
+  // The URL as the page landed, before a router that starts in this task moves on: the collector,
+  // created a task later, compares with it to tell a first navigation from naming the landing page.
+  const landingUrl = (globalThis as { location?: { href?: unknown } }).location?.href;
   let cancelStart: () => void = () => undefined;
   const startVitals = (): void => {
     if (stopped || vitals !== undefined || o.webVitals === false) return;
     cancelStart();
     const { createCollector, ...vitalsOptions } = o.webVitals;
     const collectorOptions: WebVitalsOptions = { ...vitalsOptions, telemetry, diagnostics };
+    if (collectorOptions.landingUrl === undefined && typeof landingUrl === 'string' && landingUrl.length > 0 && landingUrl.length <= 8192) collectorOptions.landingUrl = landingUrl;
     if (o.registry !== undefined) collectorOptions.registry = o.registry;
     try {
       vitals = typeof createCollector === 'function' ? createCollector(collectorOptions) : createWebVitalsCollector(collectorOptions);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { createMetricsRegistry, LookoutConfigError } from '@lookout/core';
 import { captureException, getMonitoring, initMonitoring, MAX_PENDING_CALLS, resetMonitoringForTests, setRoute, shutdown, track, trackDownload } from '@lookout/browser';
 import type { Monitoring, MonitoringOptions } from '@lookout/browser';
+import type { WebVitalsCollector } from '@lookout/web-vitals';
 import { MEMORY_ENDPOINT, memoryFetch, recordingDiagnostics } from '../helpers/memory.js';
 
 afterEach(async () => {
@@ -71,6 +72,20 @@ describe('initMonitoring', () => {
       monitoring.setRoute('/pricing');
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(monitoring.vitals?.route).toBe('/pricing');
+    });
+
+    it('should give the collector the URL the page had at init, though it starts a task later', async () => {
+      vi.stubGlobal('location', { href: 'https://shop.example/products/1', pathname: '/products/1' });
+      let landingUrl: string | undefined;
+      const createCollector = (options: { landingUrl?: string }) => {
+        landingUrl = options.landingUrl;
+        return { setRoute: () => undefined, route: '/', softNavigationSupport: false, counts: {}, stop: () => undefined } as unknown as WebVitalsCollector;
+      };
+      start({ webVitals: { createCollector } });
+      // A router that redirects in the same task as init.
+      vi.stubGlobal('location', { href: 'https://shop.example/cart', pathname: '/cart' });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(landingUrl).toBe('https://shop.example/products/1');
     });
 
     it('should turn parts off with errors: false and webVitals: false', () => {

@@ -66,8 +66,8 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   // URL path → the route the host named while the page was there, so a metric reported later for
   // an earlier URL (at a soft navigation, or at hide) carries the route it was measured on.
   const named = new Map<string, string>();
-  const startPath = currentPath();
-  const startHref = currentHref();
+  const startPath = o.landingUrl === undefined ? currentPath() : pathOf(o.landingUrl);
+  const startHref = o.landingUrl ?? currentHref();
 
   const guard = (where: string, run: () => void): void => {
     try {

@@ -21,6 +21,7 @@ const webVitalsSchema = z.strictObject({
   onSoftNavigation: z.optional(fn<(navigation: SoftNavigation) => void>('onSoftNavigation')),
   getRoute: z.optional(fn<() => string | undefined>('getRoute')),
   reportSoftNavs: z.optional(z.boolean()),
+  landingUrl: z.optional(z.string().check(z.minLength(1), z.maxLength(8192))),
   reportAllChanges: z.optional(z.boolean()),
   maxAttributionLength: z.optional(z.int().check(z.minimum(8), z.maximum(1000))),
   diagnostics: z.optional(z.custom<Diagnostics>((v) => typeof v === 'object' && v !== null && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),

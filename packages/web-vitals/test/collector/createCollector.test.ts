@@ -157,6 +157,19 @@ describe('createCollector', () => {
       expect(track.mock.calls.filter(([n]) => n === 'soft_navigation').map(([, p]) => [p.from, p.to])).toEqual([['product', 'cart']]);
     });
 
+    it('should compare with landingUrl, not the URL at creation, when the host created it after the router moved on', () => {
+      const track = vi.fn();
+      // The router redirected before the host got to create the collector.
+      page.setPath('/cart');
+      const collector = createCollector(createFakeSource(), { telemetry: { track }, landingUrl: '/products/12345' });
+      collector.setRoute('cart');
+      expect(track.mock.calls.filter(([n]) => n === 'soft_navigation').map(([, p]) => [p.from, p.to])).toEqual([['/products/:id', 'cart']]);
+      // Without it, the same call names the page the collector started on: no navigation.
+      const unaware = vi.fn();
+      createCollector(createFakeSource(), { telemetry: { track: unaware } }).setRoute('cart');
+      expect(unaware.mock.calls.filter(([n]) => n === 'soft_navigation')).toEqual([]);
+    });
+
     it('should name the route left after the router changed the URL (pushState, then setRoute)', () => {
       const track = vi.fn();
       const collector = createCollector(createFakeSource(), { telemetry: { track } });
