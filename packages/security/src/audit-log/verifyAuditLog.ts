@@ -155,10 +155,12 @@ export async function verifyAuditLog(path: string, options: VerifyAuditLogOption
   }
 
   try {
-    // A chain that starts past seq 1 is only legitimate when the retention policy recorded deleting the rest.
+    // A chain that starts past seq 1 is only legitimate when the retention policy recorded deleting
+    // the rest: in a whole line whose own hash (and MAC) check out, so not in a torn last line;
+    // whether it is in the chain, the main pass checks like every other line.
     let retentionProof: Map<number, string> | undefined;
     const firstSeq = single ? undefined : listSegments(files, prefix)[0]?.firstSeq;
-    if (firstSeq !== undefined && firstSeq > 1) retentionProof = await findRetentionRecords(dir, files);
+    if (firstSeq !== undefined && firstSeq > 1) retentionProof = await findRetentionRecords(dir, files, key);
 
     const cursor = new LineCursor(dir, files);
     try {
@@ -334,20 +336,20 @@ async function findSeq(cursor: LineCursor, seq: number): Promise<{ file: string;
   return undefined;
 }
 
-/** Retention records of the log: deleted-through seq → hash of that record. */
-async function findRetentionRecords(dir: string, files: readonly string[]): Promise<Map<number, string>> {
+/**
+ * Retention records of the log (deleted-through seq → hash of that record): whole lines whose own
+ * hash (and MAC, with a key) check out. A torn last line is no proof, though a crash may leave it.
+ */
+async function findRetentionRecords(dir: string, files: readonly string[], key: AuditKey | undefined): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const cursor = new LineCursor(dir, files);
   const marker = Buffer.from('"op":"retention"');
   try {
     for (let line = await cursor.next(); line !== undefined; line = await cursor.next()) {
-      if (line.bytes.indexOf(marker) === -1) continue;
-      try {
-        const sys = (JSON.parse(line.bytes.toString('utf8')) as { sys?: AuditSystemRecord }).sys;
-        if (sys?.op === 'retention') out.set(sys.throughSeq, sys.lastHash);
-      } catch {
-        // Not a record; the main pass reports it.
-      }
+      if (!line.terminated || line.bytes.indexOf(marker) === -1) continue;
+      const c = checkLine(line.bytes, key);
+      const sys: AuditSystemRecord | undefined = c.ok ? c.record.sys : undefined;
+      if (sys?.op === 'retention') out.set(sys.throughSeq, sys.lastHash);
     }
   } finally {
     await cursor.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiagnostics } from '@lookout/core';
 import { createAuditLog, verifyAuditLog } from '@lookout/security/audit-log';
+import { buildRecordLine } from '../../src/audit-log/format.js';
 import { readLines, segments, tempDir, writeLines } from '../helpers/auditFiles.js';
 
 const KEY = 'test-hmac-key-0123456789';
@@ -17,6 +18,19 @@ async function buildLog(dir: string, count: number, key?: string): Promise<strin
   }
   await log.close();
   return segments(dir);
+}
+
+/**
+ * Deletes the first `count` files and appends, as an unterminated last line (what a crash leaves),
+ * a retention record claiming those deletions, signed with `key`.
+ */
+async function forgeRetention(dir: string, files: string[], count: number, key: string | undefined): Promise<void> {
+  for (const name of files.slice(0, count)) await unlink(join(dir, name));
+  const first = JSON.parse((await readLines(join(dir, files[count] as string)))[0] as string) as { seq: number; prev: string };
+  const lastPath = join(dir, files.at(-1) as string);
+  const last = JSON.parse((await readLines(lastPath)).at(-1) as string) as { seq: number; hash: string };
+  const sys = JSON.stringify({ op: 'retention', files: files.slice(0, count), throughSeq: first.seq - 1, lastHash: first.prev });
+  await appendFile(lastPath, buildRecordLine(last.seq + 1, Date.now(), last.hash, sys, 'sys', key).line);
 }
 
 /** Rewrites a record keeping its hash valid (what an attacker without the key can do). */
@@ -159,6 +173,14 @@ describe('verifyAuditLog', () => {
       expect(result.problem).toMatchObject({ kind: 'deleted', file: files[1], line: 1, expectedSeq: 1 });
     });
 
+    it('should not take deleted first files for retention on a retention record left as a torn last line', async () => {
+      // A valid hash, but in a line the chain never reaches: not a proof.
+      await forgeRetention(dir, files, 2, undefined);
+      const result = await verifyAuditLog(dir);
+      expect(result.status).toBe('tampered');
+      expect(result.problem).toMatchObject({ kind: 'deleted', expectedSeq: 1 });
+    });
+
     it('should catch a keyless rewrite of one record through the next record', async () => {
       const lines = await readLines(file(0));
       lines[2] = rehash(lines[2] as string, (b) => b.replace('authn_login_fail', 'authn_login_success'));
@@ -218,6 +240,13 @@ describe('verifyAuditLog with an HMAC key', () => {
     const result = await verifyAuditLog(dir, { key: KEY });
     expect(result.problem).toMatchObject({ kind: 'altered', file: files[0], line: 6 });
     expect(result.message).toContain('HMAC');
+  });
+
+  it('should not take deleted first files for retention on a forged retention record left as a torn last line', async () => {
+    await forgeRetention(dir, files, 1, 'attacker-key');
+    const result = await verifyAuditLog(dir, { key: KEY });
+    expect(result.status).toBe('tampered');
+    expect(result.problem).toMatchObject({ kind: 'deleted', expectedSeq: 1 });
   });
 
   it('should refuse the log under a wrong key', async () => {
