@@ -47,6 +47,12 @@ const WARNED_DROP_REASONS: ReadonlySet<DropReason> = new Set(['queue_full', 'too
 
 /** Extra time a transport gets past `sendTimeoutMs` before the queue stops waiting for it. */
 const SEND_TIMEOUT_GRACE_MS = 1000;
+/**
+ * How long `shutdown()` waits, after its deadline, for the send it aborted to answer: a transport
+ * that honours its signal answers at once, and its batch is then counted (sent, or dropped as
+ * `shutdown` and handed to `onDrop`, which may spool it) before the host can exit.
+ */
+const ABORT_SETTLE_MS = 250;
 
 interface Batch<T> {
   items: T[];
@@ -132,6 +138,8 @@ class BatchQueueImpl<T> {
   private _circuitOpenUntilMs = 0;
   private _consecutiveFailures = 0;
   private readonly _idleWaiters = new Set<() => void>();
+  /** Called once the send in flight has answered and its batch has been counted. */
+  private readonly _sendWaiters = new Set<() => void>();
   private _closed = false;
   private _terminated = false;
   private _shutdownResult: Promise<FlushResult> | undefined;
@@ -185,7 +193,12 @@ class BatchQueueImpl<T> {
         this._drop('queue_full', [item]);
         return false;
       }
-      if (this._open.length > 0 && this._openBytes + size > s.maxBatchBytes) this._closeOpenBatch();
+      if (this._open.length > 0 && this._openBytes + size > s.maxBatchBytes) {
+        // The open batch is full by bytes: it goes now, not when the next batch's linger ends
+        // (which steady traffic would keep pushing back).
+        this._closeOpenBatch();
+        this._pump();
+      }
       this._open.push(item);
       this._openBytes += size;
       this._changeHeld(1, size);
@@ -235,7 +248,9 @@ class BatchQueueImpl<T> {
     try {
       if (this._shutdownResult !== undefined) return this._shutdownResult;
       this._closed = true;
-      this._shutdownResult = this.flush(deadlineMs).then(() => this._terminate());
+      this._shutdownResult = this.flush(deadlineMs)
+        .then(() => this._terminate())
+        .then((result) => (result.inFlight ? this._afterAbort(result) : result));
       return this._shutdownResult;
     } catch (error) {
       this._diagnostics().internalError(error, `${this._name}.shutdown`);
@@ -329,7 +344,28 @@ class BatchQueueImpl<T> {
     this._inFlight = undefined;
     this._inFlightAbort = undefined;
     this._handleResult(batch, result);
+    for (const waiter of [...this._sendWaiters]) waiter();
     this._afterSend();
+  }
+
+  /**
+   * Waits (at most {@link ABORT_SETTLE_MS}) for the send aborted at shutdown to answer, so its
+   * batch is counted before `shutdown()` resolves; a host that exits right after loses nothing
+   * uncounted.
+   */
+  private _afterAbort(result: FlushResult): Promise<FlushResult> {
+    if (this._inFlight === undefined) return Promise.resolve({ ...result, inFlight: false });
+    return new Promise((resolve) => {
+      let timer: unknown;
+      const done = (): void => {
+        this._sendWaiters.delete(done);
+        this._timers.clearTimeout(timer);
+        resolve({ ...result, inFlight: this._inFlight !== undefined });
+      };
+      this._sendWaiters.add(done);
+      // Not unref'd, like flush's deadline: the host is waiting for this answer.
+      timer = this._setTimer(done, ABORT_SETTLE_MS, true);
+    });
   }
 
   private _callTransport(batch: Batch<T>, encoded: EncodedBatch): Promise<TransportResult> {
