@@ -473,7 +473,6 @@ class AuditLogWriter {
     let committed = { seq: this._lastSeq, hash: this._lastHash, count: 0 };
     let chunk: string[] = [];
     let chunkBytes = 0;
-    let sizeBefore = this._current?.size ?? 0;
     try {
       for (let i = 0; i < batch.length; i++) {
         const item = batch[i] as Pending;
@@ -492,7 +491,6 @@ class AuditLogWriter {
             chunkBytes = 0;
           }
           await this._startFile(seq, cur !== undefined);
-          sizeBefore = 0;
         }
         chunk.push(line);
         chunkBytes += bytes;
@@ -511,9 +509,9 @@ class AuditLogWriter {
       this._diag.error('audit-log/write-failed', `AuditLog: writing to ${this.dir} failed: ${describeError(error)}; the records stay pending`);
       const cur = this._current;
       if (cur !== undefined && committed.count < batch.length) {
-        // Cut off a partial write so the file never ends in half a record.
-        await cur.handle.truncate(sizeBefore).catch(() => undefined);
-        cur.size = sizeBefore;
+        // Cut off a partial write so the file never ends in half a record. `size` counts only
+        // whole chunks that reached this file, so no committed record is ever cut.
+        await cur.handle.truncate(cur.size).catch(() => undefined);
       }
       this._lastSeq = committed.seq;
       this._lastHash = committed.hash;
@@ -525,26 +523,29 @@ class AuditLogWriter {
     const cur = this._current;
     if (cur === undefined || lines.length === 0) return;
     const text = lines.join('\n') + '\n';
-    await cur.handle.write(text, null, 'utf8');
+    const { bytesWritten } = await cur.handle.write(text, null, 'utf8');
+    // A short write (a disk filling up) left part of a record: fail, so the caller cuts it off.
+    if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
     cur.size += bytes;
   }
 
   /** Closes the current file (synced) and starts `<prefix>-<seq>.jsonl`. */
   private async _startFile(seq: number, rotation: boolean): Promise<void> {
+    if (rotation) {
+      this.stats.rotations++;
+      this._lastRetentionMs = -Infinity;
+    }
     const previous = this._current;
     if (previous !== undefined) {
-      if (this._fsync) await previous.handle.datasync();
-      await previous.handle.close();
+      // Let go of it first: its records are committed, so a failed sync or close must leave them
+      // where they are (the write-error path only ever cuts back the current file).
       this._current = undefined;
+      await finishFile(previous.handle, this._fsync);
     }
     const name = segmentName(this.prefix, seq);
     const handle = await open(join(this.dir, name), 'a');
     this._current = { name, handle, size: 0, startedMs: this._now() };
     if (this._fsync) await this._syncDir();
-    if (rotation) {
-      this.stats.rotations++;
-      this._lastRetentionMs = -Infinity;
-    }
   }
 
   private async _syncDir(): Promise<void> {
@@ -612,6 +613,15 @@ class AuditLogWriter {
     } catch (error) {
       this._diag.error('audit-log/retention-failed', `AuditLog: applying the retention policy failed: ${describeError(error)}`);
     }
+  }
+}
+
+/** Syncs (with `fsync`) and closes a file that is complete; closes it even when the sync fails. */
+async function finishFile(handle: FileHandle, fsync: boolean): Promise<void> {
+  try {
+    if (fsync) await handle.datasync();
+  } finally {
+    await handle.close();
   }
 }
 
