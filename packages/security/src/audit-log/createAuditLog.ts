@@ -79,9 +79,12 @@ export interface AuditLog {
    * redacts them.
    */
   append(event: object): boolean;
-  /** Writes every pending record, syncs it to disk (unless `fsync: false`) and updates the head file. */
+  /**
+   * Writes every pending record, syncs it to disk (unless `fsync: false`) and updates the head
+   * file. Once `close` was called it resolves with close's result and reopens nothing.
+   */
   flush(): Promise<AuditFlushResult>;
-  /** Flushes, then closes the file. Later appends are refused. Idempotent. */
+  /** Flushes, then closes the file and releases the lock. Later appends are refused and counted (`audit_closed`). Idempotent. */
   close(): Promise<AuditFlushResult>;
   /**
    * Resolves once the first attempt to open the log is over: the lock taken and a torn last line
@@ -253,18 +256,15 @@ class AuditLogWriter {
   }
 
   flush(): Promise<AuditFlushResult> {
-    const run = this._tail.then(() => this._flushNow());
-    this._tail = run.catch(() => undefined);
-    return run.catch((error: unknown) => {
-      this._diag.internalError(error, 'AuditLog.flush');
-      return this._result(false);
-    });
+    // Once closing, the lock and the file are the next writer's: nothing is reopened.
+    if (this._closing !== undefined) return this._closing;
+    return this._enqueueFlush();
   }
 
   close(): Promise<AuditFlushResult> {
     if (this._closing !== undefined) return this._closing;
     this._closed = true;
-    this._closing = this.flush().then(async (result) => {
+    this._closing = this._enqueueFlush().then(async (result) => {
       if (this._timer !== undefined) clearTimeout(this._timer);
       if (this._lockTimer !== undefined) clearTimeout(this._lockTimer);
       const current = this._current;
@@ -287,6 +287,16 @@ class AuditLogWriter {
   }
 
   // --------------------------------------------------------------------------- internals
+
+  /** Runs a flush after the ones already queued. */
+  private _enqueueFlush(): Promise<AuditFlushResult> {
+    const run = this._tail.then(() => this._flushNow());
+    this._tail = run.catch(() => undefined);
+    return run.catch((error: unknown) => {
+      this._diag.internalError(error, 'AuditLog.flush');
+      return this._result(false);
+    });
+  }
 
   private _schedule(): void {
     if (this._timer !== undefined) return;
