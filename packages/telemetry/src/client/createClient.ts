@@ -1,4 +1,4 @@
-import { createBatchQueue, createRedactor, DROP_REASONS, getDiagnostics, makeFetchTransport, neutraliseControlChars, randomId } from '@lookout/core';
+import { createBatchQueue, createRedactor, DEFAULT_FLUSH_DEADLINE_MS, DROP_REASONS, getDiagnostics, makeFetchTransport, neutraliseControlChars, randomId } from '@lookout/core';
 import type { BatchQueue, Diagnostics, DropReason, FlushResult, MetricsRegistry, Redactor, Transport, TransportRequest } from '@lookout/core';
 import { resolveTelemetryOptions } from '../config.js';
 import type { ResolvedTelemetryOptions } from '../config.js';
@@ -320,10 +320,10 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   const flush = async (deadlineMs?: number): Promise<FlushResult> => {
     try {
       const started = Date.now();
-      const budget = typeof deadlineMs === 'number' && Number.isFinite(deadlineMs) && deadlineMs >= 0 ? deadlineMs : undefined;
+      // The documented default applies to the store load too: a load that never settles must not hang flush().
+      const budget = typeof deadlineMs === 'number' && Number.isFinite(deadlineMs) && deadlineMs >= 0 ? deadlineMs : DEFAULT_FLUSH_DEADLINE_MS;
       if (loading !== undefined) await withDeadline(loading, budget);
-      const left = budget === undefined ? undefined : Math.max(0, budget - (Date.now() - started));
-      return await queue.flush(left);
+      return await queue.flush(Math.max(0, budget - (Date.now() - started)));
     } catch (error) {
       diagnostics.internalError(error, `${signal}.flush`);
       return { complete: false, pendingItems: stats.queuedItems, inFlight: false };
@@ -460,8 +460,7 @@ export function detectPlatform(): string {
   return 'unknown';
 }
 
-function withDeadline(promise: Promise<void>, ms: number | undefined): Promise<void> {
-  if (ms === undefined) return promise;
+function withDeadline(promise: Promise<void>, ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
     const timer = globals().setTimeout?.(resolve, ms);
     if (typeof timer === 'object' && timer !== null) (timer as { unref?: () => void }).unref?.();
