@@ -48,12 +48,27 @@ function keyValues(attributes: Record<string, unknown>): unknown[] {
   return Object.keys(attributes).map((key) => ({ key, value: anyValue(attributes[key]) }));
 }
 
-/** OTLP `AnyValue` of a JSON value: integers as `intValue`, other numbers as `doubleValue`, `null` as `{}`. */
+/**
+ * OTLP `AnyValue` of a JSON value: integers within int64 as `intValue`, other numbers as
+ * `doubleValue`, `null` as `{}`.
+ */
 function anyValue(value: unknown): AnyValue {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: value } : { doubleValue: value };
+  if (typeof value === 'number') return numberValue(value);
   if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
   if (typeof value === 'object' && value !== null) return { kvlistValue: { values: keyValues(value as Record<string, unknown>) } };
   return {};
+}
+
+/**
+ * The rule of OpenTelemetry's protobuf serializer, so both OTLP formats type a number alike:
+ * `int_value` is an int64, so only integers in [-2^63, 2^63) go there (receivers reject `1e+21` or
+ * 2^63 as one and fail the whole batch). Past 2^53 the integer is written as its exact decimal
+ * string, as proto3's JSON mapping writes int64: the shortest JSON number (`1152921504606847000`
+ * for 2^60) would be read back as a different integer.
+ */
+function numberValue(value: number): AnyValue {
+  if (!Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63) return { doubleValue: value };
+  return { intValue: Number.isSafeInteger(value) ? value : BigInt(value).toString() };
 }

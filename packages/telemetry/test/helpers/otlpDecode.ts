@@ -3,7 +3,8 @@
 // OTLP/HTTP JSON, and Lookout's plain JSON batch.
 import { ProtobufReader } from '@opentelemetry/otlp-transformer/build/src/common/protobuf/protobuf-reader.js';
 
-export type Any = string | number | boolean | null | Uint8Array | Any[] | { [key: string]: Any };
+/** A decoded value; `int_value` is a `bigint` only when decoding with `exact` (else a rounded number). */
+export type Any = string | number | bigint | boolean | null | Uint8Array | Any[] | { [key: string]: Any };
 
 /** One decoded log record. */
 export interface DecodedRecord {
@@ -43,18 +44,30 @@ function readDouble(reader: ProtobufReader, buf: Uint8Array): number {
   return value;
 }
 
-function decodeAnyValue(buf: Uint8Array): Any {
+/** An int64 varint, exactly: `readVarint()` rounds past 2^53 and reads negatives as huge numbers. */
+function readInt64(reader: ProtobufReader, buf: Uint8Array): bigint {
+  let value = 0n;
+  for (let i = reader.pos, shift = 0n; i < buf.length; i++, shift += 7n) {
+    const byte = buf[i] as number;
+    value |= BigInt(byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) break;
+  }
+  reader.skip(WIRE_VARINT);
+  return BigInt.asIntN(64, value);
+}
+
+function decodeAnyValue(buf: Uint8Array, exact: boolean): Any {
   let value: Any = null;
   fields(buf, (field, wire, r, b) => {
     if (field === 1 && wire === WIRE_LEN) value = r.readString();
     else if (field === 2 && wire === WIRE_VARINT) value = r.readVarint() !== 0;
-    else if (field === 3 && wire === WIRE_VARINT) value = r.readVarint();
+    else if (field === 3 && wire === WIRE_VARINT) value = exact ? readInt64(r, b) : r.readVarint();
     else if (field === 4 && wire === WIRE_FIXED64) value = readDouble(r, b);
     else if (field === 5 && wire === WIRE_LEN) {
       const items: Any[] = [];
       fields(r.readBytes(), (f, w, rr) => {
         if (f !== 1 || w !== WIRE_LEN) return false;
-        items.push(decodeAnyValue(rr.readBytes()));
+        items.push(decodeAnyValue(rr.readBytes(), exact));
         return true;
       });
       value = items;
@@ -62,7 +75,7 @@ function decodeAnyValue(buf: Uint8Array): Any {
       const map: Record<string, Any> = {};
       fields(r.readBytes(), (f, w, rr) => {
         if (f !== 1 || w !== WIRE_LEN) return false;
-        const [k, v] = decodeKeyValue(rr.readBytes());
+        const [k, v] = decodeKeyValue(rr.readBytes(), exact);
         map[k] = v;
         return true;
       });
@@ -74,37 +87,40 @@ function decodeAnyValue(buf: Uint8Array): Any {
   return value;
 }
 
-function decodeKeyValue(buf: Uint8Array): [string, Any] {
+function decodeKeyValue(buf: Uint8Array, exact: boolean): [string, Any] {
   let key = '';
   let value: Any = null;
   fields(buf, (field, wire, r) => {
     if (field === 1 && wire === WIRE_LEN) key = r.readString();
-    else if (field === 2 && wire === WIRE_LEN) value = decodeAnyValue(r.readBytes());
+    else if (field === 2 && wire === WIRE_LEN) value = decodeAnyValue(r.readBytes(), exact);
     else return false;
     return true;
   });
   return [key, value];
 }
 
-function decodeAttributesOf(buf: Uint8Array, attributeField: number, into: Record<string, Any>, other?: (field: number, wire: number, r: ProtobufReader) => boolean): void {
+function decodeAttributesOf(buf: Uint8Array, attributeField: number, into: Record<string, Any>, exact: boolean): void {
   fields(buf, (field, wire, r) => {
     if (field === attributeField && wire === WIRE_LEN) {
-      const [k, v] = decodeKeyValue(r.readBytes());
+      const [k, v] = decodeKeyValue(r.readBytes(), exact);
       into[k] = v;
       return true;
     }
-    return other?.(field, wire, r) ?? false;
+    return false;
   });
 }
 
-/** Decodes an `ExportLogsServiceRequest` protobuf body into its log records. */
-export function decodeOtlpLogsProto(body: Uint8Array): DecodedRecord[] {
+/**
+ * Decodes an `ExportLogsServiceRequest` protobuf body into its log records. With `exact`, an
+ * `int_value` is an exact `bigint` and a `double_value` a number, so the two can be told apart.
+ */
+export function decodeOtlpLogsProto(body: Uint8Array, exact = false): DecodedRecord[] {
   const out: DecodedRecord[] = [];
   fields(body, (field, wire, r) => {
     if (field !== 1 || wire !== WIRE_LEN) return false;
     const resource: Record<string, Any> = {};
     fields(r.readBytes(), (rf, rw, rr) => {
-      if (rf === 1 && rw === WIRE_LEN) decodeAttributesOf(rr.readBytes(), 1, resource);
+      if (rf === 1 && rw === WIRE_LEN) decodeAttributesOf(rr.readBytes(), 1, resource, exact);
       else if (rf === 2 && rw === WIRE_LEN) {
         const scope = { name: '', version: '' };
         fields(rr.readBytes(), (sf, sw, sr) => {
@@ -133,7 +149,7 @@ export function decodeOtlpLogsProto(body: Uint8Array): DecodedRecord[] {
               else if (f === 2 && w === WIRE_VARINT) record.severityNumber = x.readVarint();
               else if (f === 3 && w === WIRE_LEN) record.severityText = x.readString();
               else if (f === 6 && w === WIRE_LEN) {
-                const [k, v] = decodeKeyValue(x.readBytes());
+                const [k, v] = decodeKeyValue(x.readBytes(), exact);
                 record.attributes[k] = v;
               } else if (f === 12 && w === WIRE_LEN) record.eventName = x.readString();
               else return false;
@@ -161,23 +177,23 @@ interface JsonAnyValue {
   bytesValue?: string;
 }
 
-function fromJsonAny(v: JsonAnyValue | undefined): Any {
+function fromJsonAny(v: JsonAnyValue | undefined, exact: boolean): Any {
   if (v === undefined) return null;
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.boolValue !== undefined) return v.boolValue;
-  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.intValue !== undefined) return exact ? BigInt(v.intValue) : Number(v.intValue);
   if (v.doubleValue !== undefined) return v.doubleValue;
-  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(fromJsonAny);
-  if (v.kvlistValue !== undefined) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, fromJsonAny(kv.value)]));
+  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map((x) => fromJsonAny(x, exact));
+  if (v.kvlistValue !== undefined) return fromJsonAttributes(v.kvlistValue.values, exact);
   return null;
 }
 
-function fromJsonAttributes(list: Array<{ key: string; value: JsonAnyValue }> | undefined): Record<string, Any> {
-  return Object.fromEntries((list ?? []).map((kv) => [kv.key, fromJsonAny(kv.value)]));
+function fromJsonAttributes(list: Array<{ key: string; value: JsonAnyValue }> | undefined, exact: boolean): Record<string, Any> {
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, fromJsonAny(kv.value, exact)]));
 }
 
-/** Decodes an OTLP/HTTP JSON `ExportLogsServiceRequest`. */
-export function decodeOtlpLogsJson(text: string): DecodedRecord[] {
+/** Decodes an OTLP/HTTP JSON `ExportLogsServiceRequest`; `exact` as for {@link decodeOtlpLogsProto}. */
+export function decodeOtlpLogsJson(text: string, exact = false): DecodedRecord[] {
   const request = JSON.parse(text) as {
     resourceLogs?: Array<{
       resource?: { attributes?: Array<{ key: string; value: JsonAnyValue }> };
@@ -196,7 +212,7 @@ export function decodeOtlpLogsJson(text: string): DecodedRecord[] {
   };
   const out: DecodedRecord[] = [];
   for (const rl of request.resourceLogs ?? []) {
-    const resource = fromJsonAttributes(rl.resource?.attributes);
+    const resource = fromJsonAttributes(rl.resource?.attributes, exact);
     for (const sl of rl.scopeLogs ?? []) {
       const scope = { name: sl.scope?.name ?? '', version: sl.scope?.version ?? '' };
       for (const lr of sl.logRecords ?? []) {
@@ -206,7 +222,7 @@ export function decodeOtlpLogsJson(text: string): DecodedRecord[] {
           observedTimeUnixNano: BigInt(lr.observedTimeUnixNano ?? 0),
           severityNumber: lr.severityNumber ?? 0,
           severityText: lr.severityText ?? '',
-          attributes: fromJsonAttributes(lr.attributes),
+          attributes: fromJsonAttributes(lr.attributes, exact),
           resource,
           scope,
         });
