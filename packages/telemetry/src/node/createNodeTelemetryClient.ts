@@ -88,7 +88,7 @@ export function createNodeTelemetryClient(options?: NodeTelemetryClientOptions):
   const { client, internals } = createClient(shared as TelemetryClientOptions, {
     platform: `node/${process.versions.node} ${process.platform} ${process.arch}`,
     compress: makeNodeGzip(),
-    makeTransport: (o, endpoint) => makeNodeHttpTransport({ url: endpoint, headers: o.headers, timeoutMs: o.sendTimeoutMs }),
+    makeTransport: (o, endpoint) => makeNodeHttpTransport({ url: endpoint, headers: o.headers, timeoutMs: o.sendTimeoutMs, diagnostics }),
     component: 'createNodeTelemetryClient',
     createEncoder,
     // Node keeps the default registry when none is passed: no bundle to keep small here.

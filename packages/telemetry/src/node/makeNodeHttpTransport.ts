@@ -1,8 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, validateHeaderName, validateHeaderValue } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Agent } from 'node:http';
-import { classifyHttpStatus, describeError } from '@lookout/core';
-import type { Transport, TransportRequest, TransportResult } from '@lookout/core';
+import type { Agent, ClientRequest } from 'node:http';
+import { classifyHttpStatus, describeError, getDiagnostics, neutraliseControlChars } from '@lookout/core';
+import type { Diagnostics, Transport, TransportRequest, TransportResult } from '@lookout/core';
 import { DEFAULT_SEND_TIMEOUT_MS } from '../constants.js';
 
 /** Default most sockets the transport keeps to one receiver. */
@@ -14,17 +14,24 @@ export const DEFAULT_KEEP_ALIVE_IDLE_MS = 4000;
 export interface NodeHttpTransportOptions {
   /** Where to POST (http or https). */
   url: string;
-  /** Headers sent with every request (auth). Never logged. */
+  /**
+   * Headers sent with every request (auth). Never logged. A header Node would refuse to send
+   * (a name that is not a token, a value with a line break or other control character) is left
+   * out, with one diagnostic naming it.
+   */
   headers?: Readonly<Record<string, string>>;
   /** Per-request timeout in ms; the smaller of this and the request's own applies. Default 10000. */
   timeoutMs?: number;
   /** Agent to use. Default: a keep-alive agent of {@link DEFAULT_MAX_SOCKETS} sockets owned by this transport. */
   agent?: Agent;
+  /** Where an invalid header is reported. Default: the process-wide diagnostics. */
+  diagnostics?: Diagnostics;
 }
 
 /**
  * A {@link Transport} on Node's `http`/`https` with keep-alive connections. Never rejects: network
- * errors, resets, timeouts and aborts are `retryable`; statuses are classified by core's
+ * errors, resets, timeouts and aborts are `retryable`; a request Node refuses to build is a
+ * `failure` (sending it again cannot help); statuses are classified by core's
  * `classifyHttpStatus` (429/5xx retryable honouring `Retry-After`, other 4xx `failure`). Idle
  * keep-alive sockets do not keep the process alive (Node unrefs pooled sockets); a request in
  * flight does, until it answers or times out.
@@ -43,7 +50,7 @@ export function makeNodeHttpTransport(options: NodeHttpTransportOptions): Transp
     (https
       ? new HttpsAgent({ keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, timeout: DEFAULT_KEEP_ALIVE_IDLE_MS })
       : new HttpAgent({ keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, timeout: DEFAULT_KEEP_ALIVE_IDLE_MS }));
-  const baseHeaders = { ...(options.headers ?? {}) };
+  const baseHeaders = validHeaders(options.headers, options.diagnostics ?? getDiagnostics());
   const transportTimeout = positiveOr(options.timeoutMs, DEFAULT_SEND_TIMEOUT_MS);
 
   const send = (req: TransportRequest): Promise<TransportResult> =>
@@ -53,9 +60,9 @@ export function makeNodeHttpTransport(options: NodeHttpTransportOptions): Transp
         return;
       }
       const timeoutMs = Math.min(transportTimeout, positiveOr(req.timeoutMs, transportTimeout));
-      const body = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
+      let outgoing: ClientRequest | undefined;
       const settle = (result: TransportResult): void => {
         if (settled) return;
         settled = true;
@@ -63,44 +70,61 @@ export function makeNodeHttpTransport(options: NodeHttpTransportOptions): Transp
         req.signal?.removeEventListener('abort', onAbort);
         resolve(result);
       };
-      const outgoing = request(
-        target,
-        {
-          method: 'POST',
-          agent,
-          headers: { ...baseHeaders, 'content-type': req.contentType, 'content-length': String(body.byteLength), ...(req.headers ?? {}) },
-        },
-        (res) => {
-          const result = classifyHttpStatus(res.statusCode ?? 0, headerValue(res.headers['retry-after']));
-          // Read the answer to its end so the socket goes back to the pool.
-          res.on('error', () => undefined);
-          res.resume();
-          settle(result);
-        },
-      );
       const onAbort = (): void => {
         settle({ kind: 'retryable', reason: 'aborted' });
-        outgoing.destroy();
+        outgoing?.destroy();
       };
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      outgoing.on('error', (error) => settle({ kind: 'retryable', reason: `network error: ${describeError(error)}` }));
-      timer = setTimeout(() => {
-        settle({ kind: 'retryable', reason: `timed out after ${timeoutMs} ms` });
-        outgoing.destroy();
-      }, timeoutMs);
-      timer.unref();
-      outgoing.end(body);
+      try {
+        const body = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
+        const sending = request(
+          target,
+          {
+            method: 'POST',
+            agent,
+            headers: { ...baseHeaders, 'content-type': req.contentType, 'content-length': String(body.byteLength), ...(req.headers ?? {}) },
+          },
+          (res) => {
+            const result = classifyHttpStatus(res.statusCode ?? 0, headerValue(res.headers['retry-after']));
+            // Read the answer to its end so the socket goes back to the pool.
+            res.on('error', () => undefined);
+            res.resume();
+            settle(result);
+          },
+        );
+        outgoing = sending;
+        req.signal?.addEventListener('abort', onAbort, { once: true });
+        sending.on('error', (error) => settle({ kind: 'retryable', reason: `network error: ${describeError(error)}` }));
+        timer = setTimeout(() => {
+          settle({ kind: 'retryable', reason: `timed out after ${timeoutMs} ms` });
+          sending.destroy();
+        }, timeoutMs);
+        timer.unref();
+        sending.end(body);
+      } catch (error) {
+        // Node refused to build the request (an invalid header, say): the same request would be
+        // refused again, so it is a failure, never retried, and the promise still resolves.
+        settle({ kind: 'failure', reason: `invalid request: ${describeError(error)}` });
+        outgoing?.destroy();
+      }
     });
 
-  return {
-    send(req) {
-      try {
-        return send(req);
-      } catch (error) {
-        return Promise.resolve({ kind: 'retryable', reason: `network error: ${describeError(error)}` });
-      }
-    },
-  };
+  return { send };
+}
+
+/** The headers Node will send; each one it would refuse is reported once (by name, never its value) and left out. */
+function validHeaders(headers: Readonly<Record<string, string>> | undefined, diagnostics: Diagnostics): Record<string, string> {
+  const valid: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+      valid[name] = value;
+    } catch {
+      const shown = JSON.stringify(neutraliseControlChars(name.slice(0, 64)));
+      diagnostics.warn('telemetry/invalid-header', `makeNodeHttpTransport: header ${shown} is not a valid HTTP header name or value; it is not sent`, `invalid-header:${name}`);
+    }
+  }
+  return valid;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
