@@ -78,8 +78,9 @@ export interface AuditLogOptions {
    */
   retention?: { maxAgeMs?: number; maxFiles?: number };
   /**
-   * Longest wait, in ms (≥ 100), between attempts to take the lock while another writer holds it;
-   * attempts start 100 ms apart and double. Default {@link DEFAULT_AUDIT_LOCK_RETRY_MAX_MS}.
+   * Longest wait, in ms (≥ 100), between attempts to take the lock while another writer holds it,
+   * and between attempts to write after an open or a write failed; attempts start 100 ms apart
+   * and double. Appends never start an attempt early. Default {@link DEFAULT_AUDIT_LOCK_RETRY_MAX_MS}.
    */
   lockRetryMaxMs?: number;
   /** Where dropped records are counted (`lookout_security_events_dropped_total{reason="audit_…"}`). Default: core's default registry. */

@@ -165,8 +165,11 @@ class AuditLogWriter {
   private _dropCounter: Counter<'reason'> | undefined;
   private readonly _lockPath: string;
   private readonly _lockRetryMaxMs: number;
-  private _lockRetryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
-  private _lockTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Backoff of the next attempt after the lock was busy or an open or write failed. */
+  private _retryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
+  private _retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A flush started by `append` is queued or running: more appends need no other. */
+  private _appendFlushing = false;
   private _lock: HeldAuditLock | undefined;
   private _opened = false;
 
@@ -246,7 +249,7 @@ class AuditLogWriter {
       }
       this._pending.push({ json, kind: 'event', ts: this._now() });
       this.stats.appended++;
-      if (this._pending.length >= this._maxBatch) void this.flush();
+      if (this._pending.length >= this._maxBatch) this._flushSoon();
       else this._schedule();
       return true;
     } catch (error) {
@@ -266,7 +269,7 @@ class AuditLogWriter {
     this._closed = true;
     this._closing = this._enqueueFlush().then(async (result) => {
       if (this._timer !== undefined) clearTimeout(this._timer);
-      if (this._lockTimer !== undefined) clearTimeout(this._lockTimer);
+      if (this._retryTimer !== undefined) clearTimeout(this._retryTimer);
       const current = this._current;
       this._current = undefined;
       await current?.handle.close().catch(() => undefined);
@@ -299,7 +302,8 @@ class AuditLogWriter {
   }
 
   private _schedule(): void {
-    if (this._timer !== undefined) return;
+    // While a retry waits out its backoff, that retry is the next flush.
+    if (this._timer !== undefined || this._retryTimer !== undefined) return;
     this._timer = setTimeout(() => {
       this._timer = undefined;
       void this.flush();
@@ -328,11 +332,11 @@ class AuditLogWriter {
       const attempt = await acquireAuditLock(this._lockPath);
       if (attempt.kind === 'busy') {
         this._reportBusy(attempt.owner);
-        this._scheduleLockRetry();
+        this._scheduleRetry();
         return false;
       }
       this._lock = attempt.lock;
-      this._lockRetryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
+      this._retryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
       if (attempt.tookOverFrom !== undefined) {
         this.stats.takeovers++;
         const o = attempt.tookOverFrom;
@@ -352,15 +356,31 @@ class AuditLogWriter {
     );
   }
 
-  private _scheduleLockRetry(): void {
-    if (this._lockTimer !== undefined || this._closed) return;
-    const delay = this._lockRetryMs;
-    this._lockRetryMs = Math.min(this._lockRetryMs * 2, this._lockRetryMaxMs);
-    this._lockTimer = setTimeout(() => {
-      this._lockTimer = undefined;
+  /**
+   * Starts a flush for `append` unless one is queued already or a retry is waiting out its
+   * backoff: a log that cannot write (lock busy, disk failing) must not try again at each append.
+   */
+  private _flushSoon(): void {
+    if (this._retryTimer !== undefined || this._appendFlushing) {
+      this._schedule();
+      return;
+    }
+    this._appendFlushing = true;
+    void this.flush().then(() => {
+      this._appendFlushing = false;
+    });
+  }
+
+  /** Flushes again after a backoff: 100 ms, doubling to `lockRetryMaxMs`, reset by a flush that wrote everything. */
+  private _scheduleRetry(): void {
+    if (this._retryTimer !== undefined || this._closed) return;
+    const delay = this._retryMs;
+    this._retryMs = Math.min(this._retryMs * 2, this._lockRetryMaxMs);
+    this._retryTimer = setTimeout(() => {
+      this._retryTimer = undefined;
       if (!this._closed) void this.flush();
     }, delay);
-    this._lockTimer.unref?.();
+    this._retryTimer.unref?.();
   }
 
   /** The lock file was removed or replaced behind this log's back: stop writing, re-read the chain once the lock is ours again. */
@@ -371,7 +391,7 @@ class AuditLogWriter {
     const current = this._current;
     this._current = undefined;
     await current?.handle.close().catch(() => undefined);
-    this._scheduleLockRetry();
+    this._scheduleRetry();
   }
 
   private _result(ok: boolean): AuditFlushResult {
@@ -379,7 +399,7 @@ class AuditLogWriter {
   }
 
   private _failOpen(error: unknown): boolean {
-    this._diag.error('audit-log/open-failed', `createAuditLog: cannot open ${this.dir}: ${describeError(error)}; records wait in memory and the open is retried at each flush`);
+    this._diag.error('audit-log/open-failed', `createAuditLog: cannot open ${this.dir}: ${describeError(error)}; records wait in memory and the open is tried again at the next flush, then with backoff`);
     return false;
   }
 
@@ -393,6 +413,7 @@ class AuditLogWriter {
       if (!(await this._ensureOpen())) return this._result(false);
     } catch (error) {
       this._diag.error('audit-log/open-failed', `AuditLog: cannot open ${this.dir}: ${describeError(error)}`, 'audit-log/open-retry');
+      this._scheduleRetry();
       return this._result(false);
     }
     // Checked before every write: never append to a chain another writer now owns.
@@ -411,8 +432,13 @@ class AuditLogWriter {
         break;
       }
     }
-    if (ok && this._retentionDue()) await this._applyRetention();
-    return this._result(ok && this._pending.length === 0);
+    if (!ok) {
+      this._scheduleRetry();
+      return this._result(false);
+    }
+    this._retryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
+    if (this._retentionDue()) await this._applyRetention();
+    return this._result(this._pending.length === 0);
   }
 
   /** Finds where the chain ends, repairing a torn last line. */

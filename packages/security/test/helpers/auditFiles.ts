@@ -2,11 +2,33 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 
 /** A fresh temp directory; remove it with `cleanup`. */
 export async function tempDir(prefix = 'lookout-audit-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temp directory for each test of the enclosing `describe`, removed after it: call the result inside a test. */
+export function tempDirEachTest(prefix?: string): () => string {
+  let current: { dir: string; cleanup: () => Promise<void> } | undefined;
+  beforeEach(async () => {
+    current = await tempDir(prefix);
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error('tempDirEachTest: read the directory inside a test');
+    return current.dir;
+  };
+}
+
+/** A valid security event numbered `i`, as the logger hands it to an audit log. */
+export function auditEvent(i: number): Record<string, unknown> {
+  return { id: `e${i}`, time: i, type: 'api_access', action: 'api_access', outcome: 'success', risk: 'low' };
 }
 
 /** A pid no process has: one that just exited (pids are not reused at once on Linux). */

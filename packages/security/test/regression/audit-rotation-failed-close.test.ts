@@ -1,8 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDiagnostics } from '@lookout/core';
 import { createAuditLog, verifyAuditLog } from '@lookout/security/audit-log';
-import { segments, tempDir } from '../helpers/auditFiles.js';
+import { auditEvent, segments, tempDirEachTest } from '../helpers/auditFiles.js';
 import { fsError } from '../helpers/fileHandles.js';
 
 type Fault = 'datasync' | 'close';
@@ -34,25 +34,22 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 const quiet = createDiagnostics({ level: 'none' });
 const RECORDS = 20;
-const event = (i: number): Record<string, unknown> => ({ id: `e${i}`, time: i, type: 'api_access', action: 'api_access', outcome: 'success', risk: 'low' });
 
 // A batch that rotates mid-way writes its first records to the old file, then syncs and closes
 // that file. When the sync or the close failed, the error path cut the old file back to its size
 // before the batch, deleting records already counted as written: verify then saw a gap.
 describe('createAuditLog', () => {
   describe('rotation mid-batch', () => {
-    let dir: string;
-    let cleanup: () => Promise<void>;
-    beforeEach(async () => ({ dir, cleanup } = await tempDir()));
-    afterEach(async () => {
+    const tempDir = tempDirEachTest();
+    afterEach(() => {
       injected.fault = undefined;
-      await cleanup();
     });
 
     it.each(['datasync', 'close'] as const)('should keep the records written to the old file when its %s fails', async (fault) => {
+      const dir = tempDir();
       const log = createAuditLog({ dir, diagnostics: quiet, maxFileBytes: 1024 });
       await log.ready();
-      for (let i = 1; i <= RECORDS; i++) log.append(event(i));
+      for (let i = 1; i <= RECORDS; i++) log.append(auditEvent(i));
       injected.fault = fault;
       expect((await log.flush()).ok).toBe(false);
       expect(injected.fault).toBeUndefined();
