@@ -14,7 +14,7 @@ import {
 import { isLikelyCardNumber } from './luhn.js';
 import { buildRules, mask } from './rules.js';
 import type { StringRule } from './rules.js';
-import { createKeyMatcher } from './sensitiveKeys.js';
+import { createKeyMatcher, createKeyRewriter, freeKey } from './sensitiveKeys.js';
 import type { Redactor, RedactorOptions } from './types.js';
 
 interface CustomRule {
@@ -105,8 +105,9 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     diagnostics().warn('redaction/invalid-options', `ignoring invalid redaction options: ${[...new Set(invalid)].join(', ')}`);
   }
 
-  const redactString = (value: string, key?: string): string => {
-    let s = value.length > maxStringLength ? value.slice(0, maxStringLength) + STRING_TRUNCATED_SUFFIX : value;
+  /** The built-in rules, then the host's patterns. */
+  const applyRules = (value: string): string => {
+    let s = value;
     for (const rule of rules) s = rule(s);
     for (const rule of custom) {
       try {
@@ -116,6 +117,13 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         diagnostics().internalError(error, 'redaction.patterns');
       }
     }
+    return s;
+  };
+  /** An object key, through the rules and patterns (not the host's hook, which sees values). */
+  const redactKey = createKeyRewriter(applyRules);
+
+  const redactString = (value: string, key?: string): string => {
+    let s = applyRules(value.length > maxStringLength ? value.slice(0, maxStringLength) + STRING_TRUNCATED_SUFFIX : value);
     if (typeof hook === 'function') {
       try {
         const result = hook(s, key);
@@ -165,6 +173,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     if (Array.isArray(value)) {
       const out: unknown[] = [];
       const length = value.length;
+      let previous: unknown;
       for (let i = 0; i < length; i++) {
         if (state.nodes > maxNodes) {
           out.push(TRUNCATED_MARK);
@@ -176,7 +185,9 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         } catch {
           item = UNREADABLE_MARK;
         }
-        out.push(walk(item, undefined, depth + 1, state));
+        // `['password', 'hunter2']` pairs and flat header lists (`rawHeaders`): a value after a sensitive key.
+        out.push(item != null && typeof previous === 'string' && isSensitiveKey(previous) ? KEY_MASK : walk(item, undefined, depth + 1, state));
+        previous = item;
       }
       return out;
     }
@@ -185,7 +196,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       const out = new Map<unknown, unknown>();
       for (const [k, v] of value) {
         if (state.nodes > maxNodes) break;
-        out.set(k, typeof k === 'string' && isSensitiveKey(k) && v != null ? KEY_MASK : walk(v, typeof k === 'string' ? k : undefined, depth + 1, state));
+        const masked = typeof k === 'string' && isSensitiveKey(k) && v != null ? KEY_MASK : walk(v, typeof k === 'string' ? k : undefined, depth + 1, state);
+        out.set(typeof k === 'string' ? redactKey(k) : walk(k, undefined, depth + 1, state), masked);
       }
       return out;
     }
@@ -213,11 +225,12 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       }
     }
     for (const key of Object.keys(value)) {
+      const name = freeKey(out, redactKey(key));
       if (state.nodes > maxNodes) {
-        setOwn(out, key, TRUNCATED_MARK);
+        setOwn(out, name, TRUNCATED_MARK);
         break;
       }
-      setOwn(out, key, child(value, key, depth, state));
+      setOwn(out, name, child(value, key, depth, state));
     }
     return out;
   };
@@ -233,6 +246,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     },
     redactString(value, key) {
       try {
+        // As under that key in an object: a sensitive key masks the value whole.
+        if (typeof key === 'string' && isSensitiveKey(key) && value != null) return KEY_MASK;
         return typeof value === 'string' ? redactString(value, key) : (walk(value, key, 0, { ancestors: new WeakSet(), nodes: 0 }) as string);
       } catch (error) {
         diagnostics().internalError(error, 'redaction.redactString');

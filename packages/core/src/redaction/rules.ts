@@ -15,14 +15,14 @@ export function mask(kind: string): string {
 /** One built-in string rule: the string with what it recognises masked. */
 export type StringRule = (value: string) => string;
 
-/** `scheme://user:password@host` → `scheme://[REDACTED:credentials]@host`. */
-const URL_CREDENTIALS_PATTERN = /\/\/[^\s/?#@:]{1,256}:[^\s/?#@]{1,256}@/g;
+/** `scheme://user:password@host` (the user may be empty: `redis://:pw@host`) → `scheme://[REDACTED:credentials]@host`. */
+const URL_CREDENTIALS_PATTERN = /\/\/[^\s/?#@:]{0,256}:[^\s/?#@]{1,256}@/g;
 
-/** `Bearer <token>` and `Basic <base64>` (RFC 6750, RFC 7617). */
-const AUTH_SCHEME_PATTERN = /(?<![\w-])(Bearer|Basic)(\s{1,10})([\w\-.~+/]{8,4096}={0,2})(?![\w\-.~+/=])/gi;
+/** `Bearer <token>` and `Basic <base64>` (RFC 6750, RFC 7617), tokens up to 64 KiB. */
+const AUTH_SCHEME_PATTERN = /(?<![\w-])(Bearer|Basic)(\s{1,10})([\w\-.~+/]{8,65536}={0,2})(?![\w\-.~+/=])/gi;
 
-/** Three base64url segments, the first a JSON object (`eyJ` = `{"`). */
-const JWT_PATTERN = /(?<![\w-])eyJ[\w-]{4,4096}\.[\w-]{4,8192}\.[\w-]{0,4096}(?![\w-])/g;
+/** Three base64url segments, the first a JSON object (`eyJ` = `{"`), up to 64 KiB each. */
+const JWT_PATTERN = /(?<![\w-])eyJ[\w-]{4,65536}\.[\w-]{4,65536}\.[\w-]{0,65536}(?![\w-])/g;
 
 /**
  * API keys whose vendor prefix makes them recognisable without context: Stripe, GitHub tokens and
@@ -31,12 +31,14 @@ const JWT_PATTERN = /(?<![\w-])eyJ[\w-]{4,4096}\.[\w-]{4,8192}\.[\w-]{0,4096}(?!
 const API_KEY_PATTERN =
   /(?<![\w-])(?:[spr]k_(?:live|test)_[A-Za-z0-9]{8,256}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_\w{20,255}|xox[abposer]-[A-Za-z0-9-]{8,255}|A[KS]IA[A-Z0-9]{16}|AIza[\w-]{35}|glpat-[\w-]{20,64}|npm_[A-Za-z0-9]{36}|sk-(?:proj-|ant-)?[\w-]{20,256}|SG\.[\w-]{16,64}\.[\w-]{16,64})(?![\w-])/g;
 
-/** A key, then `=` or `:` (optionally quoted, as in JSON), before a value. */
-const KEY_VALUE_PATTERN = /(?<![\w.-])([A-Za-z][\w.-]{0,63})["']?\s{0,3}[=:]\s{0,3}["']?/g;
-/** Longest value of a `key=value` pair that is masked; the rest of a longer run is masked too, it just ends the scan. */
-const MAX_PAIR_VALUE_LENGTH = 2048;
+/** A key, then `=` or `:` (optionally quoted, as in JSON), before a value (its opening quote, if any, is group 2). */
+const KEY_VALUE_PATTERN = /(?<![\w.-])([A-Za-z][\w.-]{0,63})["']?\s{0,3}[=:]\s{0,3}(["']?)/g;
 
-const EMAIL_PATTERN = /(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+/** Cookie headers: every `name=value` in them is a secret, not only the first. */
+const COOKIE_KEY_PATTERN = /^(?:set-?)?cookies?$/i;
+
+/** An address, its `@` also percent-encoded (`alice%40example.com` in a query string). */
+const EMAIL_PATTERN = /(?<![\w.%+-])[\w.%+-]{1,64}(?:@|%40)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 
 const CARD_PATTERN = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
 const DIGIT_GROUP_PATTERN = /\d+/g;
@@ -76,31 +78,48 @@ function maskCardInRun(run: string): string {
 /**
  * Masks the values of `key=value` / `key: value` / `"key":"value"` pairs whose key is
  * sensitive. A hand-written loop rather than `replace`: a pair with an ordinary key must not
- * swallow the text after it, where a sensitive pair may sit.
+ * swallow the text after it, where a sensitive pair may sit. A quoted value is masked up to its
+ * closing quote (`"password": "correct horse battery staple"`), a cookie header up to the end of
+ * its line (every cookie in it), any other value up to the end of its run; whatever their length.
  */
 function maskSensitivePairs(value: string, isSensitive: (key: string) => boolean): string {
-  /** End of the value run from `from`: whitespace or one of & " ' , ; < > ) ] } ` ends it (looking at most `max` characters). */
-  const runEnd = (from: number, max = Infinity): number => {
+  /** End of the run from `from`: whitespace or one of & " ' , ; < > ) ] } ` ends it. */
+  const runEnd = (from: number): number => {
     let end = from;
-    while (end < value.length && end - from < max && value.charCodeAt(end) > 32 && !'&"\',;<>)]}`'.includes(value[end] as string)) end++;
+    while (end < value.length && value.charCodeAt(end) > 32 && !'&"\',;<>)]}`'.includes(value[end] as string)) end++;
+    return end;
+  };
+  /** End of a value quoted by `quote`: its closing quote (escaped ones skipped), a line end or the end. */
+  const quotedEnd = (from: number, quote: string): number => {
+    let end = from;
+    while (end < value.length && value[end] !== quote && value[end] !== '\n' && value[end] !== '\r') end += value[end] === '\\' ? 2 : 1;
+    return Math.min(end, value.length);
+  };
+  /** End of a header value: a line end, or a quote or markup that closes the text around it. */
+  const lineEnd = (from: number): number => {
+    let end = from;
+    while (end < value.length && !'\r\n"\'<>`'.includes(value[end] as string)) end++;
     return end;
   };
   let out = '';
   let copiedTo = 0;
   for (const m of value.matchAll(KEY_VALUE_PATTERN)) {
     const start = (m.index as number) + m[0].length;
+    const key = m[1] as string;
     // A match inside a value just masked is skipped, as a scan resuming after that value would never see it.
-    if ((m.index as number) < copiedTo || !isSensitive(m[1] as string) || value.startsWith(MASK_PREFIX, start)) continue;
-    // A pair value longer than the limit is masked up to the end of its run all the same.
-    let end = runEnd(start);
-    if (end === start) continue;
+    if ((m.index as number) < copiedTo || !isSensitive(key) || value.startsWith(MASK_PREFIX, start)) continue;
+    const quote = m[2];
+    const valueEnd = quote ? quotedEnd(start, quote) : COOKIE_KEY_PATTERN.test(key) ? lineEnd(start) : runEnd(start);
+    if (valueEnd === start) continue;
+    let end = valueEnd;
     let keep = '';
     // `Authorization: Bearer <token>`: keep the scheme, mask the credentials after it.
-    if (AUTH_SCHEME_WORD_PATTERN.test(value.slice(start, end))) {
-      let next = end;
-      while (next - end < 10 && (value[next] === ' ' || value[next] === '\t')) next++;
-      const tokenEnd = runEnd(next, MAX_PAIR_VALUE_LENGTH);
-      if (next === end || tokenEnd === next || value.startsWith(MASK_PREFIX, next)) continue;
+    const word = runEnd(start);
+    if (AUTH_SCHEME_WORD_PATTERN.test(value.slice(start, word))) {
+      let next = word;
+      while (next - word < 10 && (value[next] === ' ' || value[next] === '\t')) next++;
+      const tokenEnd = quote ? valueEnd : runEnd(next);
+      if (next === word || tokenEnd <= next || value.startsWith(MASK_PREFIX, next)) continue;
       keep = value.slice(start, next);
       end = tokenEnd;
     }

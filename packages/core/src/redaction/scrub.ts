@@ -11,13 +11,14 @@ import { isLikelyCardNumber } from './luhn.js';
 import { API_KEY_RULE, AUTH_SCHEME_RULE, CARD_RULE, EMAIL_RULE, JWT_RULE, mask, sensitivePairsRule, URL_CREDENTIALS_RULE } from './rules.js';
 import type { StringRule } from './rules.js';
 import type { Redactor } from './types.js';
-import { createKeyMatcher } from './sensitiveKeys.js';
+import { createKeyMatcher, createKeyRewriter, freeKey } from './sensitiveKeys.js';
 
 // The lean path of the redaction module, for pages: the default rules of `createRedactor()`
 // (the same rule objects, so the same masks), without its options, hooks, Maps, Sets, Errors
 // or string truncation. Built on first use, never at import.
 let rules: StringRule[] | undefined;
 let isKeySensitive: ((key: string) => boolean) | undefined;
+let scrubKey: ((key: string) => string) | undefined;
 
 /**
  * Masks what `createRedactor()` masks by default in one string: credentials in URLs, Bearer and
@@ -46,10 +47,11 @@ export function scrubString(value: string): string {
 }
 
 /**
- * Returns a scrubbed copy of `value`: strings go through {@link scrubString}, numbers that are
- * card numbers are masked, plain objects and arrays are copied, and the whole value of a
- * sensitive key (`DEFAULT_SENSITIVE_KEYS`: `password`, `token`, `authorization`…) becomes
- * `[REDACTED:key]` unless it is `null` or `undefined`. Anything else (dates, class instances,
+ * Returns a scrubbed copy of `value`: strings and object keys go through {@link scrubString},
+ * numbers that are card numbers are masked, plain objects and arrays are copied, and the whole
+ * value of a sensitive key (`DEFAULT_SENSITIVE_KEYS`: `password`, `token`, `authorization`…),
+ * or of an array item after one (`['password', 'hunter2']`), becomes `[REDACTED:key]` unless it
+ * is `null` or `undefined`. Anything else (dates, class instances,
  * functions) is kept as is. Past 12 levels or 20,000 values the rest is `'[Truncated]'`; a
  * cycle is `'[Circular]'`; a value that throws when read makes the result `'[Unreadable]'`.
  * Never throws, never mutates `value`.
@@ -68,17 +70,21 @@ export function scrubValue<T>(value: T): T {
     if (depth >= DEFAULT_REDACT_MAX_DEPTH || nodes > DEFAULT_REDACT_MAX_NODES) return TRUNCATED_MARK;
     if (seen.includes(v)) return CIRCULAR_MARK;
     seen.push(v);
-    const out: unknown[] = [];
-    if (isArray) for (const item of v as unknown[]) out.push(walk(item, depth + 1));
-    const copy = isArray
-      ? out
-      : // fromEntries defines own properties: a `__proto__` key stays one and never changes the prototype.
-        Object.fromEntries(
-          Object.keys(v).map((key) => {
-            const item = (v as Record<string, unknown>)[key];
-            return [key, item != null && keyTest(key) ? mask('key') : walk(item, depth + 1)];
-          }),
-        );
+    const masked = (key: unknown, item: unknown): unknown => (item != null && typeof key === 'string' && keyTest(key) ? mask('key') : walk(item, depth + 1));
+    let copy: unknown[] | Record<string, unknown>;
+    if (isArray) copy = (v as unknown[]).map((item, i, all) => masked(all[i - 1], item));
+    else {
+      copy = {};
+      for (const key of Object.keys(v)) {
+        // defineProperty: a `__proto__` key stays an own property and never changes the prototype.
+        Object.defineProperty(copy, freeKey(copy, (scrubKey ??= createKeyRewriter(scrubString))(key)), {
+          value: masked(key, (v as Record<string, unknown>)[key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
     seen.pop();
     return copy;
   };
@@ -95,6 +101,6 @@ export function scrubValue<T>(value: T): T {
  */
 export const scrubber: Redactor = {
   redact: scrubValue,
-  redactString: (value) => scrubString(value),
+  redactString: (value, key) => (typeof key === 'string' && scrubber.isSensitiveKey(key) && value != null ? mask('key') : scrubString(value)),
   isSensitiveKey: (key) => (isKeySensitive ??= createKeyMatcher(DEFAULT_SENSITIVE_KEYS))(key),
 };

@@ -27,3 +27,26 @@ export function createKeyMatcher(entries: ReadonlyArray<string | RegExp>): (key:
     return verdict;
   };
 }
+
+/**
+ * `rewrite(key)` for object keys (an address or a token used as a key), remembered for the first
+ * {@link MAX_CACHED_KEYS} keys: keys repeat, objects of one shape after another.
+ */
+export function createKeyRewriter(rewrite: (key: string) => string): (key: string) => string {
+  const cache = new Map<string, string>();
+  return (key) => {
+    let out = cache.get(key);
+    if (out === undefined) {
+      out = rewrite(key);
+      if (cache.size < MAX_CACHED_KEYS) cache.set(key, out);
+    }
+    return out;
+  };
+}
+
+/** `key`, or `key#2`, `key#3`… when `target` has it already (two keys masked to the same text). */
+export function freeKey(target: object, key: string): string {
+  let free = key;
+  for (let n = 2; Object.prototype.hasOwnProperty.call(target, free); n++) free = `${key}#${n}`;
+  return free;
+}

@@ -52,6 +52,22 @@ describe('createRedactor', () => {
       expect(text(`using ${key} here`)).toBe('using [REDACTED:api_key] here');
     });
 
+    it('should mask secrets the rules used to let through', () => {
+      // Every cookie of a header, not only the first.
+      expect(text('Cookie: theme=dark; sessionid=abc123\nAccept: */*')).toBe('Cookie: [REDACTED:secret]\nAccept: */*');
+      expect(text('{"set-cookie":"sid=abc; Path=/","ok":1}')).toBe('{"set-cookie":"[REDACTED:secret]","ok":1}');
+      // A quoted value with spaces, whole, up to its closing quote (escaped quotes inside).
+      expect(text('{"password": "correct horse \\"battery\\" staple", "user": "bob"}')).toBe('{"password": "[REDACTED:secret]", "user": "bob"}');
+      // Long tokens, whole.
+      const long = 'A'.repeat(5000);
+      expect(text(`Authorization: Bearer ${long} next`)).toBe('Authorization: Bearer [REDACTED:token] next');
+      expect(text(`sent Bearer ${long} next`)).toBe('sent Bearer [REDACTED:token] next');
+      expect(text(`{"authorization":"Bearer ${long}"}`)).toBe('{"authorization":"Bearer [REDACTED:token]"}');
+      // URL credentials with an empty user, and a percent-encoded address.
+      expect(text('redis://:pw1234@cache:6379/0')).toBe('redis://[REDACTED:credentials]@cache:6379/0');
+      expect(text('/signup?email=alice%40example.com&step=2')).toBe('/signup?email=[REDACTED:email]&step=2');
+    });
+
     it('should mask sensitive key=value pairs in query strings, logs and JSON text', () => {
       expect(text('https://x.io/cb?code=1&token=abc123&page=2')).toBe('https://x.io/cb?code=1&token=[REDACTED:secret]&page=2');
       expect(text('/api?key=k-1234&api_key=zz&X-Amz-Signature=ff00')).toBe(
@@ -139,6 +155,25 @@ describe('createRedactor', () => {
       expect(q.lines.filter((l) => l.includes('redaction.redact'))).toHaveLength(1);
       const garbage = createRedactor({ redact: (() => 42) as unknown as (v: string) => string });
       expect(garbage.redactString('x')).toBe('x');
+    });
+
+    it('should mask a string whole when the key it sits under is sensitive, as redact() does', () => {
+      expect(redactor.redactString('hunter2', 'password')).toBe('[REDACTED:key]');
+      expect(redactor.redactString('hunter2', 'X-Api-Key')).toBe(redactor.redact({ 'X-Api-Key': 'hunter2' })['X-Api-Key']);
+      expect(redactor.redactString('checkout', 'route')).toBe('checkout');
+    });
+  });
+
+  describe('keys and key-value lists', () => {
+    it('should scrub object and Map keys, keeping two keys masked alike apart', () => {
+      expect(redactor.redact({ 'alice@example.com': 1, 'bob@example.com': 2, plain: 3 })).toEqual({ '[REDACTED:email]': 1, '[REDACTED:email]#2': 2, plain: 3 });
+      const map = redactor.redact(new Map<unknown, string>([['alice@example.com', 'x'], [{ token: 'abc' }, 'y']]));
+      expect([...map.keys()]).toEqual(['[REDACTED:email]', { token: '[REDACTED:key]' }]);
+    });
+
+    it('should mask the value after a sensitive key in pairs and flat header lists', () => {
+      expect(redactor.redact([['password', 'hunter2'], ['user', 'bob']])).toEqual([['password', '[REDACTED:key]'], ['user', 'bob']]);
+      expect(redactor.redact(['Cookie', 'sid=abc; theme=dark', 'Accept', '*/*'])).toEqual(['Cookie', '[REDACTED:key]', 'Accept', '*/*']);
     });
   });
 

@@ -81,6 +81,18 @@ describe('scrubValue', () => {
     expect(scrubValue(input)).toEqual(full.redact(input));
   });
 
+  it('should scrub keys and mask values after sensitive keys in lists, as the full redactor does', () => {
+    const input = { 'alice@example.com': 1, 'bob@example.com': 2, pairs: [['password', 'hunter2'], ['user', 'bob']], headers: ['Cookie', 'sid=abc', 'Accept', '*/*'] };
+    expect(scrubValue(input)).toEqual({
+      '[REDACTED:email]': 1,
+      '[REDACTED:email]#2': 2,
+      pairs: [['password', '[REDACTED:key]'], ['user', 'bob']],
+      headers: ['Cookie', '[REDACTED:key]', 'Accept', '*/*'],
+    });
+    expect(scrubValue(input)).toEqual(full.redact(input));
+    expect(scrubber.redactString('hunter2', 'password')).toBe('[REDACTED:key]');
+  });
+
   it('should never mutate its input', () => {
     const input = { token: 'x', nested: { note: 'mail me at a@b.io' } };
     const copy = structuredClone(input);
