@@ -36,7 +36,13 @@ import { acquireAuditLock } from './writerLock.js';
 import type { AuditLockOwner, HeldAuditLock } from './writerLock.js';
 
 /** Why the audit log dropped records (the `reason` of `lookout_security_events_dropped_total`). */
-export type AuditDropReason = 'audit_invalid' | 'audit_queue_full' | 'audit_closed' | 'audit_locked';
+export type AuditDropReason = 'audit_invalid' | 'audit_queue_full' | 'audit_closed' | UnwrittenReason;
+
+/**
+ * Why records still waiting at `close` were never written: another writer held the lock, the
+ * directory or file could not be opened, or writing failed (a full or failing disk).
+ */
+type UnwrittenReason = 'audit_locked' | 'audit_open_failed' | 'audit_write_failed';
 
 /** Counters of an audit log's life. */
 export interface AuditLogStats {
@@ -44,7 +50,10 @@ export interface AuditLogStats {
   appended: number;
   /** Records written to disk. */
   written: number;
-  /** Records dropped: appends refused (invalid, not serialisable, queue full, closed) and `lockDropped`. */
+  /**
+   * Records dropped: appends refused (invalid, not serialisable, queue full, closed) and records
+   * still waiting at `close` (`lockDropped`, or never written because opening or writing failed).
+   */
   dropped: number;
   /** Records dropped at `close` because another writer held the lock the whole time (also in `dropped`). */
   lockDropped: number;
@@ -130,7 +139,8 @@ interface Current {
  * it, this log writes nothing: one diagnostic names the owner, records wait in memory (bounded by
  * `maxPendingRecords`), and the lock is tried again with backoff (100 ms doubling to
  * `lockRetryMaxMs`), so this log takes over once the other exits. Records still waiting at
- * `close` are dropped and counted (`stats.lockDropped`, `reason="audit_locked"`).
+ * `close` are dropped and counted (`stats.lockDropped`, `reason="audit_locked"`); so are records
+ * a log holding the lock could not write (`reason="audit_open_failed"` or `"audit_write_failed"`).
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   return new AuditLogWriter(options).api();
@@ -171,6 +181,8 @@ class AuditLogWriter {
   /** A flush started by `append` is queued or running: more appends need no other. */
   private _appendFlushing = false;
   private _lock: HeldAuditLock | undefined;
+  /** What kept the last flush from writing everything; cleared by one that did. */
+  private _blocker: { reason: UnwrittenReason; cause: string } | undefined;
   private _opened = false;
 
   constructor(options: AuditLogOptions) {
@@ -274,12 +286,7 @@ class AuditLogWriter {
       this._current = undefined;
       await current?.handle.close().catch(() => undefined);
       const waiting = this._pending.length;
-      if (this._lock === undefined && waiting > 0) {
-        this._pending = [];
-        this.stats.lockDropped += waiting;
-        this._drop('audit_locked', waiting);
-        this._diag.error('audit-log/closed-while-locked', `AuditLog: closed while another writer held the lock of ${this.dir}; ${waiting} record(s) were never written and are dropped`);
-      }
+      if (waiting > 0) this._dropUnwritten(waiting);
       const lock = this._lock;
       this._lock = undefined;
       this._opened = false;
@@ -311,6 +318,21 @@ class AuditLogWriter {
     this._timer.unref?.();
   }
 
+  /** Drops the records `close` found still waiting, counted under what kept them off the disk. */
+  private _dropUnwritten(count: number): void {
+    this._pending = [];
+    const blocker = this._blocker ?? { reason: 'audit_write_failed', cause: 'the last flush did not finish' };
+    this._drop(blocker.reason, count);
+    const lost = `${count} record(s) were never written and are dropped`;
+    if (blocker.reason === 'audit_locked') {
+      this.stats.lockDropped += count;
+      this._diag.error('audit-log/closed-while-locked', `AuditLog: closed while another writer held the lock of ${this.dir}; ${lost}`);
+      return;
+    }
+    const what = blocker.reason === 'audit_open_failed' ? 'opened' : 'written to';
+    this._diag.error('audit-log/closed-unwritten', `AuditLog: closed while ${this.dir} could not be ${what} (${blocker.cause}); ${lost}`);
+  }
+
   private _drop(reason: AuditDropReason, count: number): void {
     this.stats.dropped += count;
     try {
@@ -332,6 +354,7 @@ class AuditLogWriter {
       const attempt = await acquireAuditLock(this._lockPath);
       if (attempt.kind === 'busy') {
         this._reportBusy(attempt.owner);
+        this._blocker = { reason: 'audit_locked', cause: 'another writer holds the lock' };
         this._scheduleRetry();
         return false;
       }
@@ -388,6 +411,7 @@ class AuditLogWriter {
     this._diag.error('audit-log/lock-lost', `AuditLog: the lock file ${this._lockPath} was removed or replaced by another process; this log stops writing until it holds the lock again (records wait in memory)`, `${this._lockPath}:lost`);
     this._lock = undefined;
     this._opened = false;
+    this._blocker = { reason: 'audit_locked', cause: 'the lock file was taken away' };
     const current = this._current;
     this._current = undefined;
     await current?.handle.close().catch(() => undefined);
@@ -399,7 +423,8 @@ class AuditLogWriter {
   }
 
   private _failOpen(error: unknown): boolean {
-    this._diag.error('audit-log/open-failed', `createAuditLog: cannot open ${this.dir}: ${describeError(error)}; records wait in memory and the open is tried again at the next flush, then with backoff`);
+    this._blocker = { reason: 'audit_open_failed', cause: describeError(error) };
+    this._diag.error('audit-log/open-failed', `createAuditLog: cannot open ${this.dir}: ${this._blocker.cause}; records wait in memory and the open is tried again at the next flush, then with backoff`);
     return false;
   }
 
@@ -412,7 +437,9 @@ class AuditLogWriter {
     try {
       if (!(await this._ensureOpen())) return this._result(false);
     } catch (error) {
-      this._diag.error('audit-log/open-failed', `AuditLog: cannot open ${this.dir}: ${describeError(error)}`, 'audit-log/open-retry');
+      const cause = describeError(error);
+      this._diag.error('audit-log/open-failed', `AuditLog: cannot open ${this.dir}: ${cause}`, 'audit-log/open-retry');
+      this._blocker = { reason: 'audit_open_failed', cause };
       this._scheduleRetry();
       return this._result(false);
     }
@@ -437,6 +464,7 @@ class AuditLogWriter {
       return this._result(false);
     }
     this._retryMs = AUDIT_LOCK_RETRY_INITIAL_MS;
+    this._blocker = undefined;
     if (this._retentionDue()) await this._applyRetention();
     return this._result(this._pending.length === 0);
   }
@@ -542,7 +570,9 @@ class AuditLogWriter {
     } catch (error) {
       this.stats.writeErrors++;
       this.stats.written += committed.count;
-      this._diag.error('audit-log/write-failed', `AuditLog: writing to ${this.dir} failed: ${describeError(error)}; the records stay pending`);
+      const cause = describeError(error);
+      this._diag.error('audit-log/write-failed', `AuditLog: writing to ${this.dir} failed: ${cause}; the records stay pending`);
+      this._blocker = { reason: 'audit_write_failed', cause };
       const cur = this._current;
       if (cur !== undefined && committed.count < batch.length) {
         // Cut off a partial write so the file never ends in half a record. `size` counts only
