@@ -81,6 +81,7 @@ export const syslogSinkOptionsSchema = z.strictObject({
   maxMessageBytes: z.optional(z.int().check(z.minimum(480))),
   tls: z.optional(syslogTlsOptionsSchema),
   connectTimeoutMs: z.optional(positiveInt),
+  sendTimeoutMs: z.optional(positiveInt),
   flushIntervalMs: z.optional(positiveInt),
   maxBatchItems: z.optional(positiveInt),
   maxQueueItems: z.optional(positiveInt),
@@ -117,6 +118,11 @@ export interface SyslogSinkOptions {
   tls?: SyslogTlsOptions;
   /** TCP/TLS connect timeout, in ms. Default {@link DEFAULT_SYSLOG_CONNECT_TIMEOUT_MS}. */
   connectTimeoutMs?: number;
+  /**
+   * Longest a batch may take to be connected and written, in ms; past it the TCP/TLS connection
+   * is dropped and the batch retried on a new one. Default: core's `DEFAULT_SEND_TIMEOUT_MS` (10 s).
+   */
+  sendTimeoutMs?: number;
   /** Batch age, in ms. Default {@link DEFAULT_SYSLOG_FLUSH_INTERVAL_MS}. */
   flushIntervalMs?: number;
   /** Messages per batch. Default 100. */

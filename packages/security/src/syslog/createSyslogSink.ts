@@ -71,6 +71,7 @@ export function createSyslogSink(options: SyslogSinkOptions = {}): SyslogSink {
   };
   if (o.maxBatchItems !== undefined) queueOptions.maxBatchItems = o.maxBatchItems;
   if (o.maxQueueItems !== undefined) queueOptions.maxQueueItems = o.maxQueueItems;
+  if (o.sendTimeoutMs !== undefined) queueOptions.sendTimeoutMs = o.sendTimeoutMs;
   if (o.retry !== undefined) queueOptions.retry = o.retry;
   if (o.circuit !== undefined) queueOptions.circuit = o.circuit;
   const queue = createBatchQueue<Uint8Array>(queueOptions);

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { describeError } from '@lookout/core';
-import type { Diagnostics, Transport, TransportResult } from '@lookout/core';
+import type { Diagnostics, Transport, TransportRequest, TransportResult } from '@lookout/core';
 import { DEFAULT_SYSLOG_TLS_MIN_VERSION } from './config.js';
 import type { SyslogTlsOptions } from './config.js';
 
@@ -74,10 +74,49 @@ function toBytes(body: string | Uint8Array): Uint8Array {
   return typeof body === 'string' ? Buffer.from(body) : body;
 }
 
-/** Converts a batch of octet-counted frames to newline-terminated messages. */
-function toLf(body: Uint8Array): Uint8Array {
-  const parts = splitOctetCounted(body);
-  return Buffer.concat(parts.flatMap((p) => [p, Buffer.from('\n')]));
+const LF = Buffer.from('\n');
+
+/** The frames of a batch as they go on a stream: octet-counted (`LEN SP MSG`) or newline-terminated. */
+function streamFrames(body: Uint8Array, framing: 'octet-counting' | 'lf'): Buffer[] {
+  return splitOctetCounted(body).map((m) => (framing === 'lf' ? Buffer.concat([m, LF]) : Buffer.concat([Buffer.from(`${m.length} `), m])));
+}
+
+/** The queue stopped waiting for a send: its timeout passed or its signal aborted. */
+class SendStopped extends Error {}
+
+/**
+ * A promise that rejects with {@link SendStopped} when `request`'s signal aborts or its
+ * `timeoutMs` passes (timer unref'd); call `dispose` once the send is over.
+ */
+function whenStopped(request: TransportRequest): { stopped: Promise<never>; dispose(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new SendStopped('aborted'));
+    if (request.signal?.aborted === true) return onAbort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    const ms = request.timeoutMs;
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) {
+      timer = setTimeout(() => reject(new SendStopped(`timed out after ${ms} ms`)), ms);
+      timer.unref();
+    }
+  });
+  // Raced against each step of the send; a stop after the last step has nobody to tell.
+  stopped.catch(() => undefined);
+  return {
+    stopped,
+    dispose: () => {
+      clearTimeout(timer);
+      if (onAbort !== undefined) request.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Resolves once `socket` has handed `frame` to the kernel. */
+function writeFrame(socket: Socket, frame: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    socket.write(frame, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 /**
@@ -110,11 +149,20 @@ function tlsConnectOptions(host: string, port: number, tls: SyslogTlsOptions): C
 
 /**
  * TCP (RFC 6587) or TLS (RFC 5425): one connection, opened on first use and again after the
- * receiver closes it or an error. A batch is one write; it is `success` once the socket has
- * accepted it, `retryable` on a connection error or timeout (the queue retries with backoff),
- * and `failure` when a certificate is refused (reported once per receiver and cause, with what
- * to fix; the queue counts the batch as `rejected`). A batch written just before the receiver
- * dies can be lost: RFC 5425 and RFC 6587 have no acknowledgements.
+ * receiver closes it or an error. A batch is `success` once the kernel has taken all its
+ * messages, `retryable` on a connection error or timeout (the queue retries with backoff), and
+ * `failure` when a certificate is refused (reported once per receiver and cause, with what to
+ * fix; the queue counts the batch as `rejected`). A batch written just before the receiver dies
+ * can be lost: RFC 5425 and RFC 6587 have no acknowledgements.
+ *
+ * Messages are written one at a time, each once the kernel has taken the one before, so a
+ * receiver that stops reading holds at most one message in this process. When the request's
+ * `timeoutMs` passes or its signal aborts, the connection is closed (Node drops what it still
+ * held; the kernel still delivers what it took, should the receiver resume) and the retry opens
+ * a new one. Core's queue resends the same body object on a retry, so the transport remembers
+ * per body how many messages the kernel had taken and sends only the rest: a receiver that
+ * resumes gets each message once (at most a torn partial frame on the closed connection, which
+ * receivers discard at its end).
  *
  * Under TLS 1.3 the client's side of the handshake ends before the receiver has checked the
  * client's certificate, so a refusal (mutual TLS without `tls.cert`, or one the receiver does not
@@ -133,6 +181,8 @@ export function makeStreamTransport(options: {
 }): ClosableTransport {
   let socket: Socket | undefined;
   let connecting: Promise<Socket> | undefined;
+  /** Messages of a batch the kernel took on a connection closed by a timeout or abort, by batch body. */
+  const takenBefore = new WeakMap<object, number>();
 
   const drop = (s: Socket): void => {
     if (socket === s) socket = undefined;
@@ -193,17 +243,26 @@ export function makeStreamTransport(options: {
 
   return {
     send: async (request): Promise<TransportResult> => {
+      const { stopped, dispose } = whenStopped(request);
+      const key = typeof request.body === 'object' ? request.body : undefined;
+      let taken = key === undefined ? 0 : (takenBefore.get(key) ?? 0);
+      let s: Socket | undefined;
       try {
-        const s = await open();
-        const bytes = toBytes(request.body);
-        const data = options.framing === 'lf' ? toLf(bytes) : bytes;
-        await new Promise<void>((resolve, reject) => {
-          s.write(data, (error) => (error ? reject(error) : resolve()));
-        });
+        const frames = streamFrames(toBytes(request.body), options.framing);
+        s = await Promise.race([open(), stopped]);
+        for (; taken < frames.length; taken++) await Promise.race([writeFrame(s, frames[taken] as Buffer), stopped]);
+        if (key !== undefined) takenBefore.delete(key);
         return { kind: 'success' };
       } catch (error) {
+        const what = `syslog ${options.tls === undefined ? 'tcp' : 'tls'} send to ${options.host}:${options.port}`;
+        if (error instanceof SendStopped) {
+          // This socket is not draining: close it rather than queue the retry behind what it holds.
+          if (s !== undefined) drop(s);
+          if (key !== undefined && taken > 0) takenBefore.set(key, taken);
+          return { kind: 'retryable', reason: `${what} ${error.message}` };
+        }
         if (socket !== undefined) drop(socket);
-        const reason = `syslog ${options.tls === undefined ? 'tcp' : 'tls'} send to ${options.host}:${options.port} failed: ${describeError(error)}`;
+        const reason = `${what} failed: ${describeError(error)}`;
         if (options.tls === undefined || !isTlsCertificateError(error)) return { kind: 'retryable', reason };
         const code = String((error as { code?: unknown }).code);
         options.diagnostics.error(
@@ -212,6 +271,8 @@ export function makeStreamTransport(options: {
           `${options.host}:${options.port}:${code}`,
         );
         return { kind: 'failure', reason, reported: true };
+      } finally {
+        dispose();
       }
     },
     close: () => {
