@@ -61,8 +61,15 @@ export interface EventStore {
   /**
    * Removes and returns what earlier runs persisted, oldest first. Events older than the store's
    * age bound are discarded and reported through `onExpired`; unreadable entries are skipped.
+   *
+   * The client also passes `take`, which queues events at once and returns how many it took
+   * from the front (fewer when the queue is full). A store may hand events over through it as it
+   * reads them instead of returning them: it then removes only what was taken, keeps the rest for
+   * a later load, and stops once `take` took fewer than it was given. Removing an entry only
+   * after `take` returned means a crash or `process.exit()` during a load loses nothing. What
+   * `load` returns is queued the same way; what does not fit is saved back in one batch.
    */
-  load(onExpired?: (count: number) => void): Promise<TelemetryEvent[]>;
+  load(onExpired?: (count: number) => void, take?: (events: readonly TelemetryEvent[]) => number): Promise<TelemetryEvent[]>;
   /** Deletes everything persisted (on `optOut()`). */
   clear(): Promise<void>;
 }
@@ -93,7 +100,8 @@ export type OnDrop = (reason: TelemetryDropReason, events: readonly TelemetryEve
 export interface TelemetryClient {
   /**
    * Records an event named `name` with `properties`. Returns the event's id when it was queued,
-   * `undefined` when it was dropped (no consent, sampled out, invalid, `beforeSend`, queue full):
+   * `undefined` when it was dropped (no consent, sampled out, invalid, `beforeSend`, queue full,
+   * after `shutdown()`):
    * every drop is counted in `stats.dropped` and passed to `onDrop`.
    */
   track(name: string, properties?: Record<string, unknown>): string | undefined;

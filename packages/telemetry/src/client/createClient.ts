@@ -1,4 +1,4 @@
-import { createBatchQueue, createRedactor, DEFAULT_FLUSH_DEADLINE_MS, DROP_REASONS, getDiagnostics, makeFetchTransport, neutraliseControlChars, randomId } from '@lookout/core';
+import { createBatchQueue, createRedactor, DEFAULT_FLUSH_DEADLINE_MS, DROP_REASONS, getDiagnostics, GLOBAL_TIMERS, makeFetchTransport, neutraliseControlChars, randomId } from '@lookout/core';
 import type { BatchQueue, Diagnostics, DropReason, FlushResult, MetricsRegistry, Redactor, Transport, TransportRequest } from '@lookout/core';
 import { resolveTelemetryOptions } from '../config.js';
 import type { ResolvedTelemetryOptions } from '../config.js';
@@ -68,11 +68,11 @@ export interface ClientInternals {
   persistOrDrop(events: readonly TelemetryEvent[], reason: TelemetryDropReason): void;
   /** Counts a drop the platform decided on. */
   countDrop(reason: TelemetryDropReason, events: readonly TelemetryEvent[], count?: number): void;
-  /** Queues events that came back (from a store, or a page-hide send that failed). */
+  /** Queues events that came back (a page-hide send that failed); what does not fit goes to the store, or is dropped as `queue_full`. */
   requeue(events: readonly TelemetryEvent[]): void;
   /** Called once when the client shuts down. */
   onShutdown(callback: () => void): void;
-  /** Takes back what the store holds and queues it (no-op without a store, or while a load runs). */
+  /** Takes back what the store holds and queues what fits (no-op without a store or consent, after shutdown, or while a load runs). */
   loadStore(): void;
 }
 
@@ -99,8 +99,13 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   let userId = options.userId;
   const anonymousId = options.anonymousId;
   let consent: ConsentState = options.consent;
+  /** Set while restored events are queued; `overflowed` says the queue refused one as full. */
   let restoring = false;
+  let overflowed = false;
   let loading: Promise<void> | undefined;
+  /** The last load left events in the store because the queue was full: load again when it has room. */
+  let storeHasMore = false;
+  let reloadTimer: unknown;
   let shutdownResult: Promise<FlushResult> | undefined;
   const shutdownCallbacks: Array<() => void> = [];
 
@@ -164,13 +169,17 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     async send(request: TransportRequest) {
       current = typeof request.body === 'string' ? undefined : batches.get(request.body);
       try {
-        return await sender.send(request);
+        const result = await sender.send(request);
+        if (result.kind === 'success') reloadWhenRoom();
+        return result;
       } finally {
         current = undefined;
       }
     },
   };
 
+  /** The queue drops a larger event as `too_large` whatever it holds (a batch's bound, clamped to the queue's). */
+  const maxEventBytes = Math.min(options.maxBatchBytes, options.maxQueueBytes);
   queue = createBatchQueue<TelemetryEvent>({
     transport: tracked,
     encode,
@@ -186,7 +195,8 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     diagnostics,
     name: signal,
     onDrop(reason, events) {
-      if (PERSISTED_REASONS.has(reason) || (restoring && reason === 'queue_full')) persistOrDrop(events, reason);
+      if (restoring && reason === 'queue_full') overflowed = true; // Not dropped: the caller keeps it.
+      else if (PERSISTED_REASONS.has(reason)) persistOrDrop(events, reason);
       else countDrop(reason, events);
     },
   });
@@ -198,46 +208,100 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     }
   }
 
-  const requeue = (events: readonly TelemetryEvent[]): void => {
+  /**
+   * Queues `events` in order while the queue has room and returns how many it took from the
+   * front: an invalid event is counted and taken; the first that does not fit stops it, so
+   * what is left stays with the caller (a store keeps it) instead of being dropped one by one.
+   */
+  const enqueueWhileRoom = (events: readonly TelemetryEvent[]): number => {
+    let taken = 0;
     restoring = true;
     try {
-      for (const event of events) queue.enqueue(event);
+      for (const event of events) {
+        const issue = findEventIssue(event);
+        if (issue !== undefined) {
+          reportInvalid(diagnostics, signal, 'stored event', issue.path, issue.message);
+          countDrop('invalid', [], 1);
+        } else {
+          // The queue's own bounds, checked first so that a full queue is not reported as a drop
+          // (an event too large for any batch is left to the queue, which drops it as too_large).
+          const size = estimateEventBytes(event);
+          const room = stats.queuedItems < options.maxQueueEvents && stats.queuedBytes + size <= options.maxQueueBytes;
+          overflowed = false;
+          if (room || size > maxEventBytes) queue.enqueue(event);
+          else overflowed = true;
+          if (overflowed) break;
+        }
+        taken++;
+      }
     } finally {
       restoring = false;
+      overflowed = false;
     }
+    return taken;
+  };
+
+  /** Events that came back (a page-hide send that failed): what does not fit goes to the store in one batch. */
+  const requeue = (events: readonly TelemetryEvent[]): void => {
+    persistOrDrop(events.slice(enqueueWhileRoom(events)), 'queue_full');
+  };
+
+  /** The store's `take`: queues what it hands over while there is room (see {@link EventStore.load}). */
+  const take = (events: readonly TelemetryEvent[]): number => {
+    if (!Array.isArray(events) || shutdownResult !== undefined) return 0;
+    if (consent !== 'granted') {
+      // optOut() during the load: what the store read is dropped, and counted.
+      countDrop('consent', events);
+      return events.length;
+    }
+    const before = stats.enqueued;
+    const taken = enqueueWhileRoom(events);
+    stats.restored += stats.enqueued - before;
+    if (taken < events.length) storeHasMore = true;
+    return taken;
   };
 
   let loadingNow = false;
   const loadStore = (): void => {
-    if (store === undefined || loadingNow) return;
+    if (store === undefined || loadingNow || consent !== 'granted' || shutdownResult !== undefined) return;
     loadingNow = true;
+    storeHasMore = false;
     loading = (async () => {
-      let events: TelemetryEvent[] = [];
+      let events: unknown = [];
       try {
-        events = await store.load((count) => countDrop('expired', [], count));
+        events = await store.load((count) => countDrop('expired', [], count), take);
       } catch (error) {
         diagnostics.internalError(error, `${signal}.store.load`);
       }
-      if (consent !== 'granted' || !Array.isArray(events)) return;
-      const valid: TelemetryEvent[] = [];
-      for (const event of events) {
-        const issue = findEventIssue(event);
-        if (issue === undefined) valid.push(event);
-        else {
-          reportInvalid(diagnostics, signal, 'stored event', issue.path, issue.message);
-          countDrop('invalid', [], 1);
-        }
-      }
-      stats.restored += valid.length;
-      requeue(valid);
+      if (!Array.isArray(events) || events.length === 0) return;
+      // A store that returned what it read: what did not fit goes back to it in one batch.
+      const rest = events.slice(take(events as TelemetryEvent[]));
+      if (rest.length === 0) return;
+      storeHasMore = true;
+      persistOrDrop(rest, shutdownResult === undefined ? 'queue_full' : 'shutdown');
     })().finally(() => {
       loadingNow = false;
     });
   };
 
+  /** After a send: once the queue is half empty, loads what the last load had to leave in the store. */
+  const reloadWhenRoom = (): void => {
+    if (!storeHasMore || reloadTimer !== undefined) return;
+    reloadTimer = GLOBAL_TIMERS.setTimeout(() => {
+      reloadTimer = undefined;
+      if (stats.queuedItems <= options.maxQueueEvents / 2) loadStore();
+    }, 0);
+  };
+
   // --- tracking --------------------------------------------------------------------------
   const track = (name: unknown, properties: unknown, user?: unknown): string | undefined => {
     stats.tracked++;
+    if (shutdownResult !== undefined) {
+      // A no-op after shutdown: counted, never queued (the closed queue would hand each one to the store alone).
+      diagnostics.warn('telemetry/after-shutdown', `${signal}: track() after shutdown(); events are dropped (counted as shutdown)`, `${signal}:after-shutdown`);
+      countDrop('shutdown', [], 1);
+      return undefined;
+    }
     if (consent !== 'granted') {
       countDrop('consent', [], 1);
       return undefined;
@@ -406,9 +470,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     onShutdown: (callback) => {
       shutdownCallbacks.push(callback);
     },
-    loadStore: () => {
-      if (consent === 'granted' && shutdownResult === undefined) loadStore();
-    },
+    loadStore,
   };
   return { client, internals };
 }

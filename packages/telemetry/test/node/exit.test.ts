@@ -1,40 +1,17 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../../../testing/backends.js';
-import { bundleFixture } from '../../../../testing/bundleFixture.js';
 import { startEventReceiver } from '../helpers/eventReceiver.js';
 import type { EventReceiver } from '../helpers/eventReceiver.js';
+import { runCli } from '../helpers/runCli.js';
+import { spoolDir } from '../helpers/spoolFiles.js';
 
-let script: string;
 const receivers: EventReceiver[] = [];
 
-beforeAll(async () => {
-  script = await bundleFixture(resolve(import.meta.dirname, '../fixtures/cliScript.ts'));
-});
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.stop()));
 });
-
-function runCli(endpoint: string, directory: string, count: number, mode: 'natural' | 'exit' = 'natural', env: Record<string, string> = {}) {
-  return new Promise<{ ids: string[]; code: number | null; ms: number; stderr: string }>((done, fail) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [script, endpoint, directory, String(count), mode], { env: { ...process.env, ...env, DO_NOT_TRACK: env.DO_NOT_TRACK ?? '' } });
-    let out = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      done({ ids: line === undefined ? [] : (JSON.parse(line) as { ids: string[] }).ids, code, ms: Date.now() - started, stderr });
-    });
-  });
-}
-
-const spoolDir = () => mkdtempSync(join(tmpdir(), 'lookout-spool-'));
 
 describe('createNodeTelemetryClient (process exit)', () => {
   describe('beforeExit', () => {
