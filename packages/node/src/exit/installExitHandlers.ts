@@ -6,13 +6,28 @@ export interface ExitHooks {
   flush(deadlineMs: number): Promise<unknown>;
   /** Flushes, then spools what is left and stops; within `deadlineMs`. */
   shutdown(deadlineMs: number): Promise<unknown>;
-  /** The deadline passed: abort requests in flight (their payloads are spooled). Synchronous. */
+  /**
+   * The deadline passed: abort requests in flight (their payloads are spooled) and start no new
+   * ones (later pushes are spooled). Synchronous; may be called more than once.
+   */
   abort(): void;
   /**
-   * The process is ending without a flush having run (the host called `process.exit()`): only
-   * synchronous work is possible now. Spools what is pending for the next run.
+   * The process is ending (the host called `process.exit()`, possibly while a flush or shutdown
+   * was still running): only synchronous work is possible now. Aborts what is in flight and
+   * spools what was not delivered for the next run.
    */
   exitSync(): void;
+}
+
+/** What `installExitHandlers` returns. */
+export interface ExitHandlers {
+  /**
+   * Removes the `beforeExit` and signal handlers, keeping the `exit` hook: a shutdown in progress
+   * can still be cut short by `process.exit()`, and what it has not sent must then be spooled.
+   */
+  removeTriggers(): void;
+  /** Removes every handler. */
+  remove(): void;
 }
 
 /** Signals handled by default. */
@@ -34,7 +49,7 @@ const MAX_BEFORE_EXIT_FLUSHES = 3;
  *   ends by the signal (exit status 128+n), as it would have without Lookout. A second signal
  *   during the work ends it at once.
  */
-export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signals: boolean): () => void {
+export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signals: boolean): ExitHandlers {
   let flushes = 0;
   let flushing = false;
   const onBeforeExit = (): void => {
@@ -57,11 +72,14 @@ export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signal
 
   let handling: NodeJS.Signals | undefined;
   const listeners = new Map<NodeJS.Signals, () => void>();
-  const remove = (): void => {
+  const removeTriggers = (): void => {
     process.off('beforeExit', onBeforeExit);
-    process.off('exit', onExit);
     for (const [signal, listener] of listeners) process.off(signal, listener);
     listeners.clear();
+  };
+  const remove = (): void => {
+    removeTriggers();
+    process.off('exit', onExit);
   };
   const reRaise = (signal: NodeJS.Signals): void => {
     remove();
@@ -84,6 +102,8 @@ export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signal
           if (done) return;
           done = true;
           clearTimeout(timer);
+          // Whatever still runs past the deadline is spooled now, before the process can end.
+          safe(() => hooks.abort(), undefined);
           if (!hostHandles) reRaise(signal);
         };
         // Without a host handler nothing else will end the process: this timer is kept ref'd so
@@ -100,7 +120,7 @@ export function installExitHandlers(hooks: ExitHooks, deadlineMs: number, signal
       process.on(signal, listener);
     }
   }
-  return remove;
+  return { removeTriggers, remove };
 }
 
 function safe<T>(fn: () => T, fallback: T): T {

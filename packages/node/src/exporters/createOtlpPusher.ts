@@ -1,7 +1,7 @@
 import type { Diagnostics, MetricsRegistry } from '@lookout/core';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
 import type { OtlpMetricsOptions } from '../types.js';
-import { createSpoolingSender, type PushOutcome, type SpoolingSender } from './createSpoolingSender.js';
+import { createSpoolingSender, type BackgroundOption, type PushOutcome, type SpoolingSender } from './createSpoolingSender.js';
 import { parseOtlpExitSnapshot, snapshotToResourceMetrics, takeOtlpExitSnapshot } from './otlpExitSnapshot.js';
 
 export interface OtlpPusherOptions {
@@ -34,15 +34,16 @@ export interface OtlpPusher {
   /**
    * Sends what earlier runs spooled: first the snapshots of runs that ended with `process.exit()`
    * (encoded now, with their own resource and times), then the encoded payloads, oldest first.
+   * One run at a time; `background` as in `SpoolingSender.resendSpooled`.
    */
-  resendSpooled(): Promise<number>;
+  resendSpooled(options?: BackgroundOption): Promise<number>;
   /**
    * For the `exit` event after `process.exit()`: reads the registry synchronously and writes the
    * snapshot to the exit spool (bounded by its size); no network, nothing loaded. `false` when
    * there is no exit spool or it could not be written (one diagnostic). Never throws.
    */
   spoolAtExit(): boolean;
-  /** Aborts requests in flight, spooling them synchronously (exit deadline). */
+  /** Aborts requests in flight, spooling them synchronously, and spools later pushes without a request (exit deadline); also when called before the exporter has loaded. */
   abort(): void;
 }
 
@@ -60,6 +61,8 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
   const diag = options.diagnostics;
   let setup: Promise<{ sender: SpoolingSender; encode: () => Promise<Uint8Array | undefined>; encodeSnapshot: (body: Uint8Array) => Uint8Array | undefined } | undefined> | undefined;
   let sender: SpoolingSender | undefined;
+  let held = false;
+  let aborted = false;
   const prepare = (): NonNullable<typeof setup> =>
     (setup ??= loadOtlp().then(
       ({ sdk, resources, transformer }) => {
@@ -77,6 +80,8 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
           spool: options.spool,
           diagnostics: diag,
         });
+        if (held) sender.hold();
+        if (aborted) sender.abort();
         const encode = async (): Promise<Uint8Array | undefined> => serializer.serializeRequest((await producer.collect()).resourceMetrics);
         // A snapshot carries the resource of the run that measured it, not this run's.
         const encodeSnapshot = (body: Uint8Array): Uint8Array | undefined => {
@@ -94,7 +99,7 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
       },
     ));
   let resending: Promise<number> | undefined;
-  const resend = async (): Promise<number> => {
+  const resend = async (background: boolean): Promise<number> => {
     const snapshots = options.exitSpool?.list() ?? [];
     if (snapshots.length === 0 && (options.spool === undefined || options.spool.list().length === 0)) return 0;
     const s = await prepare();
@@ -108,14 +113,14 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
         diag.internalError(error, 'OTLP: encode exit snapshot');
       }
       // Encoded, it is an ordinary payload: sent, or spooled as one when the receiver cannot take it.
-      const outcome = body === undefined ? 'dropped' : await s.sender.send(body);
+      const outcome = body === undefined ? 'dropped' : await s.sender.send(body, { background });
       if (body === undefined) s.sender.stats.dropped++;
       options.exitSpool!.remove(payload.id);
       if (outcome === 'sent') sent++;
       // The receiver cannot take it now: the remaining snapshots wait for a later run.
       if (outcome === 'spooled') return sent;
     }
-    return sent + (await s.sender.resendSpooled());
+    return sent + (await s.sender.resendSpooled({ background }));
   };
   return {
     async push() {
@@ -134,16 +139,25 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
       return s.sender.send(body);
     },
     // One resend at a time: the background resend at start and the push at exit share it, so a payload is never sent twice.
-    resendSpooled: () =>
-      (resending ??= resend().finally(() => {
+    resendSpooled(resendOptions) {
+      const background = resendOptions?.background === true;
+      if (!background) {
+        held = true;
+        sender?.hold();
+      }
+      return (resending ??= resend(background).finally(() => {
         resending = undefined;
-      })),
+      }));
+    },
     spoolAtExit() {
       const spool = options.exitSpool;
       if (spool === undefined) return false;
       const text = takeOtlpExitSnapshot(options.registry, options.resource, options.env['OTEL_RESOURCE_ATTRIBUTES']);
       return text !== undefined && spool.save(text);
     },
-    abort: () => sender?.abort(),
+    abort() {
+      aborted = true;
+      sender?.abort();
+    },
   };
 }

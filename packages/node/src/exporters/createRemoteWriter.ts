@@ -1,7 +1,7 @@
 import type { Diagnostics } from '@lookout/core';
 import { parseExposition } from '../exposition/parseExposition.js';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
-import { createSpoolingSender, type PushOutcome } from './createSpoolingSender.js';
+import { createSpoolingSender, type BackgroundOption, type PushOutcome } from './createSpoolingSender.js';
 import { snappyEncode } from './snappy.js';
 import { encodeWriteRequest, type RemoteWriteMetadata, type RemoteWriteSeries } from './writeRequest.js';
 
@@ -20,9 +20,9 @@ export interface RemoteWriterOptions {
 export interface RemoteWriter {
   /** Encodes an exposition (all its samples at `timestampMs`) and sends it; spools it when the receiver cannot be reached. */
   push(exposition: string, timestampMs?: number): Promise<PushOutcome>;
-  /** Sends what earlier runs spooled, oldest first; stops at the first network failure. Returns how many were sent. */
-  resendSpooled(): Promise<number>;
-  /** Aborts requests in flight, spooling their payloads synchronously first (for the exit deadline). */
+  /** Sends what earlier runs spooled, oldest first, one run at a time (see `SpoolingSender.resendSpooled`). Returns how many were sent. */
+  resendSpooled(options?: BackgroundOption): Promise<number>;
+  /** Aborts requests in flight, spooling their payloads synchronously first, and spools later pushes without a request (exit deadline). */
   abort(): void;
   /** Whether a request is in flight. */
   readonly busy: boolean;
@@ -77,7 +77,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       }
       return sender.send(body);
     },
-    resendSpooled: () => sender.resendSpooled(),
+    resendSpooled: (resendOptions) => sender.resendSpooled(resendOptions),
     abort: () => sender.abort(),
   };
 }

@@ -129,6 +129,9 @@ function createSwitchableDiagnostics(initial: DiagnosticsOptions): { diagnostics
   };
 }
 
+/** The pushes that have an exit push. */
+type ExitPush = 'pushgateway' | 'remoteWrite' | 'otlp';
+
 interface Exporters {
   scrape?: ScrapeServer;
   scrapeUrl?: string;
@@ -271,16 +274,17 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         diagnostics: diag,
       });
       exporters.pushgatewaySender = sender;
-      // What an earlier run left (a push that failed, or metrics spooled at process.exit()) goes first.
-      if (pgSpool !== undefined && pgSpool.list().length > 0) setImmediate(() => void sender.resendSpooled()).unref();
+      // What an earlier run left (a push that failed, or metrics spooled at process.exit()) goes
+      // first, in the background: it never holds the process, and is aborted at exit (it stays spooled).
+      if (pgSpool !== undefined && pgSpool.list().length > 0) setImmediate(() => void sender.resendSpooled({ background: true })).unref();
       if (g.intervalMs > 0) exporters.timers.push(every(g.intervalMs, () => pushGateway()));
     }
     if (m.remoteWrite !== undefined) {
       rwSpool ??= spoolFor('remote-write');
       exporters.remoteWriter = createRemoteWriter({ ...m.remoteWrite, spool: rwSpool, diagnostics: diag });
       const writer = exporters.remoteWriter;
-      // What earlier runs could not send goes first, in the background.
-      if (rwSpool !== undefined && rwSpool.list().length > 0) setImmediate(() => void writer.resendSpooled()).unref();
+      // What earlier runs could not send goes first, in the background (as for the Pushgateway).
+      if (rwSpool !== undefined && rwSpool.list().length > 0) setImmediate(() => void writer.resendSpooled({ background: true })).unref();
       if (m.remoteWrite.intervalMs > 0) exporters.timers.push(every(m.remoteWrite.intervalMs, () => pushRemoteWrite()));
     }
     if (m.otlp !== undefined) {
@@ -305,7 +309,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       });
       exporters.otlpPusher = pusher;
       // What earlier runs left (exit snapshots first, then payloads that failed) goes first, in the background.
-      if ((otlpExitSpool?.list().length ?? 0) > 0 || (otlpSpool?.list().length ?? 0) > 0) setImmediate(() => void pusher.resendSpooled()).unref();
+      if ((otlpExitSpool?.list().length ?? 0) > 0 || (otlpSpool?.list().length ?? 0) > 0) setImmediate(() => void pusher.resendSpooled({ background: true })).unref();
       void import('@lookout/core/sdk').then(
         (sdkModule) => {
           exporters.sdk = sdkModule.startMetricsSdk({
@@ -360,6 +364,15 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     if (writer === undefined) return true;
     await writer.resendSpooled();
     return (await writer.push(await collectText())) === 'sent';
+  };
+  /**
+   * The exit deadline passed (or the process is ending): requests in flight are aborted and
+   * spooled, and every push from now on is spooled without a request.
+   */
+  const abortPushes = (): void => {
+    exporters.remoteWriter?.abort();
+    exporters.pushgatewaySender?.abort();
+    exporters.otlpPusher?.abort();
   };
   const pushConfigured = (): boolean => exporters.pushgateway !== undefined || exporters.remoteWriter !== undefined || sdkLoading;
 
@@ -474,6 +487,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   let startupRecorded = false;
   let shutdownPromise: Promise<MonitoringFlushResult> | undefined;
   let exitFlushDone = false;
+  /** The pushes whose exit push (beforeExit flush or shutdown) has an outcome: at `exit` only the others are spooled. */
+  const exitPushed = new Set<ExitPush>();
 
   const flush = async (deadline = deadlineMs): Promise<MonitoringFlushResult> => {
     const parts: Record<string, boolean> = {};
@@ -495,17 +510,23 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
 
   const shutdown = (deadline = deadlineMs): Promise<MonitoringFlushResult> =>
     (shutdownPromise ??= (async () => {
-      removeExitHandlers();
+      // The exit hook stays until the shutdown is over: a host that calls process.exit() meanwhile
+      // (its own SIGTERM handler) gets what is in flight or not yet sent spooled.
+      exitHandlers.removeTriggers();
       const started = nowMs();
       const left = (): number => Math.max(0, deadline - (nowMs() - started));
-      const pushed = pushConfigured() && (o.metrics === false || o.metrics.pushOnExit) ? await flushPushes(deadline) : {};
+      // A worker has nothing to push itself, but its last report to the primary is its final push.
+      const pushing = (pushConfigured() && (o.metrics === false || o.metrics.pushOnExit)) || reporter !== undefined;
+      const pushed = pushing ? await flushPushes(deadline) : {};
+      // Pushes still running past the deadline are spooled now, not left to die with the process.
+      abortPushes();
       const parts: Record<string, boolean> = { ...pushed };
       const stops: [string, Promise<boolean>][] = [];
       if (telemetry.started) stops.push(['telemetry', telemetry.facade.shutdown(left()).then((r) => r.complete)]);
       if (errors.started) stops.push(['errors', errors.facade.shutdown(left())]);
       if (security.started) stops.push(['security', security.facade.shutdown(left()).then(() => true)]);
       await Promise.all(stops.map(async ([name, job]) => (parts[name] = await withDeadline(job, left()))));
-      exporters.remoteWriter?.abort();
+      abortPushes();
       await withDeadline(stopExporters(left()).then(() => true), left());
       if (viewerReady !== undefined) await withDeadline(viewerReady.then(async (v) => (await v?.close(), true)), left());
       stopped = true;
@@ -513,6 +534,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       runtime?.stop();
       reporter?.stop();
       aggregator?.stop();
+      exitHandlers.remove();
       if ((globalThis as unknown as HandleSlot)[HANDLE_KEY] === handle) (globalThis as unknown as HandleSlot)[HANDLE_KEY] = undefined;
       return { complete: Object.values(parts).every(Boolean), parts };
     })());
@@ -521,9 +543,10 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     const parts: Record<string, boolean> = {};
     const jobs: [string, Promise<boolean>][] = [];
     if (reporter !== undefined) jobs.push(['workers', reporter.report().then(() => true)]);
-    if (exporters.remoteWriter !== undefined) jobs.push(['remoteWrite', pushRemoteWrite()]);
-    if (exporters.pushgateway !== undefined) jobs.push(['pushgateway', pushGateway()]);
-    if (exporters.otlpPusher !== undefined) jobs.push(['otlp', pushOtlp()]);
+    const atExit = (name: ExitPush, job: Promise<boolean>): Promise<boolean> => job.finally(() => exitPushed.add(name));
+    if (exporters.remoteWriter !== undefined) jobs.push(['remoteWrite', atExit('remoteWrite', pushRemoteWrite())]);
+    if (exporters.pushgateway !== undefined) jobs.push(['pushgateway', atExit('pushgateway', pushGateway())]);
+    if (exporters.otlpPusher !== undefined) jobs.push(['otlp', atExit('otlp', pushOtlp())]);
     await Promise.all(jobs.map(async ([name, job]) => (parts[name] = await withDeadline(job, deadline))));
     return parts;
   };
@@ -534,9 +557,11 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     return exporters.sdk;
   };
 
-  // process.exit() without shutdown(): no flush ran and nothing can be awaited. The registry is
-  // read synchronously and written to the spool of each configured push (write + rename, bounded
-  // by spool.maxBytes); the next run sends it first. Remote write is encoded now, the Pushgateway
+  // process.exit() without shutdown(), or before the exit push of a flush or shutdown had an
+  // outcome: nothing can be awaited. The registry is read synchronously and written to the spool
+  // of each configured push whose exit push has no outcome yet (write + rename, bounded by
+  // spool.maxBytes); the next run sends it first. A payload abort() spooled may be followed by
+  // this newer one: both are cumulative, so the receiver ends with the newest values. Remote write is encoded now, the Pushgateway
   // takes the text as is, and OTLP keeps a snapshot of the registry (JSON) that the next run
   // encodes with OpenTelemetry's serializers: loading them now would need an await.
   const spoolAtExit = (): void => {
@@ -544,17 +569,20 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     if (o.metrics === false || !o.metrics.pushOnExit || (role !== 'primary' && o.workers.aggregate)) return;
     if (exporters.pushgatewaySender === undefined && exporters.remoteWriter === undefined && exporters.otlpPusher === undefined) return;
     startRuntime();
-    if (exporters.pushgatewaySender !== undefined || exporters.remoteWriter !== undefined) {
+    const pg = exporters.pushgatewaySender !== undefined && !exitPushed.has('pushgateway');
+    const rw = exporters.remoteWriter !== undefined && !exitPushed.has('remoteWrite');
+    if (pg || rw) {
       const own = renderPrometheusSync(registry);
       const text = aggregator === undefined ? own : aggregator.merge(own);
-      if (exporters.pushgatewaySender !== undefined) pgSpool?.save(Buffer.from(text, 'utf8'));
-      if (exporters.remoteWriter !== undefined && o.metrics.remoteWrite !== undefined) rwSpool?.save(encodeRemoteWrite(text, o.metrics.remoteWrite.externalLabels, Date.now()));
+      if (pg) pgSpool?.save(Buffer.from(text, 'utf8'));
+      if (rw && o.metrics.remoteWrite !== undefined) rwSpool?.save(encodeRemoteWrite(text, o.metrics.remoteWrite.externalLabels, Date.now()));
     }
-    if (exporters.otlpPusher !== undefined && otlpExitSpool === undefined) diag.debug('otlp.exit', 'process.exit(): spool: false, so this run\'s OTLP metrics are not kept');
-    else exporters.otlpPusher?.spoolAtExit();
+    if (exporters.otlpPusher === undefined || exitPushed.has('otlp')) return;
+    if (otlpExitSpool === undefined) diag.debug('otlp.exit', 'process.exit(): spool: false, so this run\'s OTLP metrics are not kept');
+    else exporters.otlpPusher.spoolAtExit();
   };
 
-  const removeExitHandlers = installExitHandlers(
+  const exitHandlers = installExitHandlers(
     {
       hasPending: () => !exitFlushDone && ((pushConfigured() && o.metrics !== false && o.metrics.pushOnExit) || security.started || reporter !== undefined),
       flush: async (deadline) => {
@@ -566,13 +594,9 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         await Promise.all(results);
       },
       shutdown: (deadline) => shutdown(deadline),
-      abort: () => {
-        exporters.remoteWriter?.abort();
-        exporters.pushgatewaySender?.abort();
-        exporters.otlpPusher?.abort();
-      },
+      abort: abortPushes,
       exitSync: () => {
-        if (exitFlushDone || shutdownPromise !== undefined) return;
+        abortPushes();
         spoolAtExit();
       },
     },
