@@ -12,6 +12,19 @@ const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Characters {@link neutraliseControlChars} rewrites; keys are only copied when one occurs. */
 const CONTROL_CHAR_TEST = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const MAX_KEY_WALK_DEPTH = 16;
+/**
+ * Earliest event time: 0001-01-01T00:00:00.000Z. RFC 5424 timestamps are RFC 3339 dates, whose
+ * year has four digits (and strict receivers refuse year 0000), so years 0001 to 9999 are what
+ * every sink can write.
+ */
+export const MIN_EVENT_TIME_MS = -62_135_596_800_000;
+/** Latest event time: 9999-12-31T23:59:59.999Z (see {@link MIN_EVENT_TIME_MS}). */
+export const MAX_EVENT_TIME_MS = 253_402_300_799_999;
+
+/** Whether `ms` is an event time: whole epoch milliseconds from year 0001 to 9999. */
+export function isEventTime(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isInteger(ms) && ms >= MIN_EVENT_TIME_MS && ms <= MAX_EVENT_TIME_MS;
+}
 
 /** Turns host input into a {@link SecurityEvent}, or `undefined` (with one diagnostic) when it cannot. */
 export type EventNormaliser = (input: SecurityEventInput) => SecurityEvent | undefined;
@@ -81,7 +94,9 @@ export function createEventNormaliser(redactor: Redactor, diagnostics: () => Dia
     if (target !== undefined) event.target = target;
     if (input.details !== undefined && input.details !== null) {
       if (typeof input.details === 'object' && !Array.isArray(input.details)) {
-        event.details = neutraliseKeys(redactor.redact(input.details), 0) as Record<string, unknown>;
+        const onBigInt = (): void =>
+          diagnostics().warn('security/invalid-event', 'logSecurityEvent: details holds BigInt values, which JSON cannot write; they are sent as decimal strings', 'security/invalid-event:details-bigint');
+        event.details = cleanDetails(redactor.redact(input.details), 0, onBigInt) as Record<string, unknown>;
       } else {
         warn('details', 'must be a plain object; the field was dropped');
       }
@@ -96,21 +111,34 @@ function eventTime(value: unknown, now: () => number, warn: (field: string, mess
   if (typeof value === 'number') ms = value;
   else if (value instanceof Date) ms = value.getTime();
   else if (typeof value === 'string') ms = Date.parse(value);
-  if (Number.isFinite(ms)) return Math.trunc(ms);
-  warn('time', 'must be epoch ms, a Date or an ISO-8601 string; now is used');
+  if (!Number.isFinite(ms)) {
+    warn('time', 'must be epoch ms, a Date or an ISO-8601 string; now is used');
+    return now();
+  }
+  const time = Math.trunc(ms);
+  if (isEventTime(time)) return time;
+  // Most often microseconds or nanoseconds passed as milliseconds.
+  warn('time', `must be epoch milliseconds between years 0001 and 9999 (${MIN_EVENT_TIME_MS} to ${MAX_EVENT_TIME_MS}; was it in µs or ns?); now is used`);
   return now();
 }
 
-/** A copy of `value` whose object keys carry no control characters (copied only where needed). */
-function neutraliseKeys(value: unknown, depth: number): unknown {
+/**
+ * `details` made safe for every sink, in place: object keys carry no control characters, and
+ * BigInts (which JSON cannot write) become decimal strings, reported through `onBigInt`.
+ */
+function cleanDetails(value: unknown, depth: number, onBigInt: () => void): unknown {
+  if (typeof value === 'bigint') {
+    onBigInt();
+    return value.toString();
+  }
   if (value === null || typeof value !== 'object' || depth > MAX_KEY_WALK_DEPTH) return value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = neutraliseKeys(value[i], depth + 1);
+    for (let i = 0; i < value.length; i++) value[i] = cleanDetails(value[i], depth + 1, onBigInt);
     return value;
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const child = neutraliseKeys(record[key], depth + 1);
+    const child = cleanDetails(record[key], depth + 1, onBigInt);
     if (CONTROL_CHAR_TEST.test(key)) {
       delete record[key];
       Object.defineProperty(record, neutraliseControlChars(key), { value: child, enumerable: true, writable: true, configurable: true });

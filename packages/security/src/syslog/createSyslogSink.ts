@@ -81,11 +81,17 @@ export function createSyslogSink(options: SyslogSinkOptions = {}): SyslogSink {
     name: 'syslog',
     queue,
     write(event: SecurityEvent) {
-      try {
-        queue.enqueue(formatSyslogMessage(event, format));
-      } catch (error) {
-        diagnostics.internalError(error, 'syslog.write');
+      const message = formatSyslogMessage(event, format);
+      if (message !== undefined) {
+        queue.enqueue(message);
+        return;
       }
+      queue.recordDrop('invalid');
+      diagnostics.warn(
+        'syslog/unformattable',
+        'syslog sink: an event cannot be formatted as RFC 5424 (not an event object, or details JSON cannot write, such as a cycle); it was dropped and counted (lookout_delivery_items_dropped_total{signal="security_syslog",reason="invalid"})',
+        'syslog/unformattable',
+      );
     },
     flush: (deadlineMs) => queue.flush(deadlineMs),
     shutdown: async (deadlineMs) => {

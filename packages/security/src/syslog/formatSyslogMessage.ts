@@ -1,3 +1,4 @@
+import { isEventTime } from '../events/createEventNormaliser.js';
 import type { RiskLevel, SecurityEvent } from '../types.js';
 
 /** RFC 5424 facilities by name (section 6.2.1). */
@@ -64,18 +65,34 @@ function cutUtf8(bytes: Uint8Array, max: number): Uint8Array {
   return bytes.subarray(0, end);
 }
 
+/** JSON replacer: BigInts (which `JSON.stringify` refuses) as decimal strings. */
+function bigIntAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
 /**
  * Formats one event as an RFC 5424 message: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID
  * [sdId id=… type=… action=… outcome=… risk=… actor=… src=… target=…] MSG`, with PRI from the
  * facility and the event's risk ({@link RISK_SEVERITY}), MSGID the OWASP event name, and MSG
- * the event as compact JSON. Header fields are cut to their ABNF lengths and character sets;
- * parameter values are escaped; event strings already carry no control characters, and JSON
- * escapes the rest, so a field can never start a new message. The result fits `maxBytes`.
+ * the event as compact JSON (BigInts as strings). Header fields are cut to their ABNF lengths and
+ * character sets; a time outside years 0001-9999 is the NILVALUE `-`; parameter values are
+ * escaped; event strings already carry no control characters, and JSON escapes the rest, so a
+ * field can never start a new message. The result fits `maxBytes`. Never throws: `undefined`
+ * when the event cannot be formatted (not an event object, or `details` JSON cannot write, such
+ * as a cycle).
  */
-export function formatSyslogMessage(event: SecurityEvent, o: SyslogFormatOptions): Uint8Array {
+export function formatSyslogMessage(event: SecurityEvent, o: SyslogFormatOptions): Uint8Array | undefined {
+  try {
+    return format(event, o);
+  } catch {
+    return undefined;
+  }
+}
+
+function format(event: SecurityEvent, o: SyslogFormatOptions): Uint8Array {
   const severity = RISK_SEVERITY[event.risk] ?? 6;
   const pri = o.facility * 8 + severity;
-  const ts = Number.isFinite(event.time) ? new Date(event.time).toISOString() : '-';
+  const ts = isEventTime(event.time) ? new Date(event.time).toISOString() : '-';
   const params: Array<[string, string | undefined]> = [
     ['id', event.id],
     ['type', event.type],
@@ -91,7 +108,7 @@ export function formatSyslogMessage(event: SecurityEvent, o: SyslogFormatOptions
   sd += ']';
   const header = `<${pri}>1 ${ts} ${printUsAscii(o.hostname, 255)} ${printUsAscii(o.appName, 48)} ${printUsAscii(o.procId, 128)} ${printUsAscii(event.action, 32)} ${sd} `;
   const head = encoder.encode(header);
-  const msg = encoder.encode(JSON.stringify(event));
+  const msg = encoder.encode(JSON.stringify(event, bigIntAsString));
   const prefix = o.bom ? BOM : new Uint8Array(0);
   const room = o.maxBytes - head.length - prefix.length;
   const body = cutUtf8(msg, room);

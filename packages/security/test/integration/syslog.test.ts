@@ -132,7 +132,7 @@ describe('createSyslogSink', () => {
   describe('formatSyslogMessage', () => {
     it('should stay within maxBytes and valid when MSG must be cut', () => {
       const event = { id: 'x', time: 0, type: 'api_access', action: 'api_access', outcome: 'success' as const, risk: 'low' as const, details: { big: 'é'.repeat(5000) } };
-      const bytes = formatSyslogMessage(event, { facility: 13, hostname: 'h', appName: 'a', procId: '1', sdId: 'x@1', bom: true, maxBytes: 600 });
+      const bytes = formatSyslogMessage(event, { facility: 13, hostname: 'h', appName: 'a', procId: '1', sdId: 'x@1', bom: true, maxBytes: 600 }) as Uint8Array;
       expect(bytes.length).toBeLessThanOrEqual(600);
       const parsed = parseRfc5424(bytes);
       expect(parsed.bom).toBe(true);
