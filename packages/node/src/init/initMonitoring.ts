@@ -422,7 +422,10 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     TELEMETRY_METHODS,
     diag,
     o.telemetry === false && viewerReady === undefined ? 'off' : 'eager',
+    (late) => void late.shutdown(deadlineMs),
   );
+  /** Counts telemetry reconfigurations: a client built for an older one is stopped, never swapped in. */
+  let telemetryGeneration = 0;
 
   let errorsOptions = o.errors;
   let removeErrorHandlers: (() => void) | undefined;
@@ -709,13 +712,15 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         }
         if (changes.telemetry !== undefined) {
           const next = changes.telemetry;
+          const generation = ++telemetryGeneration;
           if (next === false) {
             const old = telemetry.swap(noopTelemetry());
             void old?.shutdown(deadlineMs);
           } else if (next !== null && typeof next === 'object') {
             const sessionId = telemetry.current()?.sessionId;
             void makeTelemetry({ ...(o.telemetry === false ? {} : o.telemetry), ...next, ...(sessionId ? { sessionId } : {}) }).then(
-              (client) => void telemetry.swap(client)?.shutdown(deadlineMs),
+              // A later reconfigure (or shutdown) came first: this client is stopped, not used.
+              (client) => void (generation === telemetryGeneration && shutdownPromise === undefined ? telemetry.swap(client) : client)?.shutdown(deadlineMs),
               (error: unknown) => diag.internalError(error, 'reconfigure telemetry'),
             );
           }

@@ -18,11 +18,15 @@ export interface LazyPart<T extends object> {
   readonly ready: Promise<boolean>;
   /** The loaded part, if any. */
   current(): T | undefined;
-  /** Replaces the loaded part (reconfigure); returns the previous one. */
+  /**
+   * Replaces the part (reconfigure); returns the previous one. Before the load has finished, the
+   * calls buffered so far go to `next`, and the part the load yields is handed to `retire`
+   * instead of replacing `next`.
+   */
   swap(next: T): T | undefined;
   /** Calls dropped because the buffer was full. */
   readonly droppedCalls: number;
-  /** Whether loading has started (always, for `eager`): only then is there anything to flush. */
+  /** Whether loading has started (always, for `eager`) or a part was swapped in: only then is there anything to flush. */
   readonly started: boolean;
 }
 
@@ -39,24 +43,38 @@ export function createLazyPart<T extends object>(
   methods: { record: readonly (keyof T)[]; await: readonly (keyof T)[] },
   diag: Diagnostics,
   mode: LoadMode = 'eager',
+  retire: (late: T) => void = () => {},
 ): LazyPart<T> {
   const eager = mode === 'eager';
   let real: T | undefined;
   let buffer: [keyof T, unknown[]][] | undefined = mode === 'off' ? undefined : [];
   let dropped = 0;
   let loading: Promise<boolean> | undefined;
+  let swapped = false;
+  /** Makes `part` the real one and replays the buffered calls on it, in order. */
+  const adopt = (part: T): void => {
+    real = part;
+    const queued = buffer ?? [];
+    buffer = undefined;
+    for (const [method, args] of queued) {
+      try {
+        (part[method] as (...a: unknown[]) => unknown)(...args);
+      } catch (error) {
+        diag.internalError(error, `${name}.${String(method)} (buffered)`);
+      }
+    }
+  };
   const start = (): Promise<boolean> => (loading ??= load().then(
     (part) => {
-      real = part;
-      const queued = buffer ?? [];
-      buffer = undefined;
-      for (const [method, args] of queued) {
+      // Replaced while loading (e.g. reconfigure({ telemetry: false }) for consent): the
+      // replacement stays, and the part loaded for the old options is stopped.
+      if (swapped) {
         try {
-          (part[method] as (...a: unknown[]) => unknown)(...args);
+          retire(part);
         } catch (error) {
-          diag.internalError(error, `${name}.${String(method)} (buffered)`);
+          diag.internalError(error, `${name} (retire)`);
         }
-      }
+      } else adopt(part);
       return true;
     },
     (error: unknown) => {
@@ -111,14 +129,15 @@ export function createLazyPart<T extends object>(
     current: () => real,
     swap(next) {
       const previous = real;
-      real = next;
+      swapped = true;
+      adopt(next);
       return previous;
     },
     get droppedCalls() {
       return dropped;
     },
     get started() {
-      return loading !== undefined;
+      return loading !== undefined || swapped;
     },
   };
 }
