@@ -91,7 +91,9 @@ export function readEnvOptions(env: Env, diag: Diagnostics): NodeMonitoringOptio
   const otel = readOtelEnv(env, diag);
   const out: NodeMonitoringOptions = {};
   if (flag('LOOKOUT_DISABLED') === true || otel.sdkDisabled) out.enabled = false;
-  const serviceName = get('LOOKOUT_SERVICE_NAME') ?? otel.serviceName;
+  // OTel spec precedence: OTEL_SERVICE_NAME, then service.name in OTEL_RESOURCE_ATTRIBUTES; only
+  // then does the script-name fallback apply.
+  const serviceName = get('LOOKOUT_SERVICE_NAME') ?? otel.serviceName ?? otel.resourceAttributes['service.name'];
   if (serviceName !== undefined) out.serviceName = serviceName.slice(0, 256);
   const environment = get('LOOKOUT_ENVIRONMENT') ?? otel.resourceAttributes['deployment.environment.name'];
   if (environment !== undefined) out.environment = environment.slice(0, 128);
