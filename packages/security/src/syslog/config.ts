@@ -112,7 +112,10 @@ export interface SyslogSinkOptions {
   sdId?: string;
   /** Mark MSG as UTF-8 with a BOM. Default `false`. */
   bom?: boolean;
-  /** Largest message in bytes (≥ 480); MSG is cut to fit. Default 2048 (UDP) or 65536 (TCP/TLS). */
+  /**
+   * Largest message in bytes (≥ 480, what RFC 5424 receivers must accept); MSG is cut to fit,
+   * then structured-data values (never the structured data itself). Default 2048 (UDP) or 65536 (TCP/TLS).
+   */
   maxMessageBytes?: number;
   /** TLS settings for protocol `tls`: `ca`, `cert`/`key` (mutual TLS), `servername` … (see {@link SyslogTlsOptions}). */
   tls?: SyslogTlsOptions;

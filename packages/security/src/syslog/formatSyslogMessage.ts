@@ -1,3 +1,4 @@
+import { utf8Length } from '@lookout/core';
 import { isEventTime } from '../events/createEventNormaliser.js';
 import type { RiskLevel, SecurityEvent } from '../types.js';
 
@@ -47,15 +48,75 @@ function sdName(value: string): string {
   return printUsAscii(value.replace(/[=\]"]/g, ''), 32);
 }
 
-/** PARAM-VALUE: `"`, `\` and `]` escaped with a backslash (RFC 5424 section 6.3.3). */
-function paramValue(value: string): string {
-  return value.replace(/["\\\]]/g, (c) => `\\${c}`);
+/**
+ * Longest PARAM-VALUE as written (UTF-8, escapes included), in bytes; the whole value is in MSG.
+ * Eight of them keep the header well under 2048 bytes.
+ */
+const MAX_PARAM_VALUE_BYTES = 128;
+/** Longest HOSTNAME, APP-NAME, PROCID and MSGID, in that order (RFC 5424 section 6). */
+const HEADER_FIELD_LENGTHS = [255, 48, 128, 32] as const;
+/** Which of those give way first when the header must be shorter: PROCID, APP-NAME, HOSTNAME, then MSGID (the event's name). */
+const HEADER_SHORTEN_ORDER = [2, 1, 0, 3] as const;
+/** ` name=""` around a PARAM-VALUE: the bytes a param takes besides its name and value. */
+const PARAM_FRAME_BYTES = 4;
+
+/**
+ * PARAM-VALUE of `value` (`"`, `\` and `]` escaped with a backslash, RFC 5424 section 6.3.3),
+ * at most `maxBytes` bytes of UTF-8: cut between characters, never inside an escape or a
+ * surrogate pair.
+ */
+function paramValue(value: string, maxBytes: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of value) {
+    const escaped = ch === '"' || ch === '\\' || ch === ']' ? `\\${ch}` : ch;
+    bytes += utf8Length(escaped);
+    if (bytes > maxBytes) break;
+    out += escaped;
+  }
+  return out;
 }
 
-/** Longest structured-data value, in characters; the whole value is in MSG. Keeps the header well under 2048 bytes. */
-const MAX_PARAM_LENGTH = 128;
+/**
+ * STRUCTURED-DATA of at most `budget` bytes: one element `[sdId name="value" …]` whose values are
+ * capped at {@link MAX_PARAM_VALUE_BYTES} and cut further, or left out, to fit; the NILVALUE when
+ * not even `[sdId]` fits. Always well-formed: nothing after it is ever cut into it.
+ */
+function structuredData(sdId: string, params: ReadonlyArray<readonly [string, unknown]>, budget: number): string {
+  const open = `[${sdName(sdId)}`;
+  // Bytes left for params once the element is opened and closed (SD-NAMEs are ASCII).
+  let left = budget - open.length - 1;
+  if (left < 0) return '-';
+  let sd = open;
+  for (const [name, value] of params) {
+    const frame = name.length + PARAM_FRAME_BYTES;
+    if (typeof value !== 'string' || left < frame) continue;
+    const v = paramValue(value, Math.min(MAX_PARAM_VALUE_BYTES, left - frame));
+    // A value cut to nothing would read as an empty one: leave the param out instead.
+    if (v === '' && value !== '') continue;
+    sd += ` ${name}="${v}"`;
+    left -= frame + utf8Length(v);
+  }
+  return `${sd}]`;
+}
+
+/**
+ * Shortens the header fields in {@link HEADER_SHORTEN_ORDER} by up to `over` characters in all,
+ * each keeping one (they are printable ASCII, so characters are bytes).
+ */
+function shortenFields(fields: string[], over: number): void {
+  let left = over;
+  for (const i of HEADER_SHORTEN_ORDER) {
+    if (left <= 0) return;
+    const field = fields[i] as string;
+    const cut = Math.min(left, field.length - 1);
+    fields[i] = field.slice(0, field.length - cut);
+    left -= cut;
+  }
+}
 const encoder = new TextEncoder();
 const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
+const SP = 0x20;
 
 /** Cuts `bytes` to at most `max` bytes without splitting a UTF-8 sequence. */
 function cutUtf8(bytes: Uint8Array, max: number): Uint8Array {
@@ -76,10 +137,13 @@ function bigIntAsString(_key: string, value: unknown): unknown {
  * facility and the event's risk ({@link RISK_SEVERITY}), MSGID the OWASP event name, and MSG
  * the event as compact JSON (BigInts as strings). Header fields are cut to their ABNF lengths and
  * character sets; a time outside years 0001-9999 is the NILVALUE `-`; parameter values are
- * escaped; event strings already carry no control characters, and JSON escapes the rest, so a
- * field can never start a new message. The result fits `maxBytes`. Never throws: `undefined`
- * when the event cannot be formatted (not an event object, or `details` JSON cannot write, such
- * as a cycle).
+ * escaped and at most 128 bytes. The result fits `maxBytes`: MSG is cut first, then parameter
+ * values are shortened or left out so the structured data stays whole. The header before the
+ * structured data takes at most half of `maxBytes` (PROCID, then APP-NAME, HOSTNAME and MSGID
+ * are shortened, which only very long names near the 480-byte minimum need). Event strings already carry
+ * no control characters, and JSON escapes the rest, so a field can never start a new message.
+ * Never throws: `undefined` when the event cannot be formatted (not an event object, `details`
+ * JSON cannot write such as a cycle, or a `maxBytes` too small for any message).
  */
 export function formatSyslogMessage(event: SecurityEvent, o: SyslogFormatOptions): Uint8Array | undefined {
   try {
@@ -93,7 +157,7 @@ function format(event: SecurityEvent, o: SyslogFormatOptions): Uint8Array {
   const severity = RISK_SEVERITY[event.risk] ?? 6;
   const pri = o.facility * 8 + severity;
   const ts = isEventTime(event.time) ? new Date(event.time).toISOString() : '-';
-  const params: Array<[string, string | undefined]> = [
+  const params: ReadonlyArray<readonly [string, unknown]> = [
     ['id', event.id],
     ['type', event.type],
     ['action', event.action],
@@ -103,19 +167,25 @@ function format(event: SecurityEvent, o: SyslogFormatOptions): Uint8Array {
     ['src', event.sourceIp],
     ['target', event.target],
   ];
-  let sd = `[${sdName(o.sdId)}`;
-  for (const [name, value] of params) if (value !== undefined) sd += ` ${name}="${paramValue(value.slice(0, MAX_PARAM_LENGTH))}"`;
-  sd += ']';
-  const header = `<${pri}>1 ${ts} ${printUsAscii(o.hostname, 255)} ${printUsAscii(o.appName, 48)} ${printUsAscii(o.procId, 128)} ${printUsAscii(event.action, 32)} ${sd} `;
-  const head = encoder.encode(header);
+  const fields = [o.hostname, o.appName, o.procId, event.action].map((f, i) => printUsAscii(f, HEADER_FIELD_LENGTHS[i] as number));
+  const lead = `<${pri}>1 ${ts} `;
+  // The header before the structured data takes at most half the message, the rest is the
+  // event's: only very long host-given names with a maxBytes near 480 need shortening.
+  shortenFields(fields, lead.length + fields.join(' ').length + 1 - Math.floor(o.maxBytes / 2));
+  const header = `${lead}${fields.join(' ')} `;
+  // Not even the NILVALUE for structured data fits.
+  if (header.length + 1 > o.maxBytes) throw new RangeError(`maxBytes ${o.maxBytes} is too small for a message`);
+  const head = encoder.encode(header + structuredData(o.sdId, params, o.maxBytes - header.length));
   const msg = encoder.encode(JSON.stringify(event, bigIntAsString));
   const prefix = o.bom ? BOM : new Uint8Array(0);
-  const room = o.maxBytes - head.length - prefix.length;
-  const body = cutUtf8(msg, room);
-  const out = new Uint8Array(head.length + prefix.length + body.length);
-  out.set(head, 0);
-  out.set(prefix, head.length);
-  out.set(body, head.length + prefix.length);
+  const room = o.maxBytes - head.length - 1 - prefix.length;
   // No room for MSG: send the header alone, without the space that would announce MSG.
-  return room <= 0 ? cutUtf8(head.subarray(0, head.length - 1), o.maxBytes) : out;
+  if (room <= 0) return head;
+  const body = cutUtf8(msg, room);
+  const out = new Uint8Array(head.length + 1 + prefix.length + body.length);
+  out.set(head, 0);
+  out[head.length] = SP;
+  out.set(prefix, head.length + 1);
+  out.set(body, head.length + 1 + prefix.length);
+  return out;
 }
