@@ -1,9 +1,15 @@
+import { getDiagnostics } from '@lookout/core';
+import type { Diagnostics } from '@lookout/core';
 import { isFailedOutcome, PRIVILEGE_CHANGE_ACTIONS, RISK_LEVELS } from '../events/vocabulary.js';
 import type { RiskLevel, SecurityEvent } from '../types.js';
 import type { ComplianceReport, ReportRetention, ReportSample, ReportTamperCheck } from './types.js';
 
 /** Samples kept per list in a report; counts are always complete. */
 export const DEFAULT_REPORT_SAMPLES = 50;
+
+/** Earliest and latest instants a JavaScript Date holds (ECMA-262: 100,000,000 days either side of 1970): a period's default and its bounds. */
+const DATE_MIN_MS = -8.64e15;
+const DATE_MAX_MS = 8.64e15;
 
 /** Types whose refused attempts count as unauthorised access. */
 const ACCESS_TYPES = new Set(['authorization', 'file_access', 'data_export', 'api_access', 'configuration_change', 'hook_execution']);
@@ -14,6 +20,8 @@ export interface ReportPeriod {
   to?: number | Date | string;
   /** Samples kept per list. Default {@link DEFAULT_REPORT_SAMPLES}. */
   maxSamples?: number;
+  /** Where an unreadable or out-of-range `from`/`to` is reported. Default: the process-wide diagnostics. */
+  diagnostics?: Diagnostics;
 }
 
 /** Collects events of one period into a {@link ComplianceReport}. */
@@ -26,10 +34,29 @@ export interface ComplianceAccumulator {
   finish(extra: { tamperCheck?: ReportTamperCheck; retention?: ReportRetention; source?: string; generatedAt?: number }): ComplianceReport;
 }
 
-function toMs(value: unknown, fallback: number): number {
+/**
+ * A period bound in epoch ms: `fallback` when not given; when unreadable, `fallback` too, and
+ * past what a Date holds, the nearest it holds (each with one diagnostic, so the report's ISO
+ * dates can always be written).
+ */
+function periodBound(value: unknown, name: 'from' | 'to', fallback: number, diagnostics: Diagnostics): number {
   if (value === undefined) return fallback;
   const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
-  return Number.isFinite(ms) ? ms : fallback;
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (Number.isNaN(ms)) {
+    diagnostics.warn('compliance/invalid-period', `compliance report: ${name} ${shown} is not epoch ms, a Date or an ISO-8601 string; ${new Date(fallback).toISOString()} is used`, `compliance/invalid-period:${name}`);
+    return fallback;
+  }
+  const clamped = Math.min(Math.max(ms, DATE_MIN_MS), DATE_MAX_MS);
+  if (clamped !== ms) {
+    diagnostics.warn('compliance/invalid-period', `compliance report: ${name} ${shown} is past the dates a Date can hold; ${new Date(clamped).toISOString()} is used`, `compliance/invalid-period:${name}`);
+  }
+  return clamped;
+}
+
+/** `ms` as an ISO-8601 date, or now when a Date cannot hold it. */
+function isoDate(ms: unknown): string {
+  return new Date(typeof ms === 'number' && ms >= DATE_MIN_MS && ms <= DATE_MAX_MS ? ms : Date.now()).toISOString();
 }
 
 function sample(event: SecurityEvent): ReportSample {
@@ -47,8 +74,9 @@ function sample(event: SecurityEvent): ReportSample {
  */
 export function createComplianceAccumulator(input: ReportPeriod = {}): ComplianceAccumulator {
   const period: ReportPeriod = input !== null && typeof input === 'object' ? input : {};
-  const fromMs = toMs(period.from, -8.64e15);
-  const toMsValue = toMs(period.to, 8.64e15);
+  const diagnostics = period.diagnostics ?? getDiagnostics();
+  const fromMs = periodBound(period.from, 'from', DATE_MIN_MS, diagnostics);
+  const toMsValue = periodBound(period.to, 'to', DATE_MAX_MS, diagnostics);
   const maxSamples = typeof period.maxSamples === 'number' && period.maxSamples >= 0 ? Math.floor(period.maxSamples) : DEFAULT_REPORT_SAMPLES;
   const byType: Record<string, number> = Object.create(null) as Record<string, number>;
   const byRisk: Record<RiskLevel, number> = { low: 0, medium: 0, high: 0, critical: 0 };
@@ -91,8 +119,8 @@ export function createComplianceAccumulator(input: ReportPeriod = {}): Complianc
         })
         .sort((a, b) => (a.type === b.type ? RISK_LEVELS.indexOf(a.risk) - RISK_LEVELS.indexOf(b.risk) : a.type < b.type ? -1 : 1));
       const report: ComplianceReport = {
-        generatedAt: new Date(typeof extra.generatedAt === 'number' && Number.isFinite(extra.generatedAt) ? extra.generatedAt : Date.now()).toISOString(),
-        period: { from: new Date(fromMs).toISOString(), to: new Date(toMsValue).toISOString() },
+        generatedAt: isoDate(extra.generatedAt),
+        period: { from: isoDate(fromMs), to: isoDate(toMsValue) },
         events,
         byType: { ...byType },
         byRisk: { ...byRisk },
