@@ -310,8 +310,12 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       exporters.otlpPusher = pusher;
       // What earlier runs left (exit snapshots first, then payloads that failed) goes first, in the background.
       if ((otlpExitSpool?.list().length ?? 0) > 0 || (otlpSpool?.list().length ?? 0) > 0) setImmediate(() => void pusher.resendSpooled({ background: true })).unref();
+      const generation = exportersGeneration;
       void import('@lookout/core/sdk').then(
         (sdkModule) => {
+          // Stopped (reconfigure, shutdown) while loading: an SDK started now would export to the
+          // old endpoint and never be shut down.
+          if (generation !== exportersGeneration) return;
           exporters.sdk = sdkModule.startMetricsSdk({
             registry,
             serviceName: o.serviceName,
@@ -331,7 +335,10 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   let pgSpool: PayloadSpool | undefined;
   let otlpSpool: PayloadSpool | undefined;
   let otlpExitSpool: PayloadSpool | undefined;
+  /** Incremented by each stopExporters(): work that started before it sees it is stale. */
+  let exportersGeneration = 0;
   const stopExporters = async (deadline: number): Promise<void> => {
+    exportersGeneration++;
     for (const t of exporters.timers) clearInterval(t);
     exporters.timers = [];
     await Promise.all([exporters.scrape?.close(), exporters.sdk?.shutdown(deadline)]);
