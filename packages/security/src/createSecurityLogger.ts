@@ -364,6 +364,7 @@ export function createSecurityLogger(options: SecurityLoggerOptions = {}): Secur
       if (shutdownPromise !== undefined) return shutdownPromise;
       active = false;
       closed = true;
+      metrics.release();
       shutdownPromise = everActive ? flushSinks('shutdown', deadlineMs) : Promise.resolve();
       return shutdownPromise;
     },
