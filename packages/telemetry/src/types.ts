@@ -115,7 +115,10 @@ export interface TelemetryClient {
   identify(userId: string | undefined): void;
   /** Grants consent: later events are sent. */
   optIn(): void;
-  /** Withdraws consent: stops sending, drops everything queued (counted as `consent`) and clears the store. */
+  /**
+   * Withdraws consent: stops sending, drops everything queued (counted as `consent`) and clears
+   * the store. A batch in flight is never sent again: if its send fails, it is counted as `consent`.
+   */
   optOut(): void;
   /** Current consent state. */
   readonly consent: ConsentState;
@@ -125,7 +128,9 @@ export interface TelemetryClient {
   flush(deadlineMs?: number): Promise<FlushResult>;
   /**
    * Flushes until `deadlineMs` (default 5000), then stops. With a store, what could not be sent
-   * is persisted for the next run; without one it is dropped as `shutdown`. Idempotent.
+   * (the batch in flight included) is persisted for the next run before the promise resolves;
+   * without one it is dropped as `shutdown`. Later `track()` calls are dropped as `shutdown`.
+   * Idempotent.
    */
   shutdown(deadlineMs?: number): Promise<FlushResult>;
   /** Live counters. */

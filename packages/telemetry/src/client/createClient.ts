@@ -1,5 +1,5 @@
 import { createBatchQueue, createRedactor, DEFAULT_FLUSH_DEADLINE_MS, DROP_REASONS, getDiagnostics, GLOBAL_TIMERS, makeFetchTransport, neutraliseControlChars, randomId } from '@lookout/core';
-import type { BatchQueue, Diagnostics, DropReason, FlushResult, MetricsRegistry, Redactor, Transport, TransportRequest } from '@lookout/core';
+import type { BatchQueue, Diagnostics, DropReason, FlushResult, MetricsRegistry, Redactor, Transport, TransportRequest, TransportResult } from '@lookout/core';
 import { resolveTelemetryOptions } from '../config.js';
 import type { ResolvedTelemetryOptions } from '../config.js';
 import { withCompression } from '../delivery/compression.js';
@@ -62,8 +62,11 @@ export interface ClientInternals {
   readonly stats: TelemetryStats;
   /** Whether events may be sent now. */
   consentGranted(): boolean;
-  /** Events of the batch being sent right now (empty when none). */
-  inFlight(): readonly TelemetryEvent[];
+  /**
+   * Takes everything the client holds that was neither sent nor accounted for: what is queued
+   * (drained) and the batch whose send has not been settled. The caller must persist or count it.
+   */
+  takeUnsent(): TelemetryEvent[];
   /** Hands `events` to the store, or counts them dropped under `reason` when there is none or it refuses. */
   persistOrDrop(events: readonly TelemetryEvent[], reason: TelemetryDropReason): void;
   /** Counts a drop the platform decided on. */
@@ -164,18 +167,49 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     transport = withCompression(transport, hooks.compress, (message) => diagnostics.warn('telemetry/gzip', `${signal}: ${message}`, `${signal}:gzip`), stats.compression);
   }
   const sender = transport;
-  let current: readonly TelemetryEvent[] | undefined;
+  /** The batch last handed to the transport, and how many answers the queue had handled then. */
+  let sending: { events: readonly TelemetryEvent[]; answers: number } | undefined;
+  /** The queue counts each answer it handles as one sent batch or one failed send, in the same step as its drop. */
+  const answers = (): number => stats.sentBatches + stats.failedSends;
+  /**
+   * The batch whose send the queue has not settled: in flight, so neither in a drain nor passed
+   * to `onDrop` yet (once settled, it is sent, dropped, or back in the queue for a retry).
+   */
+  const unsettled = (): readonly TelemetryEvent[] | undefined => (sending !== undefined && answers() === sending.answers ? sending.events : undefined);
+  /** Batches in flight when consent was withdrawn: never sent again, counted as `consent`. */
+  const withdrawn = new WeakSet<readonly TelemetryEvent[]>();
+  /** Batches the client persisted itself: the queue's later drop of them is not counted again. */
+  const handedOver = new WeakSet<readonly TelemetryEvent[]>();
+  const refuse = (events: readonly TelemetryEvent[] | undefined): TransportResult => {
+    if (events !== undefined) withdrawn.add(events);
+    // `reported`: the queue drops it without a warning of its own; onDrop counts it as consent.
+    return { kind: 'failure', reason: 'consent withdrawn', reported: true };
+  };
   const tracked: Transport = {
     async send(request: TransportRequest) {
-      current = typeof request.body === 'string' ? undefined : batches.get(request.body);
-      try {
-        const result = await sender.send(request);
-        if (result.kind === 'success') reloadWhenRoom();
+      const events = typeof request.body === 'string' ? undefined : batches.get(request.body);
+      // core's drain() leaves the batch in flight in the queue: after optOut() it must not be sent, or retried.
+      if (consent !== 'granted' || (events !== undefined && withdrawn.has(events))) return refuse(events);
+      sending = events === undefined ? undefined : { events, answers: answers() };
+      const result = await sender.send(request);
+      if (result.kind === 'success') {
+        // Delivered, even if the queue has not counted it yet.
+        if (sending?.events === events) sending = undefined;
+        reloadWhenRoom();
         return result;
-      } finally {
-        current = undefined;
       }
+      return events !== undefined && withdrawn.has(events) ? refuse(events) : result;
     },
+  };
+
+  /** See {@link ClientInternals.takeUnsent}. */
+  const takeUnsent = (): TelemetryEvent[] => {
+    const drained = queue.drain();
+    const batch = unsettled();
+    sending = undefined;
+    if (batch === undefined || withdrawn.has(batch) || handedOver.has(batch)) return drained;
+    handedOver.add(batch);
+    return [...batch, ...drained];
   };
 
   /** The queue drops a larger event as `too_large` whatever it holds (a batch's bound, clamped to the queue's). */
@@ -195,7 +229,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     diagnostics,
     name: signal,
     onDrop(reason, events) {
-      if (restoring && reason === 'queue_full') overflowed = true; // Not dropped: the caller keeps it.
+      if (handedOver.has(events)) return;
+      if (withdrawn.has(events)) countDrop('consent', events);
+      else if (restoring && reason === 'queue_full') overflowed = true; // Not dropped: the caller keeps it.
       else if (PERSISTED_REASONS.has(reason)) persistOrDrop(events, reason);
       else countDrop(reason, events);
     },
@@ -420,6 +456,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       try {
         consent = 'denied';
         countDrop('consent', queue.drain());
+        // The batch in flight is not in the drain: its answer, whatever it is, does not lead to a retry.
+        const inFlight = unsettled();
+        if (inFlight !== undefined) withdrawn.add(inFlight);
         if (store !== undefined) void store.clear().catch((error: unknown) => diagnostics.internalError(error, `${signal}.store.clear`));
       } catch (error) {
         diagnostics.internalError(error, `${signal}.optOut`);
@@ -437,6 +476,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
         await flush(budget);
         // What the flush could not send is dropped as `shutdown` by the queue, which hands it to the store.
         const result = await queue.shutdown(Math.max(0, budget - (Date.now() - started)));
+        // A send whose transport ignored the abort may still be unanswered: its batch goes to the
+        // store now (keeping its ids, should it arrive after all), before the exit handler is removed.
+        persistOrDrop(takeUnsent(), 'shutdown');
         for (const callback of shutdownCallbacks.splice(0)) {
           try {
             callback();
@@ -463,7 +505,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     diagnostics,
     stats,
     consentGranted: () => consent === 'granted',
-    inFlight: () => current ?? [],
+    takeUnsent,
     persistOrDrop,
     countDrop,
     requeue,

@@ -120,8 +120,7 @@ function installExitHandling(client: TelemetryClient, internals: ClientInternals
   };
   const onExit = (): void => {
     try {
-      const pending = [...internals.inFlight(), ...internals.queue.drain()];
-      if (pending.length > 0) internals.persistOrDrop(pending, 'shutdown');
+      internals.persistOrDrop(internals.takeUnsent(), 'shutdown');
     } catch (error) {
       diagnostics.internalError(error, 'telemetry.exit');
     }
