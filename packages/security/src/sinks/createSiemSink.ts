@@ -55,11 +55,33 @@ export function createSiemSink(options: SiemSinkOptions): SiemSink {
   const queue = createBatchQueue<unknown>(queueOptions);
   observeDeliveryStats(queue, 'security', o.registry ?? getDefaultRegistry());
 
+  /** What the queue carries for `event`: its OCSF form, or the event itself; `undefined` when it is not an event. */
+  const toItem = (event: unknown): unknown => {
+    if (event === null || typeof event !== 'object') return undefined;
+    if (format !== 'ocsf') return event;
+    try {
+      return product === undefined ? toOcsf(event as SecurityEvent) : toOcsf(event as SecurityEvent, product);
+    } catch {
+      // A host-built object whose fields cannot be read.
+      return undefined;
+    }
+  };
+
   return {
     name: 'siem',
     queue,
     write(event: SecurityEvent) {
-      queue.enqueue(format === 'ocsf' ? (product === undefined ? toOcsf(event) : toOcsf(event, product)) : event);
+      const item = toItem(event);
+      if (item !== undefined) {
+        queue.enqueue(item);
+        return;
+      }
+      queue.recordDrop('invalid');
+      diagnostics.warn(
+        'security/siem-invalid-event',
+        'SIEM sink: write() was given something that is not a security event object; it was dropped and counted (lookout_delivery_items_dropped_total{signal="security",reason="invalid"})',
+        'security/siem-invalid-event',
+      );
     },
     flush: (deadlineMs) => queue.flush(deadlineMs),
     shutdown: (deadlineMs) => queue.shutdown(deadlineMs),
