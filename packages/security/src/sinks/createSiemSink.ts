@@ -3,6 +3,7 @@ import type { BatchQueue, BatchQueueOptions, FlushResult, Transport } from '@loo
 import { DEFAULT_SIEM_FLUSH_INTERVAL_MS, resolveSiemSinkOptions } from '../config.js';
 import type { SiemSinkOptions } from '../config.js';
 import { toOcsf } from '../events/toOcsf.js';
+import { enqueueOrDrop } from '../internal/enqueueOrDrop.js';
 import type { SecurityEvent, SecuritySink } from '../types.js';
 
 /** A sink whose queue is visible, for tests and self-metrics. */
@@ -71,16 +72,12 @@ export function createSiemSink(options: SiemSinkOptions): SiemSink {
     name: 'siem',
     queue,
     write(event: SecurityEvent) {
-      const item = toItem(event);
-      if (item !== undefined) {
-        queue.enqueue(item);
-        return;
-      }
-      queue.recordDrop('invalid');
-      diagnostics.warn(
+      enqueueOrDrop(
+        queue,
+        toItem(event),
+        diagnostics,
         'security/siem-invalid-event',
         'SIEM sink: write() was given something that is not a security event object; it was dropped and counted (lookout_delivery_items_dropped_total{signal="security",reason="invalid"})',
-        'security/siem-invalid-event',
       );
     },
     flush: (deadlineMs) => queue.flush(deadlineMs),

@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import { createBatchQueue, getDefaultRegistry, getDiagnostics, observeDeliveryStats } from '@lookout/core';
 import type { BatchQueue, BatchQueueOptions, FlushResult } from '@lookout/core';
+import { enqueueOrDrop } from '../internal/enqueueOrDrop.js';
 import type { SecurityEvent, SecuritySink } from '../types.js';
 import {
   DEFAULT_SYSLOG_CONNECT_TIMEOUT_MS,
@@ -81,16 +82,12 @@ export function createSyslogSink(options: SyslogSinkOptions = {}): SyslogSink {
     name: 'syslog',
     queue,
     write(event: SecurityEvent) {
-      const message = formatSyslogMessage(event, format);
-      if (message !== undefined) {
-        queue.enqueue(message);
-        return;
-      }
-      queue.recordDrop('invalid');
-      diagnostics.warn(
+      enqueueOrDrop(
+        queue,
+        formatSyslogMessage(event, format),
+        diagnostics,
         'syslog/unformattable',
         'syslog sink: an event cannot be formatted as RFC 5424 (not an event object, or details JSON cannot write, such as a cycle); it was dropped and counted (lookout_delivery_items_dropped_total{signal="security_syslog",reason="invalid"})',
-        'syslog/unformattable',
       );
     },
     flush: (deadlineMs) => queue.flush(deadlineMs),
