@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_AUDIT_LINE_BYTES } from './format.js';
 
 /** Bytes read from a file at a time. */
 const CHUNK_BYTES = 1 << 20;
@@ -19,19 +20,26 @@ export interface AuditLine {
   last: boolean;
   /** Byte offset of the line in its file. */
   offset: number;
+  /** Longer than the cursor's `maxLineBytes`: `bytes` holds only that many of its first bytes. */
+  overlong: boolean;
 }
 
 /**
- * Reads the lines of several files in order, a chunk at a time (memory stays bounded whatever
- * the file size), with one line of lookahead. Opens each file only when reached.
+ * Reads the lines of several files in order, a chunk at a time, with one line of lookahead.
+ * Opens each file only when reached. Memory stays bounded whatever the files hold: a line keeps
+ * at most `maxLineBytes` bytes (the rest of a longer one is skipped and the line marked
+ * `overlong`), and the pieces of a line spread over several reads are joined once, at its end.
  */
 export class LineCursor {
   private _fileIndex = -1;
   private _handle: FileHandle | undefined;
   private _lines: AuditLine[] = [];
   private _pos = 0;
-  private _carry: Buffer | undefined;
-  private _carryOffset = 0;
+  /** The line being read: the pieces kept of it, how many bytes they hold, its whole length so far, and where it starts. */
+  private _pieces: Buffer[] = [];
+  private _keptBytes = 0;
+  private _lineBytes = 0;
+  private _lineOffset = 0;
   private _fileOffset = 0;
   private _lineNo = 0;
   private _eof = true;
@@ -40,6 +48,7 @@ export class LineCursor {
   constructor(
     private readonly _dir: string,
     private readonly _files: readonly string[],
+    private readonly _maxLineBytes = MAX_AUDIT_LINE_BYTES,
   ) {}
 
   /** The next line, or `undefined` after the last. */
@@ -74,8 +83,10 @@ export class LineCursor {
         if (this._fileIndex >= this._files.length) return false;
         this._handle = await open(join(this._dir, this._files[this._fileIndex] as string), 'r');
         this._eof = false;
-        this._carry = undefined;
-        this._carryOffset = 0;
+        this._pieces = [];
+        this._keptBytes = 0;
+        this._lineBytes = 0;
+        this._lineOffset = 0;
         this._fileOffset = 0;
         this._lineNo = 0;
       }
@@ -85,10 +96,7 @@ export class LineCursor {
       const lastFile = this._fileIndex === this._files.length - 1;
       if (bytesRead === 0) {
         this._eof = true;
-        if (this._carry !== undefined && this._carry.length > 0) {
-          this._lines.push({ file, line: ++this._lineNo, bytes: this._carry, terminated: false, last: lastFile, offset: this._carryOffset });
-        }
-        this._carry = undefined;
+        if (this._lineBytes > 0) this._lines.push(this._endLine(file, false, lastFile));
         continue;
       }
       const chunkStart = this._fileOffset;
@@ -96,28 +104,39 @@ export class LineCursor {
       const chunk = Buffer.from(this._buffer.subarray(0, bytesRead));
       let start = 0;
       for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-        let bytes = chunk.subarray(start, nl);
-        let offset = chunkStart + start;
-        if (this._carry !== undefined) {
-          bytes = Buffer.concat([this._carry, bytes]);
-          offset = this._carryOffset;
-          this._carry = undefined;
-        }
-        this._lines.push({ file, line: ++this._lineNo, bytes, terminated: true, last: false, offset });
+        this._take(chunk.subarray(start, nl));
+        this._lines.push(this._endLine(file, true, false));
         start = nl + 1;
+        this._lineOffset = chunkStart + start;
       }
-      if (start < chunk.length) {
-        const rest = chunk.subarray(start);
-        if (this._carry === undefined) this._carryOffset = chunkStart + start;
-        this._carry = this._carry === undefined ? rest : Buffer.concat([this._carry, rest]);
-      }
+      if (start < chunk.length) this._take(chunk.subarray(start));
     }
     // Mark the final line of the final file once the file is known to end there.
     const tail = this._lines[this._lines.length - 1] as AuditLine;
-    if (this._fileIndex === this._files.length - 1 && tail.terminated && this._carry === undefined) {
+    if (this._fileIndex === this._files.length - 1 && tail.terminated && this._lineBytes === 0) {
       const size = (await (this._handle as FileHandle).stat()).size;
       if (this._fileOffset >= size) tail.last = true;
     }
     return true;
+  }
+
+  /** Adds a piece of the current line, keeping no more than `maxLineBytes` of it. */
+  private _take(piece: Buffer): void {
+    const kept = piece.subarray(0, Math.max(0, this._maxLineBytes - this._keptBytes));
+    if (kept.length > 0) {
+      this._pieces.push(kept);
+      this._keptBytes += kept.length;
+    }
+    this._lineBytes += piece.length;
+  }
+
+  /** The current line, complete: its pieces joined (copied once, when there are several). */
+  private _endLine(file: string, terminated: boolean, last: boolean): AuditLine {
+    const bytes = this._pieces.length === 1 ? (this._pieces[0] as Buffer) : Buffer.concat(this._pieces, this._keptBytes);
+    const line: AuditLine = { file, line: ++this._lineNo, bytes, terminated, last, offset: this._lineOffset, overlong: this._lineBytes > this._maxLineBytes };
+    this._pieces = [];
+    this._keptBytes = 0;
+    this._lineBytes = 0;
+    return line;
   }
 }

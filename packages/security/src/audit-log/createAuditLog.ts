@@ -23,6 +23,7 @@ import {
   DEFAULT_AUDIT_PREFIX,
   GENESIS_HASH,
   headMacInput,
+  MAX_AUDIT_RECORD_BYTES,
   headName,
   hmacHex,
   listSegments,
@@ -34,6 +35,9 @@ import type { AuditHead, AuditKey, AuditSystemRecord } from './format.js';
 import { LineCursor } from './LineCursor.js';
 import { acquireAuditLock } from './writerLock.js';
 import type { AuditLockOwner, HeldAuditLock } from './writerLock.js';
+
+/** Most UTF-8 bytes one UTF-16 unit of a string takes: shorter JSON cannot pass the record limit, so is not measured. */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
 
 /** Why the audit log dropped records (the `reason` of `lookout_security_events_dropped_total`). */
 export type AuditDropReason = 'audit_invalid' | 'audit_queue_full' | 'audit_closed' | UnwrittenReason;
@@ -257,6 +261,12 @@ class AuditLogWriter {
       if (typeof json !== 'string') {
         this._drop('audit_invalid', 1);
         this._diag.warn('audit-log/invalid-record', 'AuditLog.append: the record cannot be serialised as JSON; it was dropped', 'audit-log/invalid-record:json');
+        return false;
+      }
+      // Verification takes a longer line for tampering, so none is ever written.
+      if (json.length > MAX_AUDIT_RECORD_BYTES / MAX_UTF8_BYTES_PER_UNIT && Buffer.byteLength(json) > MAX_AUDIT_RECORD_BYTES) {
+        this._drop('audit_invalid', 1);
+        this._diag.warn('audit-log/invalid-record', `AuditLog.append: the record is larger than ${MAX_AUDIT_RECORD_BYTES} bytes as JSON; it was dropped`, 'audit-log/invalid-record:size');
         return false;
       }
       this._pending.push({ json, kind: 'event', ts: this._now() });

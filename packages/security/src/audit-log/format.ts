@@ -6,6 +6,15 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const SEGMENT_SEQ_DIGITS = 12;
 /** Default file name prefix. */
 export const DEFAULT_AUDIT_PREFIX = 'audit';
+/** Largest record `AuditLog.append` accepts: 1 MiB of JSON (security events are a few KiB). */
+export const MAX_AUDIT_RECORD_BYTES = 1024 * 1024;
+/** What a line adds around its record: seq, ts, prev, hash and MAC with their keys (about 300 bytes), rounded up. */
+const LINE_OVERHEAD_MAX_BYTES = 1024;
+/**
+ * Longest line the writer can write. A longer one was never a record: verification calls it
+ * altered (not a torn write) and reads no more of it than this.
+ */
+export const MAX_AUDIT_LINE_BYTES = MAX_AUDIT_RECORD_BYTES + LINE_OVERHEAD_MAX_BYTES;
 
 const HASH_OPEN = Buffer.from(',"hash":"');
 const MAC_OPEN = Buffer.from(',"mac":"');
@@ -64,7 +73,7 @@ export interface ParsedRecord {
 }
 
 /** Why a line failed its own checks. */
-export type LineFault = 'malformed' | 'bad_hash' | 'bad_mac' | 'missing_mac';
+export type LineFault = 'malformed' | 'bad_hash' | 'bad_mac' | 'missing_mac' | 'too_long';
 
 export type LineCheck = { ok: true; record: ParsedRecord } | { ok: false; fault: LineFault; seq?: number };
 
@@ -89,13 +98,15 @@ export function peekSeq(bytes: Uint8Array): number | undefined {
 }
 
 /**
- * Checks one line on its own: the suffix layout, the SHA-256 of the body, the MAC when a key is
- * given (a line without a MAC then fails), and the JSON shape.
+ * Checks one line on its own: its length (at most {@link MAX_AUDIT_LINE_BYTES}; `overlong` says
+ * so of a line given only in part), the suffix layout, the SHA-256 of the body, the MAC when a
+ * key is given (a line without a MAC then fails), and the JSON shape.
  */
-export function checkLine(bytes: Uint8Array, key: AuditKey | undefined): LineCheck {
+export function checkLine(bytes: Uint8Array, key: AuditKey | undefined, overlong = bytes.length > MAX_AUDIT_LINE_BYTES): LineCheck {
   const n = bytes.length;
   const seqHint = peekSeq(bytes);
   const fail = (fault: LineFault): LineCheck => (seqHint === undefined ? { ok: false, fault } : { ok: false, fault, seq: seqHint });
+  if (overlong) return fail('too_long');
   if (n < HASH_SUFFIX_LENGTH + 2 || bytes[n - 1] !== CLOSE_BRACE || bytes[n - 2] !== QUOTE) return fail('malformed');
   let end = n - 1;
   let mac: string | undefined;

@@ -19,6 +19,6 @@ export {
   AUDIT_LOCK_RETRY_INITIAL_MS,
 } from './config.js';
 export type { AuditLogOptions, ResolvedAuditLogOptions } from './config.js';
-export { GENESIS_HASH, DEFAULT_AUDIT_PREFIX, segmentName, headName } from './format.js';
+export { GENESIS_HASH, DEFAULT_AUDIT_PREFIX, MAX_AUDIT_RECORD_BYTES, segmentName, headName } from './format.js';
 export type { AuditKey, AuditHead, AuditSystemRecord, ParsedRecord } from './format.js';
 export { formatComplianceReport } from '../compliance/formatComplianceReport.js';

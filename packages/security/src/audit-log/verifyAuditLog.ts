@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { describeError } from '@lookout/core';
-import { checkLine, GENESIS_HASH, headMacInput, headName, hmacHex, listSegments, peekSeq, segmentName } from './format.js';
+import { checkLine, GENESIS_HASH, headMacInput, headName, hmacHex, listSegments, MAX_AUDIT_LINE_BYTES, peekSeq, segmentName } from './format.js';
 import type { AuditHead, AuditKey, AuditSystemRecord, LineCheck, ParsedRecord } from './format.js';
 import { LineCursor } from './LineCursor.js';
 import type { AuditLine } from './LineCursor.js';
@@ -69,6 +69,7 @@ const FAULT_TEXT: Record<string, string> = {
   bad_hash: 'does not match its own SHA-256',
   bad_mac: 'does not match its HMAC',
   missing_mac: 'carries no HMAC although a key was given',
+  too_long: `is longer than any record the writer writes (${MAX_AUDIT_LINE_BYTES} bytes)`,
 };
 
 interface Good {
@@ -168,11 +169,11 @@ export async function verifyAuditLog(path: string, options: VerifyAuditLogOption
       let expectPrev = GENESIS_HASH;
       let last: Good | undefined;
       for (let line = await cursor.next(); line !== undefined; line = await cursor.next()) {
-        const c = checkLine(line.bytes, key);
+        const c = checkLine(line.bytes, key, line.overlong);
         if (last === undefined) {
           // The start of the chain.
           if (!c.ok) {
-            if (!line.terminated && line.last) return torn(line, fail, head, 0);
+            if (isTorn(line)) return torn(line, fail, head, 0);
             return fail('tampered', where(line, `the first record ${FAULT_TEXT[c.fault]}`), problem('altered', line, c.seq, undefined, `the first record ${FAULT_TEXT[c.fault]}`));
           }
           const r = c.record;
@@ -209,9 +210,9 @@ export async function verifyAuditLog(path: string, options: VerifyAuditLogOption
           continue;
         }
         // Something is wrong at this line: find out what.
-        if (!line.terminated && line.last) return torn(line, fail, head, expectSeq - 1);
+        if (isTorn(line)) return torn(line, fail, head, expectSeq - 1);
         const next = await cursor.peek();
-        const nextCheck = next === undefined ? undefined : checkLine(next.bytes, key);
+        const nextCheck = next === undefined ? undefined : checkLine(next.bytes, key, next.overlong);
         const nextChainsHere = nextCheck !== undefined && chainsFrom(nextCheck, expectSeq, expectPrev);
         if (!c.ok) {
           if (nextChainsHere) {
@@ -313,6 +314,14 @@ function accept(result: AuditVerifyResult, r: ParsedRecord, line: AuditLine, opt
   }
 }
 
+/**
+ * Whether `line` is what a crash mid-write leaves: the last line, without its newline, and no
+ * longer than a record (a longer one was never being written).
+ */
+function isTorn(line: AuditLine): boolean {
+  return !line.terminated && line.last && !line.overlong;
+}
+
 /** A partial last line: a crash mid-write, unless the head file says that record had been flushed. */
 function torn(
   line: AuditLine,
@@ -347,7 +356,7 @@ async function findRetentionRecords(dir: string, files: readonly string[], key: 
   try {
     for (let line = await cursor.next(); line !== undefined; line = await cursor.next()) {
       if (!line.terminated || line.bytes.indexOf(marker) === -1) continue;
-      const c = checkLine(line.bytes, key);
+      const c = checkLine(line.bytes, key, line.overlong);
       const sys: AuditSystemRecord | undefined = c.ok ? c.record.sys : undefined;
       if (sys?.op === 'retention') out.set(sys.throughSeq, sys.lastHash);
     }
