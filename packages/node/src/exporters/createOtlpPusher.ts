@@ -1,4 +1,5 @@
 import type { Diagnostics, MetricsRegistry } from '@lookout/core';
+import type { PushStats } from '../selfMetrics/observeNodeDelivery.js';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
 import type { OtlpMetricsOptions } from '../types.js';
 import { createSpoolingSender, type BackgroundOption, type PushOutcome, type SpoolingSender } from './createSpoolingSender.js';
@@ -21,6 +22,8 @@ export interface OtlpPusherOptions {
    */
   exitSpool?: PayloadSpool | undefined;
   diagnostics: Diagnostics;
+  /** Counts to add to, kept across pushers (see `SpoolingSenderOptions.stats`). */
+  stats?: PushStats;
 }
 
 /**
@@ -79,6 +82,7 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
           timeoutMs: options.timeoutMs,
           spool: options.spool,
           diagnostics: diag,
+          ...(options.stats === undefined ? {} : { stats: options.stats }),
         });
         if (held) sender.hold();
         if (aborted) sender.abort();

@@ -1,5 +1,6 @@
 import type { Diagnostics } from '@lookout/core';
 import { parseExposition } from '../exposition/parseExposition.js';
+import type { PushStats } from '../selfMetrics/observeNodeDelivery.js';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
 import { createSpoolingSender, type BackgroundOption, type PushOutcome } from './createSpoolingSender.js';
 import { snappyEncode } from './snappy.js';
@@ -14,6 +15,8 @@ export interface RemoteWriterOptions {
   timeoutMs: number;
   spool: PayloadSpool | undefined;
   diagnostics: Diagnostics;
+  /** Counts to add to, kept across writers (see `SpoolingSenderOptions.stats`). */
+  stats?: PushStats;
 }
 
 /** Pushes metrics with Prometheus remote write 1.0. Never throws; promises never reject. */
@@ -26,7 +29,7 @@ export interface RemoteWriter {
   abort(): void;
   /** Whether a request is in flight. */
   readonly busy: boolean;
-  readonly stats: { sent: number; spooled: number; dropped: number; resent: number };
+  readonly stats: PushStats;
 }
 
 export const REMOTE_WRITE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -58,7 +61,15 @@ export function expositionToWriteRequest(
 
 export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   const { diagnostics: diag } = options;
-  const sender = createSpoolingSender({ name: 'remote write', url: options.url, headers: { ...REMOTE_WRITE_HEADERS, ...options.headers }, timeoutMs: options.timeoutMs, spool: options.spool, diagnostics: diag });
+  const sender = createSpoolingSender({
+    name: 'remote write',
+    url: options.url,
+    headers: { ...REMOTE_WRITE_HEADERS, ...options.headers },
+    timeoutMs: options.timeoutMs,
+    spool: options.spool,
+    diagnostics: diag,
+    ...(options.stats === undefined ? {} : { stats: options.stats }),
+  });
   return {
     get stats() {
       return sender.stats;

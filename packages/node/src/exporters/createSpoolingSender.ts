@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Diagnostics } from '@lookout/core';
+import { newPushStats } from '../selfMetrics/observeNodeDelivery.js';
+import type { PushStats } from '../selfMetrics/observeNodeDelivery.js';
 import type { PayloadSpool } from '../spool/createPayloadSpool.js';
 
 /** What became of one push. */
@@ -17,6 +19,8 @@ export interface SpoolingSenderOptions {
   /** Where payloads go when the receiver cannot take them now (unreachable, 429, 5xx, timeout). */
   spool: PayloadSpool | undefined;
   diagnostics: Diagnostics;
+  /** Counts to add to, kept across the senders an exporter has; a fresh set when not given. */
+  stats?: PushStats;
 }
 
 /**
@@ -48,7 +52,7 @@ export interface SpoolingSender {
   abort(): void;
   /** Whether a request is in flight. */
   readonly busy: boolean;
-  readonly stats: { sent: number; spooled: number; dropped: number; resent: number };
+  readonly stats: PushStats;
 }
 
 /** `background`: the request's socket is unref'd until `hold()`, so it never keeps the process alive. */
@@ -68,7 +72,7 @@ interface InFlight {
 export function createSpoolingSender(options: SpoolingSenderOptions): SpoolingSender {
   const { diagnostics: diag, name } = options;
   const key = name.toLowerCase().replace(/\W+/g, '-');
-  const stats = { sent: 0, spooled: 0, dropped: 0, resent: 0 };
+  const stats = options.stats ?? newPushStats();
   // Requests in flight and their bodies: an abort at the exit deadline spools them synchronously.
   const inFlight = new Map<AbortController, InFlight>();
   const origin = safeOrigin(options.url);

@@ -31,6 +31,7 @@ import { lazyRequire } from '../internal/lazy.js';
 import { createLazyPart, type LazyPart } from '../parts/lazyPart.js';
 import { noopErrors, noopSecurity, noopTelemetry } from '../parts/noops.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../runtime/createRuntimeMetrics.js';
+import { newPushStats, observeNodeDelivery, type PushStats } from '../selfMetrics/observeNodeDelivery.js';
 import { createPayloadSpool, type PayloadSpool } from '../spool/createPayloadSpool.js';
 import { createSentryFileSpool } from '../spool/createSentryFileSpool.js';
 import type { Monitoring, MonitoringFlushResult, NodeMonitoringOptions, ReconfigureOptions } from '../types.js';
@@ -234,9 +235,21 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     const own = await renderPrometheus(registry);
     return aggregator === undefined ? own : aggregator.merge(own);
   };
+  // What delivery did, kept across the exporters and spools reconfigure() replaces, for Lookout's own metrics.
+  const pushStats = new Map<string, PushStats>();
+  const statsFor = (exporter: string): PushStats => {
+    let stats = pushStats.get(exporter);
+    if (stats === undefined) pushStats.set(exporter, (stats = newPushStats()));
+    return stats;
+  };
+  /** By name (a folder of the spool directory), each opened once. */
+  const spools = new Map<string, PayloadSpool>();
   const spoolFor = (name: string): PayloadSpool | undefined => {
     const dir = spoolDir();
-    return dir === undefined || o.spool === false ? undefined : createPayloadSpool(join(dir, name), o.spool.maxBytes, diag);
+    if (dir === undefined || o.spool === false) return undefined;
+    let spool = spools.get(name);
+    if (spool === undefined) spools.set(name, (spool = createPayloadSpool(join(dir, name), o.spool.maxBytes, diag)));
+    return spool;
   };
 
   // ---------------------------------------------------------------- exporters
@@ -272,6 +285,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         timeoutMs: deadlineMs > 0 ? deadlineMs : 1,
         spool: pgSpool,
         diagnostics: diag,
+        stats: statsFor('pushgateway'),
       });
       exporters.pushgatewaySender = sender;
       // What an earlier run left (a push that failed, or metrics spooled at process.exit()) goes
@@ -281,7 +295,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     }
     if (m.remoteWrite !== undefined) {
       rwSpool ??= spoolFor('remote-write');
-      exporters.remoteWriter = createRemoteWriter({ ...m.remoteWrite, spool: rwSpool, diagnostics: diag });
+      exporters.remoteWriter = createRemoteWriter({ ...m.remoteWrite, spool: rwSpool, diagnostics: diag, stats: statsFor('remote_write') });
       const writer = exporters.remoteWriter;
       // What earlier runs could not send goes first, in the background (as for the Pushgateway).
       if (rwSpool !== undefined && rwSpool.list().length > 0) setImmediate(() => void writer.resendSpooled({ background: true })).unref();
@@ -306,6 +320,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         spool: otlpSpool,
         exitSpool: otlpExitSpool,
         diagnostics: diag,
+        stats: statsFor('otlp'),
       });
       exporters.otlpPusher = pusher;
       // What earlier runs left (exit snapshots first, then payloads that failed) goes first, in the background.
@@ -445,7 +460,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       const sinks = [...(tracker.sinks ?? [])];
       if (typeof dsn === 'string' && dsn !== '') {
         const { createSentryNodeSink } = await import('@lookout/errors/sentry-node');
-        const spool = spoolDir() === undefined ? undefined : createSentryFileSpool(createPayloadSpool(join(spoolDir()!, 'errors'), o.spool === false ? 0 : o.spool.maxBytes, diag));
+        const spool = spoolDir() === undefined ? undefined : createSentryFileSpool(spoolFor('errors') ?? createPayloadSpool(join(spoolDir()!, 'errors'), 0, diag));
         sinks.push(
           createSentryNodeSink({
             dsn,
@@ -518,6 +533,9 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     return { complete: Object.values(parts).every(Boolean), parts };
   };
 
+  // Lookout's own delivery, as metrics: pushes and spools by outcome, calls a loading part could not keep.
+  const stopDeliveryMetrics = o.metrics === false ? () => undefined : observeNodeDelivery(registry, { pushes: pushStats, spools, parts: { telemetry, errors, security } });
+
   const shutdown = (deadline = deadlineMs): Promise<MonitoringFlushResult> =>
     (shutdownPromise ??= (async () => {
       // The exit hook stays until the shutdown is over: a host that calls process.exit() meanwhile
@@ -542,6 +560,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       stopped = true;
       clearTimeout(runtimeTimer);
       runtime?.stop();
+      stopDeliveryMetrics();
       reporter?.stop();
       aggregator?.stop();
       exitHandlers.remove();
