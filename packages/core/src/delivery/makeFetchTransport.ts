@@ -1,4 +1,4 @@
-import { describeError } from '../diagnostics/index.js';
+import { describeError, getDiagnostics } from '../diagnostics/index.js';
 import { getBeaconBudget } from './beaconBudget.js';
 import { DEFAULT_SEND_TIMEOUT_MS } from './constants.js';
 import { classifyHttpStatus } from './retryAfter.js';
@@ -65,7 +65,7 @@ interface FetchGlobals {
  * `fetch` exists the result is a `failure`.
  */
 export function makeFetchTransport(options: FetchTransportOptions): Transport {
-  const baseHeaders = { ...(options.headers ?? {}) };
+  const baseHeaders = validHeaders(options.headers);
   const transportTimeoutMs = positiveOr(options.timeoutMs, DEFAULT_SEND_TIMEOUT_MS);
 
   const send = async (request: TransportRequest): Promise<TransportResult> => {
@@ -139,4 +139,23 @@ export function makeFetchTransport(options: FetchTransportOptions): Transport {
 
 function positiveOr(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** A header name: an RFC 9110 token. */
+const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What `fetch` refuses in a header value: NUL, CR, LF, and anything past Latin-1. */
+const BAD_HEADER_VALUE_PATTERN = /[\0\r\n]|[^\0-\xff]/;
+
+/**
+ * The headers `fetch` will accept. One it would refuse fails every request the same way, which
+ * looks like a network error and would be retried (and spooled) without end: it is left out
+ * with one diagnostic naming it (never its value).
+ */
+function validHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (HEADER_NAME_PATTERN.test(name) && typeof value === 'string' && !BAD_HEADER_VALUE_PATTERN.test(value)) out[name] = value;
+    else getDiagnostics().warn('delivery/invalid-header', `header ${JSON.stringify(name.slice(0, 64))} is not one fetch can send (name or value); left out`, `invalid-header\u0000${name}`);
+  }
+  return out;
 }

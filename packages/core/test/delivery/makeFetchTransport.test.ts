@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { configureDiagnostics } from '../../src/diagnostics/index.js';
 import { classifyHttpStatus, createBeaconBudget, makeFetchTransport, parseRetryAfter } from '../../src/delivery/index.js';
 import type { FetchLike, TransportRequest } from '../../src/delivery/index.js';
 import { startReceiver } from './helpers/receiver.js';
@@ -35,6 +36,22 @@ describe('makeFetchTransport', () => {
       expect(receiver.requests[0]?.headers['content-type']).toBe('application/json');
       expect(receiver.requests[0]?.headers.authorization).toBe('Bearer t');
       expect(receiver.requests[0]?.headers['x-a']).toBe('2');
+    });
+
+    it('should leave out a header fetch would refuse, with one diagnostic naming it, and still deliver', async () => {
+      const warnings: string[] = [];
+      configureDiagnostics({ level: 'warn', logger: { error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} } });
+      try {
+        receiver.reply = () => ({ status: 204 });
+        const transport = makeFetchTransport({ url: receiver.url, headers: { authorization: 'Bearer abc\n', 'bad name': 'x', 'x-ok': 'yes', 'x-wide': 'caf\u00e9 \u2713' } });
+        expect(await transport.send(request())).toEqual({ kind: 'success' });
+        expect(receiver.requests[0]?.headers['x-ok']).toBe('yes');
+        expect(receiver.requests[0]?.headers.authorization).toBeUndefined();
+        expect(warnings.filter((w) => w.includes('delivery/invalid-header') || w.includes('not one fetch can send'))).toHaveLength(3);
+        expect(warnings.join('\n')).not.toContain('Bearer abc');
+      } finally {
+        configureDiagnostics({});
+      }
     });
 
     it('should send a Uint8Array body as is', async () => {
