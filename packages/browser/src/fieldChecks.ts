@@ -9,11 +9,11 @@ export const NAME_CHECK: FieldCheck = textField(1, 256);
 /** A version of 1–128 characters (`serviceVersion`; also the fields of `trackDownload`). */
 export const VERSION_CHECK: FieldCheck = textField(1, 128);
 /** An absolute http(s) URL (`endpoint`). */
-export const ENDPOINT_CHECK: FieldCheck = (v) => typeof v === 'string' && isHttpUrl(v);
+const ENDPOINT_CHECK: FieldCheck = (v) => typeof v === 'string' && isHttpUrl(v);
 /** A plain object of string values (`headers`); else the first key whose value is not a string. */
-export const HEADERS_CHECK: FieldCheck = (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true);
+const HEADERS_CHECK: FieldCheck = (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true);
 /** `granted`, `pending` or `denied` (`consent`). */
-export const CONSENT_CHECK: FieldCheck = (v) => v === 'granted' || v === 'pending' || v === 'denied';
+const CONSENT_CHECK: FieldCheck = (v) => v === 'granted' || v === 'pending' || v === 'denied';
 
 /** The options both entries take, with the same checks (held to the zod schema by property tests). */
 export const SHARED_FIELD_CHECKS = {

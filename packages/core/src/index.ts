@@ -105,6 +105,7 @@ export {
   utf8Length,
   compressionStreamGzip,
   createBodyCompressor,
+  validHeaders,
   withGzip,
   DEFAULT_MAX_QUEUE_ITEMS,
   DEFAULT_MAX_QUEUE_BYTES,

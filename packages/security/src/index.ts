@@ -42,7 +42,7 @@ export {
   RISK_LEVELS,
   OUTCOMES,
 } from './events/vocabulary.js';
-export { MAX_EVENT_FIELD_LENGTH, MAX_EVENT_TIME_MS, MIN_EVENT_TIME_MS, isEventTime } from './events/createEventNormaliser.js';
+export { MAX_EVENT_FIELD_LENGTH, MAX_EVENT_TIME_MS, MIN_EVENT_TIME_MS } from './events/createEventNormaliser.js';
 
 // Detectors.
 export {

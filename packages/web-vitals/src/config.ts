@@ -3,9 +3,9 @@ import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import { BUDGETS_CHECK } from './budgetsCheck.js';
 import type { BudgetBreach, SoftNavigation, VitalName, VitalReport, VitalsEventSink, WebVitalsOptions } from './types.js';
 
-import { VITAL_NAMES, DEFAULT_FCP_BUDGET_MS, DEFAULT_LCP_BUDGET_MS, DEFAULT_CLS_BUDGET, DEFAULT_INP_BUDGET_MS, DEFAULT_BUDGETS, DEFAULT_VITAL_EVENT_NAME, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_MAX_ATTRIBUTION_LENGTH, MAX_ROUTE_LENGTH } from './constants.js';
+import { VITAL_NAMES, DEFAULT_FCP_BUDGET_MS, DEFAULT_LCP_BUDGET_MS, DEFAULT_CLS_BUDGET, DEFAULT_INP_BUDGET_MS, DEFAULT_BUDGETS, DEFAULT_VITAL_EVENT_NAME, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_MAX_ATTRIBUTION_LENGTH, MAX_LANDING_URL_LENGTH, MAX_ROUTE_LENGTH } from './constants.js';
 
-export { VITAL_NAMES, DEFAULT_FCP_BUDGET_MS, DEFAULT_LCP_BUDGET_MS, DEFAULT_CLS_BUDGET, DEFAULT_INP_BUDGET_MS, DEFAULT_BUDGETS, DEFAULT_VITAL_EVENT_NAME, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_MAX_ATTRIBUTION_LENGTH, MAX_ROUTE_LENGTH };
+export { VITAL_NAMES, DEFAULT_FCP_BUDGET_MS, DEFAULT_LCP_BUDGET_MS, DEFAULT_CLS_BUDGET, DEFAULT_INP_BUDGET_MS, DEFAULT_BUDGETS, DEFAULT_VITAL_EVENT_NAME, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_MAX_ATTRIBUTION_LENGTH, MAX_LANDING_URL_LENGTH, MAX_ROUTE_LENGTH };
 
 /** {@link WebVitalsOptions} after validation, defaults filled in. */
 export interface ResolvedWebVitalsOptions {
@@ -42,7 +42,7 @@ export const WEB_VITALS_FIELD_CHECKS: Readonly<Record<keyof WebVitalsOptions, Fi
   onSoftNavigation: functionField,
   getRoute: functionField,
   reportSoftNavs: booleanField,
-  landingUrl: textField(1, 8192),
+  landingUrl: textField(1, MAX_LANDING_URL_LENGTH),
   reportAllChanges: booleanField,
   maxAttributionLength: (v) => Number.isSafeInteger(v) && (v as number) >= 8 && (v as number) <= 1000,
   diagnostics: methodsField('warn'),

@@ -25,5 +25,7 @@ export const DEFAULT_VITAL_EVENT_NAME = 'web_vital';
 export const DEFAULT_SOFT_NAVIGATION_EVENT_NAME = 'soft_navigation';
 /** Default longest attribution text, in characters. */
 export const DEFAULT_MAX_ATTRIBUTION_LENGTH = 100;
+/** Longest `landingUrl`, in characters. */
+export const MAX_LANDING_URL_LENGTH = 8192;
 /** Longest route label, in characters. */
 export const MAX_ROUTE_LENGTH = 128;

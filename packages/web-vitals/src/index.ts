@@ -14,6 +14,7 @@ export {
   DEFAULT_SOFT_NAVIGATION_EVENT_NAME,
   DEFAULT_MAX_ATTRIBUTION_LENGTH,
   MAX_ROUTE_LENGTH,
+  MAX_LANDING_URL_LENGTH,
 } from './config.js';
 export type { ResolvedWebVitalsOptions } from './config.js';
 export { PAINT_BUCKETS_S, INP_BUCKETS_S, TTFB_BUCKETS_S, CLS_BUCKETS } from './collector/buckets.js';

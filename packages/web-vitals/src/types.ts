@@ -102,11 +102,11 @@ export interface WebVitalsOptions {
    */
   reportSoftNavs?: boolean;
   /**
-   * The URL the page landed on, as `location.href` gave it (1–8192 characters). Default: the
-   * document's URL when the collector is created. A host that creates the collector later than
-   * the page starts (as `@lookout/browser` does, a task after `initMonitoring`) passes the URL it
-   * saw, so that a router that moved on meanwhile still sends its first soft navigation, from the
-   * landing route.
+   * The URL the page landed on, as `location.href` gave it (1 to `MAX_LANDING_URL_LENGTH`, 8192,
+   * characters). Default: the document's URL when the collector is created. A host that creates
+   * the collector later than the page starts (as `@lookout/browser` does, a task after
+   * `initMonitoring`) passes the URL it saw, so that a router that moved on meanwhile still sends
+   * its first soft navigation, from the landing route.
    */
   landingUrl?: string;
   /** Report every change of a value, not only final ones. Default `false`. */

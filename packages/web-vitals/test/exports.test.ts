@@ -18,6 +18,7 @@ describe('@lookout/web-vitals', () => {
           'DEFAULT_SOFT_NAVIGATION_EVENT_NAME',
           'DEFAULT_VITAL_EVENT_NAME',
           'INP_BUCKETS_S',
+          'MAX_LANDING_URL_LENGTH',
           'MAX_ROUTE_LENGTH',
           'PAINT_BUCKETS_S',
           'TTFB_BUCKETS_S',

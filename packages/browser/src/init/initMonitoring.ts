@@ -5,7 +5,7 @@ import type { CaptureContext, ErrorSink, PageErrorCapture, Severity } from '@loo
 import type { ConsentState } from '@lookout/telemetry';
 import { createPageClient } from '@lookout/telemetry/page';
 import type { PageClientOptions } from '@lookout/telemetry/page';
-import { createWebVitalsCollector, routeFromPath } from '@lookout/web-vitals';
+import { createWebVitalsCollector, MAX_LANDING_URL_LENGTH, routeFromPath } from '@lookout/web-vitals';
 import type { WebVitalsCollector, WebVitalsOptions } from '@lookout/web-vitals';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, MAX_PENDING_CALLS, readMonitoringOptions } from '../config.js';
 import { createErrorEventSink } from '../errors/eventSink.js';
@@ -117,7 +117,7 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     cancelStart();
     const { createCollector, ...vitalsOptions } = o.webVitals;
     const collectorOptions: WebVitalsOptions = { ...vitalsOptions, telemetry, diagnostics };
-    if (collectorOptions.landingUrl === undefined && typeof landingUrl === 'string' && landingUrl.length > 0 && landingUrl.length <= 8192) collectorOptions.landingUrl = landingUrl;
+    if (collectorOptions.landingUrl === undefined && typeof landingUrl === 'string' && landingUrl.length > 0 && landingUrl.length <= MAX_LANDING_URL_LENGTH) collectorOptions.landingUrl = landingUrl;
     if (o.registry !== undefined) collectorOptions.registry = o.registry;
     try {
       vitals = typeof createCollector === 'function' ? createCollector(collectorOptions) : createWebVitalsCollector(collectorOptions);

@@ -4,6 +4,7 @@ export { parseRetryAfter, classifyHttpStatus } from './retryAfter.js';
 export { createBeaconBudget, getBeaconBudget, splitForBudget } from './beaconBudget.js';
 export { utf8Length } from './utf8Length.js';
 export { compressionStreamGzip, createBodyCompressor, withGzip } from './gzip.js';
+export { validHeaders } from './validHeaders.js';
 export {
   DEFAULT_MAX_QUEUE_ITEMS,
   DEFAULT_MAX_QUEUE_BYTES,

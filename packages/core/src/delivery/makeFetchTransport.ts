@@ -1,4 +1,6 @@
 import { describeError, getDiagnostics } from '../diagnostics/index.js';
+import type { Diagnostics } from '../diagnostics/index.js';
+import { validHeaders } from './validHeaders.js';
 import { getBeaconBudget } from './beaconBudget.js';
 import { DEFAULT_SEND_TIMEOUT_MS } from './constants.js';
 import { classifyHttpStatus } from './retryAfter.js';
@@ -29,8 +31,13 @@ export type FetchLike = (url: string, init: FetchInitLike) => Promise<FetchRespo
 export interface FetchTransportOptions {
   /** Where to POST batches. */
   url: string;
-  /** Headers sent with every request (e.g. an auth header). Request headers override them. */
+  /**
+   * Headers sent with every request (e.g. an auth header). Request headers override them. One
+   * that HTTP does not allow (see {@link validHeaders}) is left out with one diagnostic.
+   */
   headers?: Readonly<Record<string, string>>;
+  /** Where a refused header is reported. Default: the process-wide diagnostics. */
+  diagnostics?: Diagnostics;
   /**
    * Per-request timeout in ms; the smaller of this and the request's own `timeoutMs` applies.
    * Default {@link DEFAULT_SEND_TIMEOUT_MS}.
@@ -65,7 +72,7 @@ interface FetchGlobals {
  * `fetch` exists the result is a `failure`.
  */
 export function makeFetchTransport(options: FetchTransportOptions): Transport {
-  const baseHeaders = validHeaders(options.headers);
+  const baseHeaders = validHeaders(options.headers, options.diagnostics ?? getDiagnostics(), 'makeFetchTransport');
   const transportTimeoutMs = positiveOr(options.timeoutMs, DEFAULT_SEND_TIMEOUT_MS);
 
   const send = async (request: TransportRequest): Promise<TransportResult> => {
@@ -139,23 +146,4 @@ export function makeFetchTransport(options: FetchTransportOptions): Transport {
 
 function positiveOr(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-/** A header name: an RFC 9110 token. */
-const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** What `fetch` refuses in a header value: NUL, CR, LF, and anything past Latin-1. */
-const BAD_HEADER_VALUE_PATTERN = /[\0\r\n]|[^\0-\xff]/;
-
-/**
- * The headers `fetch` will accept. One it would refuse fails every request the same way, which
- * looks like a network error and would be retried (and spooled) without end: it is left out
- * with one diagnostic naming it (never its value).
- */
-function validHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (HEADER_NAME_PATTERN.test(name) && typeof value === 'string' && !BAD_HEADER_VALUE_PATTERN.test(value)) out[name] = value;
-    else getDiagnostics().warn('delivery/invalid-header', `header ${JSON.stringify(name.slice(0, 64))} is not one fetch can send (name or value); left out`, `invalid-header\u0000${name}`);
-  }
-  return out;
 }

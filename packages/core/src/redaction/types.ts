@@ -37,8 +37,9 @@ export interface RedactorOptions {
   /** Extra patterns, applied after the built-in rules. */
   patterns?: readonly RedactionPattern[];
   /**
-   * Last word on every string (after the built-in rules and `patterns`): returns the string
-   * to keep. `key` is the object key the string sits under, if any. Called inside try/catch; a
+   * Last word on every string value (after the built-in rules and `patterns`): returns the string
+   * to keep. `key` is the object key the string sits under, if any. Object keys and values under
+   * a sensitive key (masked whole) do not pass through it. Called inside try/catch; a
    * throw or a non-string result keeps the string as the built-in rules left it.
    */
   redact?: (value: string, key: string | undefined) => string;
@@ -58,7 +59,10 @@ export interface Redactor {
    * Returns a redacted copy of `value`: strings are run through every rule; plain objects,
    * arrays, Maps, Sets and Errors are copied deeply (Errors keep their prototype, other class
    * instances become plain objects of their own enumerable properties); sensitive keys have
-   * their whole value masked. Cycles become `'[Circular]'`, values that cannot be read
+   * their whole value masked, as has an array item after a string that is a sensitive key
+   * (`['password', 'hunter2']`, a flat header list). Object and Map keys go through the string
+   * rules too; two keys masked alike stay apart (`[REDACTED:email]`, `[REDACTED:email]#2`).
+   * Cycles become `'[Circular]'`, values that cannot be read
    * (throwing getters, revoked proxies) `'[Unreadable]'`. Functions, symbols, dates (copied),
    * typed arrays and other primitives pass through.
    */

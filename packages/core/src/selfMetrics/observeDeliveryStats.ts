@@ -28,7 +28,7 @@ const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
  * Exports a delivery queue's counts as Lookout's own metrics, read at each collection:
  * `lookout_delivery_items_sent_total{signal}`, `lookout_delivery_items_dropped_total{signal,reason}`,
  * `lookout_delivery_retries_total{signal}`, `lookout_delivery_circuit_opened_total{signal}`,
- * `lookout_delivery_queue_items{signal}` and, for queues with a gzip step,
+ * `lookout_delivery_queue_items{signal}` and, for queues whose stats carry `compression`,
  * `lookout_delivery_compressed_bytes_total{signal,stage="before"|"after"}` (bodies compressed,
  * their size before and after) and `lookout_delivery_compression_failures_total{signal}`
  * (bodies sent uncompressed because gzip failed). `signal` names what the queue carries (`events`,

@@ -47,7 +47,7 @@ describe('makeFetchTransport', () => {
         expect(await transport.send(request())).toEqual({ kind: 'success' });
         expect(receiver.requests[0]?.headers['x-ok']).toBe('yes');
         expect(receiver.requests[0]?.headers.authorization).toBeUndefined();
-        expect(warnings.filter((w) => w.includes('delivery/invalid-header') || w.includes('not one fetch can send'))).toHaveLength(3);
+        expect(warnings.filter((w) => w.includes('is not a valid HTTP header name or value'))).toHaveLength(3);
         expect(warnings.join('\n')).not.toContain('Bearer abc');
       } finally {
         configureDiagnostics({});

@@ -36,7 +36,8 @@ export const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 const MAX_BEFORE_EXIT_FLUSHES = 3;
 
 /**
- * Installs Lookout's exit handling and returns its remover.
+ * Installs Lookout's exit handling; returns `removeTriggers` (stop reacting to `beforeExit` and
+ * signals, keeping the `exit` hook) and `remove` (everything).
  *
  * - Natural exit (`beforeExit`): when something is pending, flush within `deadlineMs`. Every
  *   timer is unref'd, so once the flush's sockets are done the process exits as it would have.

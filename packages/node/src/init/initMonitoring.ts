@@ -460,7 +460,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       const sinks = [...(tracker.sinks ?? [])];
       if (typeof dsn === 'string' && dsn !== '') {
         const { createSentryNodeSink } = await import('@lookout/errors/sentry-node');
-        const spool = spoolDir() === undefined ? undefined : createSentryFileSpool(spoolFor('errors') ?? createPayloadSpool(join(spoolDir()!, 'errors'), 0, diag));
+        const files = spoolFor('errors');
+        const spool = files === undefined ? undefined : createSentryFileSpool(files);
         sinks.push(
           createSentryNodeSink({
             dsn,

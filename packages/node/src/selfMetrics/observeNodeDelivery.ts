@@ -20,7 +20,7 @@ export function newPushStats(): PushStats {
 export interface NodeDeliverySources {
   /** By exporter (`pushgateway`, `remote_write`, `otlp`), those configured so far. */
   pushes: ReadonlyMap<string, Readonly<PushStats>>;
-  /** By spool (`pushgateway`, `remote-write`, `otlp`, `errors` …), those opened so far. */
+  /** By spool folder (`pushgateway`, `remote-write`, `otlp`, `errors` …), those opened so far. */
   spools: ReadonlyMap<string, { readonly stats: Readonly<Record<(typeof SPOOL_OUTCOMES)[number], number>> }>;
   /** Parts loaded in the background, whose calls made meanwhile wait in a bounded buffer. */
   parts: Readonly<Record<string, { readonly droppedCalls: number }>>;
@@ -49,7 +49,8 @@ export function observeNodeDelivery(registry: MetricsRegistry, sources: NodeDeli
     labels: ['spool', 'outcome'],
   });
   const readSpools: ObservableCallback<'spool' | 'outcome'> = (o) => {
-    for (const [spool, { stats }] of sources.spools) for (const outcome of SPOOL_OUTCOMES) o.observe(stats[outcome], { spool, outcome });
+    // Label values in snake_case like every other one (the folders are `remote-write` …).
+    for (const [folder, { stats }] of sources.spools) for (const outcome of SPOOL_OUTCOMES) o.observe(stats[outcome], { spool: folder.replace(/-/g, '_'), outcome });
   };
   const calls = registry.observableCounter('lookout.buffered.calls.dropped', {
     description: 'Calls made while a part was loading that its buffer could not keep',

@@ -48,7 +48,6 @@ export class LineCursor {
   constructor(
     private readonly _dir: string,
     private readonly _files: readonly string[],
-    private readonly _maxLineBytes = MAX_AUDIT_LINE_BYTES,
   ) {}
 
   /** The next line, or `undefined` after the last. */
@@ -122,7 +121,7 @@ export class LineCursor {
 
   /** Adds a piece of the current line, keeping no more than `maxLineBytes` of it. */
   private _take(piece: Buffer): void {
-    const kept = piece.subarray(0, Math.max(0, this._maxLineBytes - this._keptBytes));
+    const kept = piece.subarray(0, Math.max(0, MAX_AUDIT_LINE_BYTES - this._keptBytes));
     if (kept.length > 0) {
       this._pieces.push(kept);
       this._keptBytes += kept.length;
@@ -133,7 +132,7 @@ export class LineCursor {
   /** The current line, complete: its pieces joined (copied once, when there are several). */
   private _endLine(file: string, terminated: boolean, last: boolean): AuditLine {
     const bytes = this._pieces.length === 1 ? (this._pieces[0] as Buffer) : Buffer.concat(this._pieces, this._keptBytes);
-    const line: AuditLine = { file, line: ++this._lineNo, bytes, terminated, last, offset: this._lineOffset, overlong: this._lineBytes > this._maxLineBytes };
+    const line: AuditLine = { file, line: ++this._lineNo, bytes, terminated, last, offset: this._lineOffset, overlong: this._lineBytes > MAX_AUDIT_LINE_BYTES };
     this._pieces = [];
     this._keptBytes = 0;
     this._lineBytes = 0;

@@ -43,7 +43,7 @@ export function createBrowserTelemetryClient(options?: BrowserTelemetryClientOpt
   const { client, internals } = createClient(base, {
     platform: 'browser',
     compress: streamGzip(),
-    makeTransport: (o, endpoint) => makeFetchTransport({ url: endpoint, headers: o.headers, timeoutMs: o.sendTimeoutMs, keepalive: true }),
+    makeTransport: (o, endpoint) => makeFetchTransport({ url: endpoint, headers: o.headers, timeoutMs: o.sendTimeoutMs, keepalive: true, ...(base.diagnostics === undefined ? {} : { diagnostics: base.diagnostics }) }),
     component: 'createBrowserTelemetryClient',
     createEncoder: createPageEncoder,
     observeStats: observePageStats,

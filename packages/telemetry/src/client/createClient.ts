@@ -158,7 +158,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   };
   let transport: Transport | undefined = options.transport;
   if (transport === undefined && options.endpoint !== undefined) {
-    transport = hooks.makeTransport?.(options, options.endpoint) ?? makeFetchTransport({ url: options.endpoint, headers: options.headers, timeoutMs: options.sendTimeoutMs });
+    transport = hooks.makeTransport?.(options, options.endpoint) ?? makeFetchTransport({ url: options.endpoint, headers: options.headers, timeoutMs: options.sendTimeoutMs, diagnostics });
   }
   if (transport === undefined) {
     diagnostics.warn('telemetry/no-endpoint', `${component}: neither endpoint nor transport is set; events will be counted as rejected`, `${signal}:no-endpoint`);

@@ -1,7 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest, validateHeaderName, validateHeaderValue } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Agent, ClientRequest } from 'node:http';
-import { classifyHttpStatus, describeError, getDiagnostics, neutraliseControlChars } from '@lookout/core';
+import { classifyHttpStatus, describeError, getDiagnostics, validHeaders } from '@lookout/core';
 import type { Diagnostics, Transport, TransportRequest, TransportResult } from '@lookout/core';
 import { DEFAULT_SEND_TIMEOUT_MS } from '../constants.js';
 
@@ -50,7 +50,7 @@ export function makeNodeHttpTransport(options: NodeHttpTransportOptions): Transp
     (https
       ? new HttpsAgent({ keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, timeout: DEFAULT_KEEP_ALIVE_IDLE_MS })
       : new HttpAgent({ keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, timeout: DEFAULT_KEEP_ALIVE_IDLE_MS }));
-  const baseHeaders = validHeaders(options.headers, options.diagnostics ?? getDiagnostics());
+  const baseHeaders = validHeaders(options.headers, options.diagnostics ?? getDiagnostics(), 'makeNodeHttpTransport');
   const transportTimeout = positiveOr(options.timeoutMs, DEFAULT_SEND_TIMEOUT_MS);
 
   const send = (req: TransportRequest): Promise<TransportResult> =>
@@ -109,22 +109,6 @@ export function makeNodeHttpTransport(options: NodeHttpTransportOptions): Transp
     });
 
   return { send };
-}
-
-/** The headers Node will send; each one it would refuse is reported once (by name, never its value) and left out. */
-function validHeaders(headers: Readonly<Record<string, string>> | undefined, diagnostics: Diagnostics): Record<string, string> {
-  const valid: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-      valid[name] = value;
-    } catch {
-      const shown = JSON.stringify(neutraliseControlChars(name.slice(0, 64)));
-      diagnostics.warn('telemetry/invalid-header', `makeNodeHttpTransport: header ${shown} is not a valid HTTP header name or value; it is not sent`, `invalid-header:${name}`);
-    }
-  }
-  return valid;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { resolveOptions } from '@lookout/core';
 import type { ConfigIssue, Diagnostics, MetricsRegistry, SafeParser } from '@lookout/core';
-import { resolveFromValid } from '../config.js';
+import { MAX_LANDING_URL_LENGTH, resolveFromValid } from '../config.js';
 import type { ResolvedWebVitalsOptions } from '../config.js';
 import type { BudgetBreach, SoftNavigation, VitalReport, VitalsEventSink, WebVitalsOptions } from '../types.js';
 
@@ -21,7 +21,7 @@ const webVitalsSchema = z.strictObject({
   onSoftNavigation: z.optional(fn<(navigation: SoftNavigation) => void>('onSoftNavigation')),
   getRoute: z.optional(fn<() => string | undefined>('getRoute')),
   reportSoftNavs: z.optional(z.boolean()),
-  landingUrl: z.optional(z.string().check(z.minLength(1), z.maxLength(8192))),
+  landingUrl: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_LANDING_URL_LENGTH))),
   reportAllChanges: z.optional(z.boolean()),
   maxAttributionLength: z.optional(z.int().check(z.minimum(8), z.maximum(1000))),
   diagnostics: z.optional(z.custom<Diagnostics>((v) => typeof v === 'object' && v !== null && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
