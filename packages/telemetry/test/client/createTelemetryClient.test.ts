@@ -1,16 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createDiagnostics, createMetricsRegistry, LookoutConfigError, renderPrometheus, resetDefaultRegistryForTests } from '@lookout/core';
-import type { Diagnostics, Logger } from '@lookout/core';
 import { createTelemetryClient, TELEMETRY_DROP_REASONS } from '@lookout/telemetry';
 import type { EventStore, TelemetryClientOptions, TelemetryEvent } from '@lookout/telemetry';
 import { memoryTransport } from '../helpers/memoryTransport.js';
-
-function recordingDiagnostics(): { diagnostics: Diagnostics; warnings: string[] } {
-  const warnings: string[] = [];
-  const logger: Logger = { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => undefined, debug: () => undefined };
-  return { diagnostics: createDiagnostics({ logger, level: 'warn', maxPerMinute: 10_000 }), warnings };
-}
+import { recordingDiagnostics } from '../helpers/diagnostics.js';
 
 function makeClient(extra: TelemetryClientOptions = {}) {
   const transport = memoryTransport();

@@ -1,21 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry } from '@lookout/core';
-import type { Diagnostics, Logger } from '@lookout/core';
 import { createNodeTelemetryClient, makeNodeHttpTransport } from '@lookout/telemetry/node';
 import { getFreePort } from '../../../../testing/backends.js';
 import { startEventReceiver } from '../helpers/eventReceiver.js';
 import type { EventReceiver } from '../helpers/eventReceiver.js';
+import { recordingDiagnostics } from '../helpers/diagnostics.js';
 
 const receivers: EventReceiver[] = [];
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.stop()));
 });
-
-function recordingDiagnostics(): { diagnostics: Diagnostics; warnings: string[] } {
-  const warnings: string[] = [];
-  const logger: Logger = { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => undefined, debug: () => undefined };
-  return { diagnostics: createDiagnostics({ logger, level: 'warn', maxPerMinute: 10_000 }), warnings };
-}
 
 describe('makeNodeHttpTransport', () => {
   describe('options', () => {

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry } from '@lookout/core';
-import type { Diagnostics, Logger } from '@lookout/core';
 import { createFileSpool, createNodeTelemetryClient } from '@lookout/telemetry/node';
 import type { TelemetryEvent } from '@lookout/telemetry';
 import { totalDropped } from '../helpers/load.js';
 import { memoryTransport } from '../helpers/memoryTransport.js';
 import { seedSpool, spoolContents, spoolDir } from '../helpers/spoolFiles.js';
-
-function recordingDiagnostics(): { diagnostics: Diagnostics; warnings: string[] } {
-  const warnings: string[] = [];
-  const logger: Logger = { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => undefined, debug: () => undefined };
-  return { diagnostics: createDiagnostics({ logger, level: 'warn', maxPerMinute: 10_000 }), warnings };
-}
+import { recordingDiagnostics } from '../helpers/diagnostics.js';
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const started = Date.now();
