@@ -1,44 +1,31 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, pollUntil } from '../../../testing/backends.js';
+import { startPushReceiver, type PushReceiver } from './helpers/pushReceiver.js';
 import { requireBuilt, runNode } from './helpers/runNode.js';
 import { snappyDecode } from './helpers/snappyDecode.js';
 
 const FIXTURE = 'packages/node/test/fixtures/exit.mjs';
 
-async function receiver(answer: boolean): Promise<{ server: Server; url: string; bodies: Buffer[] }> {
-  const bodies: Buffer[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      bodies.push(Buffer.concat(chunks));
-      if (answer) res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1/write`, bodies };
-}
+/** The remote-write URL of a receiver. */
+const remoteWriteUrl = (receiver: PushReceiver): string => `${receiver.url}/api/v1/write`;
 
 describe('exit handling', () => {
-  let ok: Awaited<ReturnType<typeof receiver>>;
-  let hanging: Awaited<ReturnType<typeof receiver>>;
+  let ok: PushReceiver;
+  let hanging: PushReceiver;
   beforeAll(async () => {
     requireBuilt('core', 'node');
-    [ok, hanging] = await Promise.all([receiver(true), receiver(false)]);
+    [ok, hanging] = await Promise.all([startPushReceiver({ status: 204 }), startPushReceiver('hang')]);
   });
   afterAll(() => {
-    for (const r of [ok, hanging]) {
-      r.server.closeAllConnections();
-      r.server.close();
-    }
+    ok.close();
+    hanging.close();
   });
 
   describe('natural exit', () => {
     it('should push pending metrics before the process ends, with exit code 0', async () => {
-      const run = await runNode([FIXTURE], { MODE: 'natural', LOOKOUT_REMOTE_WRITE_URL: ok.url, LOOKOUT_SPOOL_DIR: makeTempDir('exit') });
+      const run = await runNode([FIXTURE], { MODE: 'natural', LOOKOUT_REMOTE_WRITE_URL: remoteWriteUrl(ok), LOOKOUT_SPOOL_DIR: makeTempDir('exit') });
       expect(run.code, run.stderr).toBe(0);
       const decoded = Buffer.from(snappyDecode(new Uint8Array(ok.bodies.at(-1)!))).toString('latin1');
       expect(decoded.includes('fixture_done_total')).toBe(true);
@@ -52,7 +39,7 @@ describe('exit handling', () => {
 
     it('should end by the deadline when the receiver never answers, spooling the export', async () => {
       const spool = makeTempDir('exit');
-      const run = await runNode([FIXTURE], { MODE: 'natural', LOOKOUT_REMOTE_WRITE_URL: hanging.url, LOOKOUT_SPOOL_DIR: spool, LOOKOUT_EXIT_DEADLINE_MS: '500' });
+      const run = await runNode([FIXTURE], { MODE: 'natural', LOOKOUT_REMOTE_WRITE_URL: remoteWriteUrl(hanging), LOOKOUT_SPOOL_DIR: spool, LOOKOUT_EXIT_DEADLINE_MS: '500' });
       expect(run.code, run.stderr).toBe(0);
       expect(run.ms).toBeLessThan(500 + 2500);
       expect(readdirSync(join(spool, 'remote-write')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
@@ -61,7 +48,7 @@ describe('exit handling', () => {
 
   describe('signals', () => {
     it("should keep the host's SIGTERM handler and its exit code", async () => {
-      const run = await runNode([FIXTURE], { MODE: 'host-handler', LOOKOUT_REMOTE_WRITE_URL: ok.url }, (child, out) => {
+      const run = await runNode([FIXTURE], { MODE: 'host-handler', LOOKOUT_REMOTE_WRITE_URL: remoteWriteUrl(ok) }, (child, out) => {
         void pollUntil('waiting', async () => (out.stdout().includes('waiting') ? true : undefined), 10_000).then(() => child.kill('SIGTERM'));
       });
       expect(run.stdout).toContain('host handler ran');
@@ -70,7 +57,7 @@ describe('exit handling', () => {
 
     it('should end by the signal, as without Lookout, when the host has no handler', async () => {
       const before = ok.bodies.length;
-      const run = await runNode([FIXTURE], { MODE: 'no-handler', LOOKOUT_REMOTE_WRITE_URL: ok.url }, (child, out) => {
+      const run = await runNode([FIXTURE], { MODE: 'no-handler', LOOKOUT_REMOTE_WRITE_URL: remoteWriteUrl(ok) }, (child, out) => {
         void pollUntil('waiting', async () => (out.stdout().includes('waiting') ? true : undefined), 10_000).then(() => child.kill('SIGINT'));
       });
       expect(run.signal).toBe('SIGINT');

@@ -1,24 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createDiagnostics, createMetricsRegistry } from '@lookout/core';
-import type { Diagnostics } from '@lookout/core';
+import { createMetricsRegistry } from '@lookout/core';
 import { createBruteForceDetector, createCoordinatedDetector, createInjectionDetector, createRateLimiter, createSecurityLogger } from '@lookout/security';
 import type { SecurityEvent, SecurityLoggerOptions, SecuritySink } from '@lookout/security';
+import { recordingDiagnostics } from './helpers/diagnostics.js';
 
 const MIN = 60_000;
-
-function recordingDiagnostics(): { diagnostics: Diagnostics; messages: string[] } {
-  const messages: string[] = [];
-  const push = (m: string): void => void messages.push(m);
-  return { diagnostics: createDiagnostics({ logger: { warn: push, error: push, info: push, debug: () => {} }, maxPerMinute: 10_000 }), messages };
-}
 
 function setup(options: SecurityLoggerOptions = {}) {
   const clock = { now: 1_700_000_000_000 };
   const events: SecurityEvent[] = [];
   const sink: SecuritySink = { name: 'memory', write: (e) => void events.push(e) };
   const alerts: SecurityEvent[] = [];
-  const { diagnostics, messages } = recordingDiagnostics();
+  const { diagnostics, messages } = recordingDiagnostics('warn');
   const logger = createSecurityLogger({ sinks: [sink], onAlert: (e) => void alerts.push(e), registry: createMetricsRegistry(), diagnostics, now: () => clock.now, ...options });
   const fail = (actor: string, sourceIp?: string): SecurityEvent | undefined => logger.logSecurityEvent({ type: 'authentication', outcome: 'failure', actor, sourceIp });
   const invalid = (): string[] => messages.filter((m) => m.includes('security/invalid-changes'));
@@ -210,7 +204,7 @@ describe('SecurityLogger', () => {
     it('should never throw on garbage, one diagnostic per invalid field, and keep working', () => {
       fc.assert(
         fc.property(fc.anything(), fc.anything(), (a, b) => {
-          const { diagnostics, messages } = recordingDiagnostics();
+          const { diagnostics, messages } = recordingDiagnostics('warn');
           const clock = { now: 1_700_000_000_000 };
           const ctx = { diagnostics, now: () => clock.now };
           const bruteForce = createBruteForceDetector({ ...ctx, maxFailures: 2 });

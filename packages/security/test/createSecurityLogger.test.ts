@@ -1,23 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createDiagnostics, createMetricsRegistry, renderPrometheus } from '@lookout/core';
-import type { Diagnostics } from '@lookout/core';
+import { createMetricsRegistry, renderPrometheus } from '@lookout/core';
 import { createSecurityLogger, toOcsf } from '@lookout/security';
 import type { SecurityEvent, SecuritySink } from '@lookout/security';
+import { recordingDiagnostics } from './helpers/diagnostics.js';
 
 const MIN = 60_000;
 
 function memorySink(): SecuritySink & { events: SecurityEvent[] } {
   const events: SecurityEvent[] = [];
   return { name: 'memory', events, write: (e) => events.push(e) };
-}
-
-function recordingDiagnostics(): { diagnostics: Diagnostics; messages: string[] } {
-  const messages: string[] = [];
-  const push = (m: string): void => {
-    messages.push(m);
-  };
-  return { diagnostics: createDiagnostics({ logger: { warn: push, error: push, info: push, debug: () => {} }, maxPerMinute: 10_000 }), messages };
 }
 
 describe('createSecurityLogger', () => {
@@ -30,7 +22,7 @@ describe('createSecurityLogger', () => {
     const sink = memorySink();
     const alerts: SecurityEvent[] = [];
     const registry = createMetricsRegistry();
-    const { diagnostics, messages } = recordingDiagnostics();
+    const { diagnostics, messages } = recordingDiagnostics('warn');
     const logger = createSecurityLogger({ sinks: [sink], onAlert: (e) => void alerts.push(e), registry, diagnostics, now: () => now, ...options });
     return { logger, sink, alerts, registry, messages };
   }
@@ -133,7 +125,7 @@ describe('createSecurityLogger', () => {
     });
 
     it('should survive a throwing or rejecting callback', async () => {
-      const { diagnostics, messages } = recordingDiagnostics();
+      const { diagnostics, messages } = recordingDiagnostics('warn');
       const logger = createSecurityLogger({ diagnostics, registry: createMetricsRegistry(), onAlert: [() => { throw new Error('boom'); }, () => Promise.reject(new Error('later'))] });
       expect(() => logger.logSecurityEvent({ type: 'api_access', risk: 'high' })).not.toThrow();
       await new Promise((r) => setTimeout(r, 0));
@@ -205,7 +197,7 @@ describe('createSecurityLogger', () => {
 
   describe('options', () => {
     it('should report each invalid option once and use its default', () => {
-      const { diagnostics, messages } = recordingDiagnostics();
+      const { diagnostics, messages } = recordingDiagnostics('warn');
       const logger = createSecurityLogger({ diagnostics, registry: createMetricsRegistry(), alertCooldownMs: -1 as never, bruteForce: { maxFailures: 'five' } as never, nope: 1 } as never);
       expect(messages).toHaveLength(3);
       expect(logger.logSecurityEvent({ type: 'authentication' })).toBeDefined();

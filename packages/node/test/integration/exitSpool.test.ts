@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,17 +12,9 @@ import {
   type VictoriaMetricsHandle,
 } from '../../../../testing/backends.js';
 import { requireBuilt, runNode } from '../helpers/runNode.js';
+import { spooledFiles as spooled } from '../helpers/spool.js';
 
 const FIXTURE = 'packages/node/test/fixtures/pushRun.mjs';
-
-/** Payload files in a spool folder (temporary files excluded). */
-function spooled(dir: string): string[] {
-  try {
-    return readdirSync(dir).filter((n) => !n.startsWith('.'));
-  } catch {
-    return [];
-  }
-}
 
 // What a run could not deliver at its exit reaches the real backend through the next run.
 describe('@lookout/node exit spool', () => {

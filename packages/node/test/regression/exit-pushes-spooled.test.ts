@@ -1,12 +1,12 @@
 // Regressions in the exit path: a shutdown cut short by the host's process.exit(), pushes still in
 // flight at the signal deadline, a backlog re-send that held a short CLI past its deadline, and a
 // backlog sent twice at once.
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, pollUntil } from '../../../../testing/backends.js';
 import { startPushReceiver, type PushReceiver } from '../helpers/pushReceiver.js';
 import { requireBuilt, runNode, type ChildRun } from '../helpers/runNode.js';
+import { spooledFiles } from '../helpers/spool.js';
 
 const EXIT_FIXTURE = 'packages/node/test/fixtures/exit.mjs';
 const PUSH_FIXTURE = 'packages/node/test/fixtures/pushRun.mjs';
@@ -19,12 +19,9 @@ const PUSHES = {
 } as const;
 type Push = keyof typeof PUSHES;
 
+/** Payload files `push` left in `spool`. */
 function spooled(spool: string, push: Push): string[] {
-  try {
-    return readdirSync(join(spool, PUSHES[push].folder)).filter((f) => !f.startsWith('.'));
-  } catch {
-    return [];
-  }
+  return spooledFiles(join(spool, PUSHES[push].folder));
 }
 
 /** Runs the exit fixture and sends SIGTERM once it waits. */

@@ -4,10 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiagnostics } from '@lookout/core';
 import { createSecurityLogger } from '@lookout/security';
 import { createAuditLog, verifyAuditLog } from '@lookout/security/audit-log';
-import { readLines, segments, tempDir } from '../helpers/auditFiles.js';
+import { auditEvent as event, readLines, segments, tempDir } from '../helpers/auditFiles.js';
 
 const quiet = createDiagnostics({ level: 'none' });
-const event = (i: number): Record<string, unknown> => ({ id: `e${i}`, time: i, type: 'api_access', action: 'api_access', outcome: 'success', risk: 'low' });
 
 describe('createAuditLog', () => {
   let dir: string;

@@ -4,19 +4,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry, snapshotMetric } from '@lookout/core';
-import type { Diagnostics } from '@lookout/core';
 import { AUDIT_VERIFY_EXIT, createAuditLog, runAuditVerifyCommand, verifyAuditLog } from '@lookout/security/audit-log';
-import { deadPid, tempDir } from '../helpers/auditFiles.js';
+import { auditEvent, deadPid, tempDir } from '../helpers/auditFiles.js';
+import { recordingDiagnostics } from '../helpers/diagnostics.js';
 
-const event = (i: number, actor = 'x'): Record<string, unknown> => ({ id: `e${i}`, time: i, type: 'api_access', action: 'api_access', outcome: 'success', risk: 'low', actor });
-
-function recordingDiagnostics(): { diagnostics: Diagnostics; messages: string[] } {
-  const messages: string[] = [];
-  const push = (m: string): void => {
-    messages.push(m);
-  };
-  return { diagnostics: createDiagnostics({ level: 'info', logger: { error: push, warn: push, info: push, debug: () => {} } }), messages };
-}
+const event = (i: number, actor = 'x'): Record<string, unknown> => ({ ...auditEvent(i), actor });
 
 const lockOf = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, 'audit.lock'), 'utf8')) as Record<string, unknown>;
 
