@@ -2,7 +2,7 @@ import type { Cluster } from 'node:cluster';
 import type { BroadcastChannel } from 'node:worker_threads';
 import { lazyRequire } from '../internal/lazy.js';
 import type { Diagnostics } from '@lookout/core';
-import { mergeExpositions, type ExpositionSource } from '../exposition/parseExposition.js';
+import { mergeExpositions, parseExposition, renderFamilies, type ExpositionSource } from '../exposition/parseExposition.js';
 
 /** Name of the BroadcastChannel worker threads report on. */
 export const WORKER_CHANNEL = '@lookout/node:metrics';
@@ -102,11 +102,29 @@ export interface WorkerAggregator {
 
 /**
  * Listens for workers' reports: `cluster.on('message')` for cluster workers (only Lookout's
- * messages are read) and a BroadcastChannel for worker threads (unref'd). A cluster worker's
- * series leave the scrape when it exits; a thread's when it has not reported for three intervals.
+ * messages are read) and a BroadcastChannel for worker threads (unref'd). A cluster worker
+ * departs when it exits, a thread when it has not reported for three intervals. Labelled by
+ * worker, its series then leave the scrape. Summed, its gauges leave the sums but its counters
+ * and histograms stay in them at their last reported values: a summed counter must never go
+ * down (Prometheus would read a reset, and `increase()` would count the whole total again).
  */
 export function startWorkerAggregator(options: { labelByWorker: boolean; intervalMs: number }): WorkerAggregator {
   const latest = new Map<string, { text: string; at: number }>();
+  /** The counters and histograms of departed workers, summed (as exposition text; bounded by the series, not the workers). */
+  let departed = '';
+  const depart = (worker: string): void => {
+    const last = latest.get(worker);
+    latest.delete(worker);
+    if (last === undefined || options.labelByWorker) return;
+    const cumulative = renderFamilies(parseExposition(last.text).filter((f) => f.type === 'counter' || f.type === 'histogram'));
+    departed = mergeExpositions(
+      [
+        { worker: 'departed', text: departed },
+        { worker, text: cumulative },
+      ],
+      false,
+    );
+  };
   const onReport = (message: unknown): void => {
     if (message === null || typeof message !== 'object') return;
     const m = message as Partial<WorkerReport>;
@@ -114,9 +132,7 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
     latest.set(m.worker, { text: m.text, at: Date.now() });
   };
   const onClusterMessage = (_worker: unknown, message: unknown): void => onReport(message);
-  const onClusterExit = (worker: { id: number }): void => {
-    latest.delete(String(worker.id));
-  };
+  const onClusterExit = (worker: { id: number }): void => depart(String(worker.id));
   // Listening starts a moment after start (or at the first scrape, if sooner), off the startup
   // path: node:cluster pulls in child_process, net and dgram, which a short CLI that forks no
   // worker should not pay for; a worker forked at start takes longer than this to boot and report.
@@ -140,15 +156,16 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
   const staleMs = options.intervalMs * 3;
   const live = (): [string, { text: string; at: number }][] => {
     const now = Date.now();
-    for (const [worker, r] of latest) if (worker.startsWith('thread-') && now - r.at > staleMs) latest.delete(worker);
+    for (const [worker, r] of latest) if (worker.startsWith('thread-') && now - r.at > staleMs) depart(worker);
     return [...latest];
   };
   return {
     merge(own) {
       listen();
       const workers = live();
-      if (workers.length === 0) return own;
+      if (workers.length === 0 && departed === '') return own;
       const sources: ExpositionSource[] = [{ worker: 'primary', text: own }, ...workers.map(([worker, r]) => ({ worker, text: r.text }))];
+      if (departed !== '') sources.push({ worker: 'departed', text: departed });
       return mergeExpositions(sources, options.labelByWorker);
     },
     workers: () => live().map(([w]) => w),
