@@ -26,10 +26,12 @@ export interface ComplianceReportOptions extends ReportPeriod {
  * records that verified are counted. Render it with `formatComplianceReport` (JSON, CSV, HTML).
  * Never rejects: an unreadable log gives a report whose tamper check says `error`.
  */
-export async function complianceReport(auditLog: AuditLog | string, options: ComplianceReportOptions = {}): Promise<ComplianceReport> {
-  const isLog = typeof auditLog !== 'string';
+export async function complianceReport(auditLog: AuditLog | string, input: ComplianceReportOptions = {}): Promise<ComplianceReport> {
+  // Neither a log nor a path (null, a number …) reads as an unreadable log; options that are not an object as none.
+  const options: ComplianceReportOptions = typeof input === 'object' && input !== null ? input : {};
+  const isLog = typeof auditLog === 'object' && auditLog !== null && typeof auditLog.flush === 'function';
   if (isLog) await auditLog.flush();
-  const dir = isLog ? auditLog.dir : auditLog;
+  const dir = isLog ? auditLog.dir : typeof auditLog === 'string' ? auditLog : '';
   const acc = createComplianceAccumulator(options);
   const verifyOptions: Parameters<typeof verifyAuditLog>[1] = {
     onRecord: (record) => {

@@ -36,6 +36,15 @@ describe('complianceReport', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain('next tuesday');
   });
+
+  it('should resolve with an error tamper check, not reject, for something that is neither a log nor a path', async () => {
+    for (const garbage of [null, undefined, 42, {}]) {
+      const report = await complianceReport(garbage as unknown as string);
+      expect(report.tamperCheck.status).toBe('error');
+    }
+    const report = await complianceReport(tempDir(), null as unknown as undefined);
+    expect(report.tamperCheck.status).not.toBe('ok');
+  });
 });
 
 describe('createComplianceAccumulator', () => {
