@@ -8,6 +8,8 @@ import { mergeExpositions, parseExposition, renderFamilies, type ExpositionSourc
 export const WORKER_CHANNEL = '@lookout/node:metrics';
 /** How long after start the primary begins listening for workers' reports (ms). */
 export const LISTEN_DELAY_MS = 100;
+/** Silent threads kept apart (they may report again); older ones are folded into the departed sums. */
+const MAX_SILENT_THREADS = 64;
 /** Marks Lookout's IPC messages, so a host's own `message` handlers can ignore them. */
 export const IPC_MESSAGE_TYPE = '@lookout/node:metrics';
 
@@ -112,11 +114,12 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
   const latest = new Map<string, { text: string; at: number }>();
   /** The counters and histograms of departed workers, summed (as exposition text; bounded by the series, not the workers). */
   let departed = '';
-  const depart = (worker: string): void => {
-    const last = latest.get(worker);
-    latest.delete(worker);
-    if (last === undefined || options.labelByWorker) return;
-    const cumulative = renderFamilies(parseExposition(last.text).filter((f) => f.type === 'counter' || f.type === 'histogram'));
+  /**
+   * Threads that went silent, by id, kept apart for a while: a thread that was only busy reports
+   * again under the same id, with totals that include what it had, so its share leaves `departed`.
+   */
+  const silent = new Map<string, string>();
+  const fold = (worker: string, cumulative: string): void => {
     departed = mergeExpositions(
       [
         { worker: 'departed', text: departed },
@@ -125,10 +128,25 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
       false,
     );
   };
+  const depart = (worker: string): void => {
+    const last = latest.get(worker);
+    latest.delete(worker);
+    if (last === undefined || options.labelByWorker) return;
+    const cumulative = renderFamilies(parseExposition(last.text).filter((f) => f.type === 'counter' || f.type === 'histogram'));
+    // A cluster worker that exited never comes back; a silent thread may.
+    if (!worker.startsWith('thread-')) return fold(worker, cumulative);
+    silent.set(worker, cumulative);
+    for (const [oldest, text] of silent) {
+      if (silent.size <= MAX_SILENT_THREADS) break;
+      silent.delete(oldest);
+      fold(oldest, text);
+    }
+  };
   const onReport = (message: unknown): void => {
     if (message === null || typeof message !== 'object') return;
     const m = message as Partial<WorkerReport>;
     if (m.type !== IPC_MESSAGE_TYPE || typeof m.worker !== 'string' || typeof m.text !== 'string') return;
+    silent.delete(m.worker);
     latest.set(m.worker, { text: m.text, at: Date.now() });
   };
   const onClusterMessage = (_worker: unknown, message: unknown): void => onReport(message);
@@ -163,9 +181,10 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
     merge(own) {
       listen();
       const workers = live();
-      if (workers.length === 0 && departed === '') return own;
+      if (workers.length === 0 && departed === '' && silent.size === 0) return own;
       const sources: ExpositionSource[] = [{ worker: 'primary', text: own }, ...workers.map(([worker, r]) => ({ worker, text: r.text }))];
       if (departed !== '') sources.push({ worker: 'departed', text: departed });
+      for (const [worker, text] of silent) sources.push({ worker, text });
       return mergeExpositions(sources, options.labelByWorker);
     },
     workers: () => live().map(([w]) => w),

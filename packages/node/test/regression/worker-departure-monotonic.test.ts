@@ -54,6 +54,22 @@ describe('startWorkerAggregator', () => {
     expect([sample(after, 'app_requests_total'), sample(after, 'app_latency_seconds_count'), sample(after, 'app_latency_seconds_sum'), sample(after, 'app_in_flight')]).toEqual([11, 11, 5.5, 1]);
   });
 
+  it('should not count twice a thread that was only busy and reports again after it went silent', async () => {
+    aggregator = startWorkerAggregator({ labelByWorker: false, intervalMs: 300 });
+    const own = report(1, 1);
+    aggregator.merge(own);
+    channel = new BroadcastChannel(WORKER_CHANNEL);
+    channel.postMessage({ type: IPC_MESSAGE_TYPE, worker: 'thread-9', text: report(10, 4) });
+    await heard(aggregator, 'thread-9', true);
+    await heard(aggregator, 'thread-9', false);
+    expect(sample(aggregator.merge(own), 'app_requests_total')).toBe(11);
+    // Back, with totals that include what it had.
+    channel.postMessage({ type: IPC_MESSAGE_TYPE, worker: 'thread-9', text: report(12, 2) });
+    await heard(aggregator, 'thread-9', true);
+    const back = aggregator.merge(own);
+    expect([sample(back, 'app_requests_total'), sample(back, 'app_in_flight')]).toEqual([13, 3]);
+  });
+
   it("should let a departed worker's series leave the scrape when series are labelled by worker", async () => {
     aggregator = startWorkerAggregator({ labelByWorker: true, intervalMs: 300 });
     aggregator.merge('');
