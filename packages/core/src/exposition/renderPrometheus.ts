@@ -1,4 +1,5 @@
 import { isHistogram, type AnyInstrument, type HistogramImpl } from '../metrics/internal/instruments.js';
+import { finiteTotal } from '../metrics/internal/series.js';
 import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 import { escapeHelp, escapeLabelValue, openMetricsFamilyName, openMetricsUnit } from '../metrics/names.js';
@@ -74,7 +75,7 @@ function renderInstrument(inst: AnyInstrument, om: boolean): string {
     return out;
   }
   forEachLabelText(inst, (s, inner) => {
-    out += `${name}${inner === '' ? '' : `{${inner}}`} ${formatValue((s as ScalarSeries).v)}\n`;
+    out += `${name}${inner === '' ? '' : `{${inner}}`} ${formatValue(finiteTotal((s as ScalarSeries).v))}\n`;
   });
   return out;
 }
@@ -134,7 +135,7 @@ function renderHistogramSeries(name: string, s: HistogramSeries, inner: string, 
     }
     out += '\n';
   }
-  out += `${name}_sum${braced} ${formatValue(s.sum)}\n${name}_count${braced} ${s.count}\n`;
+  out += `${name}_sum${braced} ${formatValue(finiteTotal(s.sum))}\n${name}_count${braced} ${s.count}\n`;
   return out;
 }
 

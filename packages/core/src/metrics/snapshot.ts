@@ -1,4 +1,5 @@
 import { isHistogram, type AnyInstrument } from './internal/instruments.js';
+import { finiteTotal } from './internal/series.js';
 import type { HistogramSeries, ScalarSeries } from './internal/series.js';
 import type { MetricsRegistry } from './MetricsRegistry.js';
 import type { InstrumentKind } from './types.js';
@@ -105,9 +106,9 @@ function snapshotInstrument(inst: AnyInstrument, matchers: Readonly<Record<strin
     const common = values === undefined ? { labels, attributes, overflow: true as const } : { labels, attributes };
     if (histogram) {
       const h = s as HistogramSeries;
-      series.push({ ...common, value: 0, counts: h.counts.slice(), sum: h.sum, count: h.count });
+      series.push({ ...common, value: 0, counts: h.counts.slice(), sum: finiteTotal(h.sum), count: h.count });
     } else {
-      series.push({ ...common, value: (s as ScalarSeries).v });
+      series.push({ ...common, value: finiteTotal((s as ScalarSeries).v) });
     }
   });
   return {

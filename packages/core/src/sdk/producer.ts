@@ -2,6 +2,7 @@ import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { isHistogram, type AnyInstrument } from '../metrics/internal/instruments.js';
+import { finiteTotal } from '../metrics/internal/series.js';
 import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 
@@ -80,7 +81,7 @@ function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefi
         attributes: attributesOf(inst, values),
         value: {
           buckets: { boundaries, counts: [...(s as HistogramSeries).counts] },
-          sum: (s as HistogramSeries).sum,
+          sum: finiteTotal((s as HistogramSeries).sum),
           count: (s as HistogramSeries).count,
         },
       });
@@ -89,7 +90,7 @@ function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefi
   }
   const points: object[] = [];
   inst.table.forEach((s, values) => {
-    points.push({ startTime, endTime, attributes: attributesOf(inst, values), value: (s as ScalarSeries).v });
+    points.push({ startTime, endTime, attributes: attributesOf(inst, values), value: finiteTotal((s as ScalarSeries).v) });
   });
   if (d.kind === 'counter' || d.kind === 'updowncounter' || d.kind === 'observablecounter') {
     return {

@@ -44,6 +44,21 @@ describe('MetricsRegistry', () => {
       expect(text).toContain('# HELP http_requests_total Requests');
     });
 
+    it('should read a total that overflowed past Number.MAX_VALUE as the largest finite number', async () => {
+      const { registry } = setup();
+      const c = registry.counter('huge', { labels: ['k'] });
+      c.add(1.7e308, { k: 'a' });
+      c.add(1.7e308, { k: 'a' });
+      const bound = registry.counter('huge.bound').bind();
+      bound.add(1.7e308);
+      bound.add(1.7e308);
+      const h = registry.histogram('huge.size', { buckets: [1] });
+      h.record(1.7e308);
+      h.record(1.7e308);
+      const s = samples(await renderPrometheus(registry));
+      expect([s.get('huge_total{k="a"}'), s.get('huge_bound_total'), s.get('huge_size_sum')]).toEqual([Number.MAX_VALUE, Number.MAX_VALUE, Number.MAX_VALUE]);
+    });
+
     it('should drop negative, NaN, infinite and non-number increments with one diagnostic', async () => {
       const { registry, lines } = setup();
       const c = registry.counter('jobs', { labels: ['k'] });

@@ -18,7 +18,7 @@ import { GLOBAL_TIMERS } from '../../delivery/timers.js';
 import { describeError, safeString } from '../../diagnostics/index.js';
 import { DISPOSE, monotonicMs } from './clock.js';
 import type { OtelAttributes, OtelGaugeLike } from './otelGlobal.js';
-import { HistogramSeries, PINNED, ScalarSeries, type AnySeries } from './series.js';
+import { finiteTotal, HistogramSeries, PINNED, ScalarSeries, type AnySeries } from './series.js';
 import { SeriesTable } from './SeriesTable.js';
 import type { RegistryCore } from './RegistryCore.js';
 
@@ -262,7 +262,7 @@ abstract class ScalarInstrument extends SyncInstrument<ScalarSeries> {
         const attrs: OtelAttributes = {};
         if (values === undefined) attrs['otel.metric.overflow'] = 'true';
         else for (let i = 0; i < keys.length; i++) if (values[i] !== '') attrs[keys[i]!] = values[i]!;
-        result.observe(s.v, attrs);
+        result.observe(finiteTotal(s.v), attrs);
       });
     });
   }

@@ -44,3 +44,12 @@ export class HistogramSeries {
 }
 
 export type AnySeries = ScalarSeries | HistogramSeries;
+
+/**
+ * A stored total as it is read out: finite. Every recorded value is finite, but a sum of them can
+ * overflow to ±Infinity (two values near `Number.MAX_VALUE`); it reads as the largest finite
+ * number of its sign. Checked here, at collection, rather than on every add of the hot path.
+ */
+export function finiteTotal(v: number): number {
+  return v === Infinity ? Number.MAX_VALUE : v === -Infinity ? -Number.MAX_VALUE : v;
+}
