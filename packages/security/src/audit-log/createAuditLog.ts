@@ -185,6 +185,8 @@ class AuditLogWriter {
   /** A flush started by `append` is queued or running: more appends need no other. */
   private _appendFlushing = false;
   private _lock: HeldAuditLock | undefined;
+  /** Records were written since the last successful sync and head write. */
+  private _unsynced = false;
   /** What kept the last flush from writing everything; cleared by one that did. */
   private _blocker: { reason: UnwrittenReason; cause: string } | undefined;
   private _opened = false;
@@ -454,7 +456,7 @@ class AuditLogWriter {
       return this._result(false);
     }
     // Checked before every write: never append to a chain another writer now owns.
-    if (this._pending.length > 0 && !(await this._lock?.stillHeld())) {
+    if ((this._pending.length > 0 || this._unsynced) && !(await this._lock?.stillHeld())) {
       await this._lostLock();
       return this._result(false);
     }
@@ -469,7 +471,7 @@ class AuditLogWriter {
         break;
       }
     }
-    if (!ok) {
+    if (!ok || (this._unsynced && !(await this._sync()))) {
       this._scheduleRetry();
       return this._result(false);
     }
@@ -573,9 +575,9 @@ class AuditLogWriter {
       }
       await this._writeChunk(chunk, chunkBytes);
       committed = { seq: this._lastSeq, hash: this._lastHash, count: batch.length };
-      if (this._fsync) await this._current?.handle.datasync();
-      await this._writeHead();
+      // Written: never written again (the chain would hold them twice). Syncing them is `_sync`'s.
       this.stats.written += batch.length;
+      this._unsynced = true;
       return batch.length;
     } catch (error) {
       this.stats.writeErrors++;
@@ -637,6 +639,26 @@ class AuditLogWriter {
     }
   }
 
+  /**
+   * Syncs the current file (with `fsync`) and rewrites the head. `false` when either fails: the
+   * records stay written (they are not written twice) but are not known to be durable, so the
+   * flush says so and the next one syncs again.
+   */
+  private async _sync(): Promise<boolean> {
+    try {
+      if (this._fsync) await this._current?.handle.datasync();
+      await this._writeHead();
+      this._unsynced = false;
+      return true;
+    } catch (error) {
+      this.stats.writeErrors++;
+      const cause = describeError(error);
+      this._diag.error('audit-log/sync-failed', `AuditLog: syncing ${this.dir} failed: ${cause}; the records are written but not known to be durable, and the sync is tried again`);
+      this._blocker = { reason: 'audit_write_failed', cause };
+      return false;
+    }
+  }
+
   /** Records the last durable record, so verification can tell truncation from a clean end. */
   private async _writeHead(): Promise<void> {
     const cur = this._current;
@@ -681,7 +703,8 @@ class AuditLogWriter {
         ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
         ...(maxFiles === undefined ? {} : { maxFiles }),
       };
-      if ((await this._writeBatch([{ json: JSON.stringify(sys), kind: 'sys', ts: this._now() }])) === 0) return;
+      // The deletion is on disk before any file goes.
+      if ((await this._writeBatch([{ json: JSON.stringify(sys), kind: 'sys', ts: this._now() }])) === 0 || !(await this._sync())) return;
       for (const d of doomed) {
         await unlink(join(this.dir, d.name));
         this.stats.filesDeleted++;
