@@ -48,9 +48,10 @@ const WARNED_DROP_REASONS: ReadonlySet<DropReason> = new Set(['queue_full', 'too
 /** Extra time a transport gets past `sendTimeoutMs` before the queue stops waiting for it. */
 const SEND_TIMEOUT_GRACE_MS = 1000;
 /**
- * How long `shutdown()` waits, after its deadline, for the send it aborted to answer: a transport
- * that honours its signal answers at once, and its batch is then counted (sent, or dropped as
- * `shutdown` and handed to `onDrop`, which may spool it) before the host can exit.
+ * The last part of `shutdown()`'s deadline (a quarter of it, at most this) is kept for the send it
+ * aborts to answer: a transport that honours its signal answers at once, and its batch is then
+ * counted (sent, or dropped as `shutdown` and handed to `onDrop`, which may spool it) before the
+ * host can exit. One that does not answer is waited for no longer than the deadline.
  */
 const ABORT_SETTLE_MS = 250;
 
@@ -248,9 +249,11 @@ class BatchQueueImpl<T> {
     try {
       if (this._shutdownResult !== undefined) return this._shutdownResult;
       this._closed = true;
-      this._shutdownResult = this.flush(deadlineMs)
+      const wait = nonNegativeOr(deadlineMs, DEFAULT_FLUSH_DEADLINE_MS);
+      const settle = Math.min(ABORT_SETTLE_MS, Math.floor(wait / 4));
+      this._shutdownResult = this.flush(wait - settle)
         .then(() => this._terminate())
-        .then((result) => (result.inFlight ? this._afterAbort(result) : result));
+        .then((result) => (result.inFlight ? this._afterAbort(result, settle) : result));
       return this._shutdownResult;
     } catch (error) {
       this._diagnostics().internalError(error, `${this._name}.shutdown`);
@@ -349,11 +352,11 @@ class BatchQueueImpl<T> {
   }
 
   /**
-   * Waits (at most {@link ABORT_SETTLE_MS}) for the send aborted at shutdown to answer, so its
-   * batch is counted before `shutdown()` resolves; a host that exits right after loses nothing
-   * uncounted.
+   * Waits (at most `settleMs`, the end of shutdown's deadline) for the send aborted at shutdown to
+   * answer, so its batch is counted before `shutdown()` resolves; a host that exits right after
+   * loses nothing uncounted.
    */
-  private _afterAbort(result: FlushResult): Promise<FlushResult> {
+  private _afterAbort(result: FlushResult, settleMs: number): Promise<FlushResult> {
     if (this._inFlight === undefined) return Promise.resolve({ ...result, inFlight: false });
     return new Promise((resolve) => {
       let timer: unknown;
@@ -364,7 +367,7 @@ class BatchQueueImpl<T> {
       };
       this._sendWaiters.add(done);
       // Not unref'd, like flush's deadline: the host is waiting for this answer.
-      timer = this._setTimer(done, ABORT_SETTLE_MS, true);
+      timer = this._setTimer(done, settleMs, true);
     });
   }
 

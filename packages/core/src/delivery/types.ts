@@ -204,10 +204,11 @@ export interface BatchQueue<T> {
    */
   flush(deadlineMs?: number): Promise<FlushResult>;
   /**
-   * Stops accepting items, then flushes until `deadlineMs` milliseconds from now. What is still
-   * queued then is dropped as `shutdown`; a send still in flight is aborted, and shutdown waits
-   * (at most 250 ms more) for it to answer, so that its batch is counted (sent, or dropped as
-   * `shutdown` and passed to `onDrop`) before the promise resolves. To keep those
+   * Stops accepting items, then flushes; resolves by `deadlineMs` milliseconds from now. What is
+   * still queued near the end is dropped as `shutdown`; a send still in flight is aborted, and the
+   * end of the deadline (a quarter of it, at most 250 ms) is kept for it to answer, so that its
+   * batch is counted (sent, or dropped as `shutdown` and passed to `onDrop`) before the promise
+   * resolves. To keep those
    * items (e.g. spool them to disk), call `flush`, then `drain`, then `shutdown`. Idempotent;
    * never rejects.
    */

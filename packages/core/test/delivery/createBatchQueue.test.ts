@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDiagnostics } from '../../src/diagnostics/index.js';
 import { createBatchQueue, makeFetchTransport } from '../../src/delivery/index.js';
-import type { BatchQueueOptions, DropReason, Transport, TransportResult } from '../../src/delivery/index.js';
+import type { BatchQueueOptions, DropReason, FlushResult, Transport, TransportResult } from '../../src/delivery/index.js';
 import { sleep, startReceiver, waitFor } from './helpers/receiver.js';
 import type { TestReceiver } from './helpers/receiver.js';
 
@@ -354,6 +354,25 @@ describe('createBatchQueue', () => {
       expect(queue.enqueue({ id: 'late' })).toBe(false);
       expect(queue.stats.dropped.shutdown).toBe(6);
       expect(await queue.shutdown(10)).toBe(result);
+    });
+
+    it('should resolve by its deadline when the send in flight ignores its abort', async () => {
+      vi.useFakeTimers();
+      try {
+        // A transport that never answers, abort or not.
+        const transport: Transport = { send: () => new Promise<TransportResult>(() => undefined) };
+        const queue = createBatchQueue<Item>({ transport, encode: (batch) => ({ body: JSON.stringify(batch), contentType: 'application/json' }), flushIntervalMs: 0, diagnostics: quietDiagnostics().diagnostics });
+        queue.enqueue({ id: 'a' });
+        await vi.advanceTimersByTimeAsync(0);
+        let resolved: FlushResult | undefined;
+        void queue.shutdown(1000).then((r) => (resolved = r));
+        await vi.advanceTimersByTimeAsync(999);
+        expect(resolved).toBeUndefined();
+        await vi.advanceTimersByTimeAsync(1);
+        expect(resolved).toEqual({ complete: false, pendingItems: 1, inFlight: true });
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('should deliver what it can before the deadline', async () => {
