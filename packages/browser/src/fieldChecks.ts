@@ -1,4 +1,4 @@
-import { isHttpUrl, isPlainObject, textField } from '@lookout/core/page';
+import { isHeader, isHttpUrl, isPlainObject, textField } from '@lookout/core/page';
 import type { FieldCheck } from '@lookout/core/page';
 
 // The checks of the options both entries take, one by one, so that `./lite` bundles only these
@@ -10,8 +10,8 @@ export const NAME_CHECK: FieldCheck = textField(1, 256);
 export const VERSION_CHECK: FieldCheck = textField(1, 128);
 /** An absolute http(s) URL (`endpoint`). */
 const ENDPOINT_CHECK: FieldCheck = (v) => typeof v === 'string' && isHttpUrl(v);
-/** A plain object of string values (`headers`); else the first key whose value is not a string. */
-const HEADERS_CHECK: FieldCheck = (v) => isPlainObject(v) && (Object.keys(v).find((k) => typeof v[k] !== 'string') ?? true);
+/** A plain object of headers `fetch` will send (`headers`); else the first name that is not one, or whose value is not. */
+const HEADERS_CHECK: FieldCheck = (v) => isPlainObject(v) && (Object.keys(v).find((k) => !isHeader(k, v[k])) ?? true);
 /** `granted`, `pending` or `denied` (`consent`). */
 const CONSENT_CHECK: FieldCheck = (v) => v === 'granted' || v === 'pending' || v === 'denied';
 

@@ -106,6 +106,7 @@ export {
   compressionStreamGzip,
   createBodyCompressor,
   validHeaders,
+  isHeader,
   withGzip,
   DEFAULT_MAX_QUEUE_ITEMS,
   DEFAULT_MAX_QUEUE_BYTES,

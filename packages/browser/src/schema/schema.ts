@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isHttpUrl, resolveOptions } from '@lookout/core';
+import { isHeader, isHttpUrl, resolveOptions } from '@lookout/core';
 import type { ConfigIssue, Diagnostics, MetricsRegistry, SafeParser } from '@lookout/core';
 import { resolveFromValid } from '../config.js';
 import type { ResolvedMonitoringOptions } from '../config.js';
@@ -15,7 +15,8 @@ const monitoringSchema = z.strictObject({
   serviceVersion: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   environment: z.optional(label),
   endpoint: z.optional(httpUrl),
-  headers: z.optional(z.record(z.string(), z.string())),
+  // A header `fetch` refuses would fail every request alike (retried as a network error).
+  headers: z.optional(z.custom<Record<string, string>>((v) => z.record(z.string(), z.string()).safeParse(v).success && Object.entries(v as object).every(([k, x]) => isHeader(k, x)), 'must be headers fetch can send')),
   consent: z.optional(z.enum(['granted', 'pending', 'denied'])),
   userId: z.optional(label),
   persistence: z.optional(z.boolean()),

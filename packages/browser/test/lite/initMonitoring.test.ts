@@ -239,6 +239,19 @@ describe('initMonitoring (lite)', () => {
       expect(net.requests[0]?.headers['a']).toBeUndefined();
     });
 
+    // fetch refuses such a header, failing every request alike: it was retried as a network error until retries_exhausted.
+    it('should refuse headers fetch would refuse, naming the header and never its value', async () => {
+      const { diagnostics, warnings } = recorder();
+      const net = fakeFetch();
+      handles.push(initMonitoring({ serviceName: 'shop', endpoint: ENDPOINT, diagnostics, headers: { 'x-ok': 'yes', authorization: 'Bearer s3cr3t\n' } }));
+      expect(warnings.map((w) => w.message)).toContain('initMonitoring: headers.authorization is invalid or unknown; the default is used');
+      expect(JSON.stringify(warnings)).not.toContain('s3cr3t');
+      track('still sent');
+      await getMonitoring()!.flush(2000);
+      expect(net.events().map((e) => e.name)).toEqual(['still sent']);
+      expect(net.requests[0]?.headers).toEqual({ 'content-type': 'application/json' });
+    });
+
     it('should warn once each without serviceName or endpoint, and count events no_endpoint', async () => {
       const { diagnostics, warnings } = recorder();
       const net = fakeFetch();
@@ -339,6 +352,8 @@ describe('initMonitoring (lite)', () => {
         fc.constantFrom('https://collector.example.com/v1/logs', 'http://localhost:4318/v1/logs', 'ftp://example.com/', '/v1/logs', 'not a url', 'https://', 'javascript:alert(1)'),
         fc.constantFrom('a'.repeat(128), 'a'.repeat(129), 'a'.repeat(256), 'a'.repeat(257)),
         fc.constantFrom({}, [], ['a'], { authorization: 'Bearer x' }, { a: 1 }, { a: undefined }, { a: 'b', c: null }, new Headers(), Object.assign(Object.create(null) as object, { a: 'b' }), new Map([['a', 'b']])),
+        // Headers fetch refuses (a line break, a space in the name, a character past Latin-1) and one it takes (Latin-1).
+        fc.constantFrom({ authorization: 'Bearer x\n' }, { 'x token': 'a' }, { 'x-a': 'caf\u00e9' }, { 'x-a': '\u20ac' }, { '': 'a' }),
         fc.string({ maxLength: 300 }),
         fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
         fc.anything(),

@@ -5,6 +5,7 @@ export { createBeaconBudget, getBeaconBudget, splitForBudget } from './beaconBud
 export { utf8Length } from './utf8Length.js';
 export { compressionStreamGzip, createBodyCompressor, withGzip } from './gzip.js';
 export { validHeaders } from './validHeaders.js';
+export { isHeader } from './isHeader.js';
 export {
   DEFAULT_MAX_QUEUE_ITEMS,
   DEFAULT_MAX_QUEUE_BYTES,

@@ -1,10 +1,6 @@
 import { neutraliseControlChars } from '../redaction/neutraliseControlChars.js';
 import type { Diagnostics } from '../diagnostics/index.js';
-
-/** A header name: an RFC 9110 token. */
-const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A header value: tab, visible ASCII, space and Latin-1 (what Node's http and `fetch` accept). */
-const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e\x80-\xff]*$/;
+import { isHeader } from './isHeader.js';
 
 /**
  * The headers an HTTP client will send. One it would refuse fails every request alike, which
@@ -14,7 +10,7 @@ const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e\x80-\xff]*$/;
 export function validHeaders(headers: Readonly<Record<string, string>> | undefined, diagnostics: Diagnostics, component: string): Record<string, string> {
   const valid: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (HEADER_NAME_PATTERN.test(name) && typeof value === 'string' && HEADER_VALUE_PATTERN.test(value)) {
+    if (isHeader(name, value)) {
       valid[name] = value;
       continue;
     }

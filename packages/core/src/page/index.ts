@@ -21,6 +21,7 @@ export { neutraliseControlChars } from '../redaction/neutraliseControlChars.js';
 export { getBeaconBudget, splitForBudget } from '../delivery/beaconBudget.js';
 export type { BeaconBudget, BudgetChunk, BudgetSplit } from '../delivery/beaconBudget.js';
 export { utf8Length } from '../delivery/utf8Length.js';
+export { isHeader } from '../delivery/isHeader.js';
 export { classifyHttpStatus, parseRetryAfter } from '../delivery/retryAfter.js';
 export {
   DEFAULT_FLUSH_INTERVAL_MS,

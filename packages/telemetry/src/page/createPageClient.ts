@@ -6,6 +6,7 @@ import {
   DEFAULT_SEND_TIMEOUT_MS,
   diagnosticsIn,
   getDiagnostics,
+  isHeader,
   isHttpUrl,
   quickResolve,
   randomId,
@@ -48,7 +49,7 @@ const fieldsOf = (checks: Record<string, (v: unknown) => boolean>) => (v: unknow
 /** What each option accepts (one diagnostic per refused option, which then takes its default). */
 const FIELDS: Record<string, FieldCheck> = {
   endpoint: (v) => typeof v === 'string' && isHttpUrl(v),
-  headers: recordOf((v) => typeof v === 'string'),
+  headers: (v) => isPlainObject(v) && Object.keys(v).every((k) => isHeader(k, v[k])),
   app: fieldsOf({ name: isId, version: isId }),
   resourceAttributes: recordOf((v) => ['string', 'number', 'boolean'].includes(typeof v)),
   userId: isId,

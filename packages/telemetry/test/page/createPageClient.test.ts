@@ -314,6 +314,24 @@ describe('createPageClient', () => {
     });
   });
 
+  describe('headers', () => {
+    // fetch refuses such a header, failing every request alike: it was retried as a network error until retries_exhausted.
+    it('should refuse headers fetch would refuse with one diagnostic, and send without them', async () => {
+      for (const headers of [{ authorization: 'Bearer s3cr3t\r\n' }, { 'bad name': 'x' }, { 'x-a': '\u20ac' }]) {
+        const net = fakeFetch();
+        const { diagnostics, warnings } = recording();
+        const client = createPageClient({ endpoint: ENDPOINT, diagnostics, headers, flushOnPageHide: false });
+        expect(warnings.filter((w) => w.includes(': headers: ')), JSON.stringify(headers)).toHaveLength(1);
+        expect(warnings.join(' ')).not.toContain('s3cr3t');
+        client.track('a');
+        await client.flush(2000);
+        expect(net.calls).toHaveLength(1);
+        expect(Object.keys(net.calls[0]!.init.headers)).toEqual(['content-type']);
+        await client.shutdown(0);
+      }
+    });
+  });
+
   describe('shutdown', () => {
     it('should resolve by its deadline with a hung request, stop sending and be idempotent', async () => {
       const net = fakeFetch(() => 'hang');
