@@ -180,15 +180,17 @@ function create(input: PageClientOptions | undefined): PageClient {
   });
   const schedule = (): void => delivery.schedule();
 
-  /** Queues again what an earlier page persisted (in the room the queue has). */
+  /** Queues again what an earlier page persisted, in the room the queue has; the rest goes back to the store. */
   const restore = (): void => {
     if (consent === 'granted' && !closed)
       void store?.load((n) => drop('expired', n)).then((events) => {
         const room = Math.max(0, maxQueue - stats.queued);
-        stats.restored += events.length;
-        drop('queue_full', Math.max(0, events.length - room));
-        if (consent === 'denied') drop('consent', Math.min(room, events.length));
-        else delivery.queue.unshift(...events.slice(0, room));
+        const kept = events.slice(0, room);
+        const over = events.slice(room);
+        if (over.length && !persist(over)) drop('queue_full', over.length);
+        stats.restored += kept.length;
+        if (consent === 'denied') drop('consent', kept.length);
+        else delivery.queue.unshift(...kept);
         schedule();
       });
   };

@@ -464,6 +464,44 @@ describe('createPageClient persistence', () => {
     expect(sent.calls).toHaveLength(1);
   });
 
+  // What did not fit the queue on restore was dropped as queue_full, though the store could keep it.
+  it('should put back in the store what it restores beyond the queue, for a later load', async () => {
+    vi.useRealTimers();
+    const idb = createFakeIndexedDb();
+    vi.stubGlobal('indexedDB', idb);
+    fakeFetch(() => 'hang');
+    const page = fakePage();
+    const { getBeaconBudget } = await import('@lookout/core');
+    const budget = getBeaconBudget();
+    const options = { endpoint: ENDPOINT, diagnostics: quiet(), persistence: true };
+    const first = createPageClient(options);
+    await vi.waitFor(() => expect(idb.opened('lookout-page-telemetry')).toBe(true));
+    const ids = Array.from({ length: 5 }, (_, i) => first.track('clicked', { i }));
+    expect(budget.reserve(budget.availableBytes)).toBe(true);
+    try {
+      page.hide();
+    } finally {
+      budget.release(budget.limitBytes);
+    }
+    await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(1));
+
+    // A page whose queue holds 3: 3 are restored, 2 go back to the store, none are dropped.
+    fakeFetch(() => 'hang');
+    const small = createPageClient({ ...options, maxQueueEvents: 3, flushOnPageHide: false });
+    await vi.waitFor(() => expect(small.stats.restored).toBe(3));
+    await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(1));
+    expect(small.stats.dropped.queue_full).toBe(0);
+    expect(small.stats.persisted).toBe(2);
+
+    // The next load sends those 2.
+    const sent = fakeFetch();
+    const next = createPageClient({ ...options, flushOnPageHide: false });
+    await vi.waitFor(() => expect(next.stats.restored).toBe(2));
+    await next.flush(1000);
+    const sentIds = sent.records().map((r) => (sent.attr(r, 'event.id') as { stringValue: string }).stringValue);
+    expect(sentIds).toEqual(ids.slice(3));
+  });
+
   it('should clear what is stored when consent is denied on the next load, and restore nothing', async () => {
     vi.useRealTimers();
     const idb = createFakeIndexedDb();
