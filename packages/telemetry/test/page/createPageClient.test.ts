@@ -61,6 +61,17 @@ function fakePage() {
   };
 }
 
+/** Hides the page while another sender holds the whole keepalive budget: nothing may leave, so a client with a store persists its queue. */
+function hideWithBudgetTaken(page: ReturnType<typeof fakePage>): void {
+  const budget = getBeaconBudget();
+  expect(budget.reserve(budget.availableBytes)).toBe(true);
+  try {
+    page.hide();
+  } finally {
+    budget.release(budget.limitBytes);
+  }
+}
+
 const quiet = () => createDiagnostics({ level: 'none' });
 const make = (options: PageClientOptions = {}) => createPageClient({ endpoint: ENDPOINT, diagnostics: quiet(), flushOnPageHide: false, ...options });
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -428,20 +439,12 @@ describe('createPageClient persistence', () => {
     vi.stubGlobal('indexedDB', idb);
     const net = fakeFetch(() => 'hang');
     const page = fakePage();
-    const { getBeaconBudget } = await import('@lookout/core');
-    const budget = getBeaconBudget();
     const options = { endpoint: ENDPOINT, diagnostics: quiet(), persistence: true, maxBatchEvents: 5 };
     const first = createPageClient(options);
     // Let the store chunk load (it is imported on demand).
     await vi.waitFor(() => expect(idb.opened('lookout-page-telemetry')).toBe(true));
     const ids = Array.from({ length: 4 }, (_, i) => first.track('clicked', { i }));
-    // Another sender holds the whole keepalive budget: nothing may leave at page hide.
-    expect(budget.reserve(budget.availableBytes)).toBe(true);
-    try {
-      page.hide();
-    } finally {
-      budget.release(budget.limitBytes);
-    }
+    hideWithBudgetTaken(page);
     expect(net.calls).toHaveLength(0);
     expect(first.stats.persisted).toBe(4);
     expect(first.stats.dropped.page_hidden).toBe(0);
@@ -471,18 +474,11 @@ describe('createPageClient persistence', () => {
     vi.stubGlobal('indexedDB', idb);
     fakeFetch(() => 'hang');
     const page = fakePage();
-    const { getBeaconBudget } = await import('@lookout/core');
-    const budget = getBeaconBudget();
     const options = { endpoint: ENDPOINT, diagnostics: quiet(), persistence: true };
     const first = createPageClient(options);
     await vi.waitFor(() => expect(idb.opened('lookout-page-telemetry')).toBe(true));
     const ids = Array.from({ length: 5 }, (_, i) => first.track('clicked', { i }));
-    expect(budget.reserve(budget.availableBytes)).toBe(true);
-    try {
-      page.hide();
-    } finally {
-      budget.release(budget.limitBytes);
-    }
+    hideWithBudgetTaken(page);
     await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(1));
 
     // A page whose queue holds 3: 3 are restored, 2 go back to the store, none are dropped.
@@ -508,17 +504,10 @@ describe('createPageClient persistence', () => {
     vi.stubGlobal('indexedDB', idb);
     fakeFetch();
     const page = fakePage();
-    const { getBeaconBudget } = await import('@lookout/core');
-    const budget = getBeaconBudget();
     const client = createPageClient({ endpoint: ENDPOINT, diagnostics: quiet(), persistence: true });
     await vi.waitFor(() => expect(idb.opened('lookout-page-telemetry')).toBe(true));
     client.track('a');
-    expect(budget.reserve(budget.availableBytes)).toBe(true);
-    try {
-      page.hide();
-    } finally {
-      budget.release(budget.limitBytes);
-    }
+    hideWithBudgetTaken(page);
     await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(1));
     const next = createPageClient({ endpoint: ENDPOINT, diagnostics: quiet(), persistence: true, consent: 'denied', flushOnPageHide: false });
     await vi.waitFor(() => expect(idb.rows('lookout-page-telemetry')).toHaveLength(0));
