@@ -40,7 +40,12 @@ const COOKIE_KEY_PATTERN = /^(?:set-?)?cookies?$/i;
 /** An address, its `@` also percent-encoded (`alice%40example.com` in a query string). */
 const EMAIL_PATTERN = /(?<![\w.%+-])[\w.%+-]{1,64}(?:@|%40)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 
-const CARD_PATTERN = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+/**
+ * A run of 13–19 digits (spaces or dashes between them). Not part of a word or of an id joined by
+ * a dash (`v6-1796583524550-4539…`, a hex id with a digit run inside): there, a digit run is a
+ * piece of the id, and masking it would corrupt ids receivers group by.
+ */
+const CARD_PATTERN = /(?<!\w-?)\d(?:[ -]?\d){12,18}(?!-?\w)/g;
 const DIGIT_GROUP_PATTERN = /\d+/g;
 
 const IPV4_PATTERN = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)/g;
