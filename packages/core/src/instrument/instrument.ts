@@ -89,8 +89,13 @@ type AnyFunction = (...args: never[]) => unknown;
  *
  * Works for plain, async and generator functions (sync and async) and for methods: `this`,
  * arguments, the return value and the identity of a thrown or rejected error are passed through
- * unchanged, and the TypeScript signature is kept. A promise is timed until it settles (the
- * caller gets a promise settling the same way); a generator from its call until it finishes.
+ * unchanged, and the TypeScript signature is kept. A native promise (`Promise` or a subclass,
+ * of this realm) is timed until it settles: the caller gets a promise settling the same way, with
+ * the original's own properties, and a rejection it leaves unhandled is still reported as
+ * unhandled. Any other thenable (a lazy query builder, an execa-like child process, a hand-written
+ * `then`) is returned untouched and its `then` is never called: the call is counted as a success
+ * with the duration up to its return, and what the thenable later settles to is not recorded.
+ * A generator is timed from its call until it finishes.
  * While the registry records nothing (no exporter set up), the wrapper calls `fn` straight away.
  * Never throws on its own: a non-function `fn` is returned as it is, with a diagnostic.
  */
@@ -146,32 +151,64 @@ function wrapFunction(fn: AnyFunction, registry: MetricsRegistry, done: Done, fa
       failed(start, error);
       throw error;
     }
-    if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
-      let then: unknown;
-      try {
-        then = (result as { then?: unknown }).then;
-      } catch {
-        then = undefined;
-      }
-      if (typeof then === 'function') {
-        // Return the chained promise (not the original) so a rejection the host leaves unhandled
-        // is still reported by the runtime, with the same reason.
-        return (then as (ok: (v: unknown) => unknown, err: (e: unknown) => never) => unknown).call(
-          result,
-          (value: unknown) => {
-            done(start);
-            return value;
-          },
-          (error: unknown) => {
-            failed(start, error);
-            throw error;
-          },
-        );
-      }
-    }
+    if (isNativePromise(result)) return chainNative(result, start, done, failed);
+    // Anything else, thenables included, goes back untouched: calling a lazy thenable's `then`
+    // (a query builder) would run it early, and returning what `then` gives would lose the
+    // object's other methods. The call is counted when it returns.
     done(start);
     return result;
   };
+}
+
+/**
+ * Whether `value` is a promise of this realm (`Promise` or a subclass): its `then` only
+ * subscribes, so timing it until it settles cannot change what the host sees.
+ */
+function isNativePromise(value: unknown): value is Promise<unknown> {
+  try {
+    return value instanceof Promise;
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws: not something to subscribe to.
+    return false;
+  }
+}
+
+/**
+ * Times a native promise until it settles. The host gets the chained promise (not the original)
+ * so that a rejection it leaves unhandled is still reported by the runtime, with the same reason:
+ * a handler on the original would mark its rejection handled. Own properties the callee added to
+ * its promise (`Object.assign(promise, { cancel })`) are copied over, methods bound to the
+ * original, as sentry-javascript does (packages/core/src/utils/chain-and-copy-promiselike.ts).
+ */
+function chainNative(result: Promise<unknown>, start: number, done: Done, failed: Failed): Promise<unknown> {
+  let chained: Promise<unknown>;
+  try {
+    chained = result.then(
+      (value: unknown) => {
+        done(start);
+        return value;
+      },
+      (error: unknown) => {
+        failed(start, error);
+        throw error;
+      },
+    );
+  } catch {
+    // A subclass whose `then` throws, or a Proxy around a promise: handed back as it is.
+    done(start);
+    return result;
+  }
+  try {
+    for (const key in result) {
+      if (key in chained) continue;
+      const value = (result as unknown as Record<string, unknown>)[key];
+      (chained as unknown as Record<string, unknown>)[key] =
+        typeof value === 'function' ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(result, args) : value;
+    }
+  } catch {
+    // A throwing getter or a non-extensible chained promise: the rest is not carried over.
+  }
+  return chained;
 }
 
 function wrapGenerator(fn: AnyFunction, registry: MetricsRegistry, done: Done, failed: Failed): AnyFunction {
