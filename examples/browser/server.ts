@@ -77,7 +77,8 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       res.writeHead(req.method === 'OPTIONS' ? 204 : 200, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }).end();
-      if (req.method !== 'POST') return;
+      // Only the page's logs: other local apps may export OTLP metrics or traces to this default port too.
+      if (req.method !== 'POST' || !req.url?.startsWith('/v1/logs')) return;
       const raw = Buffer.concat(chunks);
       const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
       console.log(body.toString('utf8'));

@@ -185,8 +185,10 @@ function runLibraryExample() {
   for (const flags of [[], ['--with-sdk']]) {
     const run = spawnSync(process.execPath, [`${examples}library/app.mjs`, ...flags], { encoding: 'utf8', timeout: 30_000 });
     const lines = `${run.stdout}`.trim().split('\n');
-    const summary = lines.find((l) => l.includes('calls')) ?? lines.pop();
-    console.log(`  ${flags.length === 0 ? 'without an SDK' : 'with initMonitoring()'}: ${summary}`);
+    // Without an SDK, one line says nothing was recorded; with one, a header line and the series under it.
+    const at = lines.findIndex((l) => l.includes('calls'));
+    const shown = at === -1 ? lines.slice(-1) : lines.slice(at, at + 5);
+    console.log(`  ${flags.length === 0 ? 'without an SDK' : 'with initMonitoring()'}: ${shown.join('\n    ')}`);
   }
   console.log('');
 }

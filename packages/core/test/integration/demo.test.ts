@@ -44,5 +44,7 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/analyze: 2 file\(s\) through 3 stages/);
     expect(stdout).toContain('without an SDK: without an SDK nothing was recorded (0 calls counted)');
     expect(stdout).toMatch(/with initMonitoring\(\): exported \([1-9]\d* calls\)/);
+    // The series themselves, under that line.
+    expect(stdout).toMatch(/calls\):\n {4}textkit_function_calls_total\{function="countWords",outcome="success"\} 1\n/);
   }, 60_000);
 });
