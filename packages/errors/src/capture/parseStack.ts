@@ -5,16 +5,23 @@ export const MAX_STACK_STRING_LENGTH = 65_536;
 /** Longest stack line looked at. */
 const MAX_LINE_LENGTH = 1024;
 
+/** A SpiderMonkey/JavaScriptCore frame: `fn@location:line[:col]`, the function part without `:`. */
+const AT_FRAME = /^([^@:]*)@(.+):(\d+)(?::(\d+))?$/;
+
 /**
  * Parses a V8 (`    at fn (file:1:2)`) or SpiderMonkey/JavaScriptCore (`fn@file:1:2`) stack
  * string into frames, innermost first, stopping after `maxFrames`. Lines that are not frames
- * (the `Name: message` header, message continuation lines) are skipped. Linear in the input;
- * never throws.
+ * are skipped: the `Name: message` header and its continuation lines never become frames, even
+ * when the message looks like one (`… redis://user:pw@host:6379`). Give the error's `message`
+ * so a header that spans lines is skipped whole. A stack with any V8 line (`at …`) is read as
+ * V8 only. Linear in the input; never throws.
  */
-export function parseStack(stack: string | undefined, maxFrames: number, isInApp: (filename: string) => boolean): StackFrame[] {
+export function parseStack(stack: string | undefined, maxFrames: number, isInApp: (filename: string) => boolean, message?: string): StackFrame[] {
   const frames: StackFrame[] = [];
   if (typeof stack !== 'string') return frames;
-  for (const raw of stack.slice(0, MAX_STACK_STRING_LENGTH).split('\n')) {
+  const lines = withoutHeader(stack.slice(0, MAX_STACK_STRING_LENGTH), message).split('\n');
+  const v8 = lines.some((raw) => raw.trimStart().startsWith('at '));
+  for (const raw of lines) {
     if (!(frames.length < maxFrames)) break;
     const line = raw.slice(0, MAX_LINE_LENGTH).trim();
     let fn: string | undefined;
@@ -27,12 +34,35 @@ export function parseStack(stack: string | undefined, maxFrames: number, isInApp
         loc = loc.slice(open + 2, -1);
       }
     } else {
-      const at = line.indexOf('@');
-      if (at === -1 || !/:\d+(?::\d+)?$/.test(line)) continue;
-      fn = line.slice(0, at);
-      loc = line.slice(at + 1);
+      const at = v8 ? null : AT_FRAME.exec(line);
+      if (!at) continue;
+      fn = at[1];
+      loc = line.slice((fn ?? '').length + 1);
     }
     frames.push(makeFrame(fn, loc, isInApp));
+  }
+  return frames;
+}
+
+/** The stack after its `Name: message` header (V8 and JSC-style stacks start with it), when the message is known. */
+function withoutHeader(stack: string, message: string | undefined): string {
+  if (typeof message !== 'string' || message === '') return stack;
+  if (stack.startsWith(message)) return stack.slice(message.length);
+  const at = stack.indexOf(`: ${message}`);
+  // The header is `Name: message`: nothing but the name (no line break) before the message.
+  if (at === -1 || stack.slice(0, at).includes('\n')) return stack;
+  return stack.slice(at + 2 + message.length);
+}
+
+/**
+ * Runs every string field of each frame (function name, file name) through `redactString`, in
+ * place: a URL with `user:password@host`, or an address in a function name, never leaves
+ * unscrubbed. Returns the frames.
+ */
+export function redactFrames(frames: StackFrame[], redactString: (text: string) => string): StackFrame[] {
+  for (const f of frames) {
+    if (f.function !== undefined) f.function = redactString(f.function);
+    if (f.filename !== undefined) f.filename = redactString(f.filename);
   }
   return frames;
 }

@@ -2,7 +2,7 @@ import { booleanField, diagnosticsIn, functionField, getDiagnostics, methodsFiel
 import type { Diagnostics, FieldCheck, Redactor } from '@lookout/core/page';
 import { isNetworkFailure } from '../capture/classify.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';
-import { defaultIsInApp, parseStack } from '../capture/parseStack.js';
+import { defaultIsInApp, parseStack, redactFrames } from '../capture/parseStack.js';
 import { isPlainRecord, safeGet, safeKeys, safeString, truncate } from '../capture/safe.js';
 import { syntheticStack } from '../capture/syntheticStack.js';
 import { clearTimer, setTimer } from '../capture/timers.js';
@@ -108,12 +108,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
   const suppress = (reason: string): void => count('suppressed', { reason });
   const redactString = (text: string): string => (redactor ? redactor.redactString(text) : text);
   const scrub = (text: string): string => redactString(truncate(text, DEFAULT_MAX_MESSAGE_LENGTH));
-  const frames = (text: string | undefined): StackFrame[] => {
-    const parsed = parseStack(text, DEFAULT_MAX_STACK_FRAMES, defaultIsInApp);
-    // File names rarely carry personal data, but URLs with user@host can.
-    for (const f of parsed) if (f.filename?.includes('@')) f.filename = redactString(f.filename);
-    return parsed;
-  };
+  const frames = (text: string | undefined, message: string): StackFrame[] => redactFrames(parseStack(text, DEFAULT_MAX_STACK_FRAMES, defaultIsInApp, message), redactString);
   const addTags = (into: Record<string, string>, from: unknown): Record<string, string> => {
     for (const key of isPlainRecord(from) ? safeKeys(from) : []) {
       const value = safeGet(from, key);
@@ -159,7 +154,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       type = info.type.slice(0, 128);
       raw = info.message;
       stackText = info.stack ?? (info.isError || anchor === undefined ? undefined : syntheticStack(anchor));
-      causes = info.causes.map((c) => ({ type: c.type.slice(0, 128), message: scrub(c.message), stack: frames(c.stack) }));
+      causes = info.causes.map((c) => ({ type: c.type.slice(0, 128), message: scrub(c.message), stack: frames(c.stack, c.message) }));
       // Without a redactor to copy it safely, a thrown object itself (maybe cyclic) stays out of the record.
       if (info.extra) Object.assign(context, redactor ? info.extra : { thrownType: info.extra['thrownType'] });
     } else {
@@ -172,7 +167,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       return undefined;
     }
     const message = redactString(cut);
-    const stack = frames(stackText);
+    const stack = frames(stackText, raw);
     let category = ctx.category ?? (kind == 'error' && isNetworkFailure(type, raw) ? 'network' : 'javascript');
     if (!categories.has(category)) {
       if (categories.size < MAX_CATEGORIES) categories.add(category);

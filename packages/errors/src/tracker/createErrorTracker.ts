@@ -4,7 +4,7 @@ import { BreadcrumbBuffer } from '../capture/BreadcrumbBuffer.js';
 import { defaultSeverity, inferCategory } from '../capture/classify.js';
 import { createEventId } from '../capture/eventId.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';
-import { defaultIsInApp, parseStack } from '../capture/parseStack.js';
+import { defaultIsInApp, parseStack, redactFrames } from '../capture/parseStack.js';
 import { isPlainRecord, safeString, truncate } from '../capture/safe.js';
 import { syntheticStack } from '../capture/syntheticStack.js';
 import { clearTimer, setTimer } from '../capture/timers.js';
@@ -284,11 +284,11 @@ class Tracker implements RecoveryReporter {
       causes = info.causes.map((c) => ({
         type: c.type.slice(0, 128),
         message: this._redactor.redactString(truncate(c.message, o.maxMessageLength)),
-        stack: this._frames(c.stack),
+        stack: this._frames(c.stack, c.message),
       }));
     }
     const message = this._redactor.redactString(truncate(rawMessage, o.maxMessageLength));
-    const stack = this._frames(stackText);
+    const stack = this._frames(stackText, rawMessage);
     const typed = kind === 'error' ? readMonitoredFields(thrown) : undefined;
 
     let hinted: { category?: ErrorCategory; severity?: Severity } | undefined;
@@ -370,14 +370,8 @@ class Tracker implements RecoveryReporter {
     return id;
   }
 
-  private _frames(stackText: string | undefined): StackFrame[] {
-    const isInApp = this._o.isInApp ?? defaultIsInApp;
-    const frames = parseStack(stackText, this._o.maxStackFrames, isInApp);
-    for (const f of frames) {
-      // File names rarely carry personal data, but URLs with user@host can.
-      if (f.filename !== undefined && f.filename.includes('@')) f.filename = this._redactor.redactString(f.filename);
-    }
-    return frames;
+  private _frames(stackText: string | undefined, message: string): StackFrame[] {
+    return redactFrames(parseStack(stackText, this._o.maxStackFrames, this._o.isInApp ?? defaultIsInApp, message), this._redactor.redactString.bind(this._redactor));
   }
 
   private _readContext(raw: CaptureContext | undefined): CaptureContext {
