@@ -36,13 +36,18 @@ const DEFAULT_DEADLINE_MS = 5_000;
  * OTEL_RESOURCE_ATTRIBUTES), and readers that push through OTLP/HTTP (protobuf or JSON), the
  * console, or memory. The SDK and exporters are loaded lazily, so nothing is paid for what is
  * not configured. Options are explicit > OTEL_* environment > profile defaults.
+ * With `OTEL_SDK_DISABLED=true` nothing is set up, `ready` resolves false and the registry's mode
+ * is left as it was (a registry reporting through the host's MeterProvider keeps doing so).
  */
 export function startMetricsSdk(options: MetricsSdkOptions = {}): MetricsSdk {
   const diag = getDiagnostics();
   const o = resolveOptions(metricsSdkOptionsSchema, options, { component: 'startMetricsSdk', diagnostics: diag }).options ?? {};
   const registry = (o.registry as MetricsRegistry | undefined) ?? getDefaultRegistry();
-  registry.enable();
   const env = parseOtelEnv(o.env ?? undefined, diag);
+  // A disabled SDK leaves the registry as it was: in `delegate` mode the host's MeterProvider
+  // keeps getting the records, and nothing starts aggregating here for no reader. Otherwise
+  // aggregate from now on, so records made while the exporters load are kept.
+  if (!env.sdkDisabled) registry.enable();
   const profile = PROFILE_DEFAULTS[o.profile ?? DEFAULT_PROFILE];
   let provider: MeterProvider | undefined;
   let memory: { getMetrics(): ResourceMetrics[] } | undefined;

@@ -110,6 +110,26 @@ describe('OpenTelemetry interop', () => {
       await sdk.shutdown();
     });
 
+    it('should leave a delegating registry delegating under OTEL_SDK_DISABLED, so the host provider still gets histogram records', async () => {
+      const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+      const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+      const provider = new MeterProvider({ readers: [reader] });
+      metrics.setGlobalMeterProvider(provider);
+      const registry = new MetricsRegistry({ diagnostics: quiet() }, 'delegate');
+      expect(registry.currentMode).toBe('delegate');
+      const sdk = startMetricsSdk({ registry, env: { OTEL_SDK_DISABLED: 'true' } });
+      expect(await sdk.ready).toBe(false);
+      expect(registry.currentMode).toBe('delegate');
+      registry.histogram('latency', { unit: 's' }).record(0.3);
+      await reader.forceFlush();
+      expect(exporter.getMetrics().flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)))).toContain('latency');
+      await provider.shutdown();
+
+      const off = new MetricsRegistry({ diagnostics: quiet() }, 'off');
+      expect(await startMetricsSdk({ registry: off, env: { OTEL_SDK_DISABLED: 'true' } }).ready).toBe(false);
+      expect(off.currentMode).toBe('off');
+    });
+
     it('should resolve forceFlush and shutdown by their deadline even when the exporter hangs', async () => {
       const registry = createMetricsRegistry({ diagnostics: quiet() });
       // A port nobody answers on in time: an address in TEST-NET would leave the machine, so use a
