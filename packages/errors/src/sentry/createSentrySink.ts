@@ -17,6 +17,7 @@ export interface SentryClientLike {
   flush(timeout?: number): PromiseLike<boolean>;
   close?(timeout?: number): PromiseLike<boolean>;
   getTransport?(): unknown;
+  getDsn?(): unknown;
 }
 
 /** What the adapter needs from a platform SDK module. */
@@ -161,7 +162,10 @@ export function createSentrySink(platform: SentryPlatform, options: SentrySinkOp
     } else {
       if (o.client !== undefined) diagnostics().warn('errors/invalid-options', `${platform.name}: client must be a Sentry client (captureEvent, flush)`, `${platform.name}:client`);
       if (o.dsn === undefined || o.dsn === '') return disable('');
-      if (!isDsn(o.dsn)) return disable('dsn is not a valid Sentry DSN (http(s)://KEY@HOST/PROJECT)');
+      // Checked here with Sentry's own grammar: a DSN Sentry refuses would be printed, key and all,
+      // by @sentry/core, and leave a client without a transport that drops every event.
+      const dsn = typeof o.dsn === 'string' ? o.dsn.trim() : o.dsn;
+      if (!isDsn(dsn)) return disable('dsn is not a valid Sentry DSN (http(s)://PUBLIC_KEY@HOST[:PORT]/[PATH/]PROJECT_ID, a key of letters, digits and _, a numeric project id)');
       let sdk: SentrySdkLike;
       try {
         sdk = await platform.load();
@@ -173,7 +177,6 @@ export function createSentrySink(platform: SentryPlatform, options: SentrySinkOp
           ? undefined
           : makeSentryTransport({ ...(platform.transportDefaults ?? {}), ...(o.transport ?? {}), ...(o.diagnostics === undefined ? {} : { diagnostics: o.diagnostics }) });
       const clientOptions: Record<string, unknown> = {
-        dsn: o.dsn,
         stackParser: sdk.stackParser,
         // Lookout owns global handlers, breadcrumbs and grouping; Sentry only delivers.
         integrations: [],
@@ -181,6 +184,8 @@ export function createSentrySink(platform: SentryPlatform, options: SentrySinkOp
         ...(o.environment === undefined ? {} : { environment: o.environment }),
         ...(o.release === undefined ? {} : { release: o.release }),
         ...(o.clientOptions ?? {}),
+        // After clientOptions: the DSN checked above is the one used.
+        dsn,
       };
       if (factory !== undefined) {
         clientOptions['transport'] = (sentryOptions: Parameters<typeof factory>[0]) => {
@@ -192,6 +197,11 @@ export function createSentrySink(platform: SentryPlatform, options: SentrySinkOp
         client = new sdk.Client(clientOptions);
       } catch (error) {
         return disable(`the Sentry client could not be created (${describeError(error)})`);
+      }
+      // A client without a DSN (or, with Lookout's transport, without one) throws events away.
+      if ((typeof client.getDsn === 'function' && client.getDsn() === undefined) || (factory !== undefined && transport === undefined)) {
+        client = undefined;
+        return disable('Sentry refused the DSN');
       }
     }
     if (closed) return false;
@@ -217,14 +227,13 @@ function isClient(value: unknown): value is SentryClientLike {
   return typeof value === 'object' && value !== null && typeof (value as SentryClientLike).captureEvent === 'function' && typeof (value as SentryClientLike).flush === 'function';
 }
 
-/** `http(s)://PUBLIC_KEY[:SECRET]@HOST[:PORT]/[PATH/]PROJECT_ID`, checked without echoing it. */
-function isDsn(dsn: unknown): boolean {
-  const URLCtor = (globalThis as { URL?: new (input: string) => { protocol: string; username: string; pathname: string } }).URL;
-  if (typeof dsn !== 'string' || typeof URLCtor !== 'function') return false;
-  try {
-    const url = new URLCtor(dsn);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username !== '' && /\/[^/]+$/.test(url.pathname);
-  } catch {
-    return false;
-  }
+/**
+ * `http(s)://PUBLIC_KEY[:SECRET]@HOST[:PORT]/[PATH/]PROJECT_ID` as @sentry/core reads it
+ * (`makeDsn`: its DSN_REGEX, an `http`/`https` protocol, and a last path segment starting with
+ * the numeric project id), checked without echoing it. Line breaks are refused too.
+ */
+const DSN = /^https?:\/\/\w+(?::\w*)?@(?:\[[:.%\w]+\]|[\w.-]+)(?::\d+)?\/(?:.*\/)?\d[^/]*$/;
+
+function isDsn(dsn: unknown): dsn is string {
+  return typeof dsn === 'string' && !/[\r\n\u2028\u2029]/.test(dsn) && DSN.test(dsn);
 }
