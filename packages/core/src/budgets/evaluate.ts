@@ -19,6 +19,12 @@ export interface BudgetSample {
   readonly count: number;
   /** Gauges: the worst matching series; counters: the total; ratios: the numerator. Undefined without series. */
   readonly value: number | undefined;
+  /**
+   * Gauges: the value of each matching series, keyed by its labels. The window is reduced per
+   * series before the worst series is taken, as `max(avg_over_time(x[w]))` does; a sample without
+   * it counts as one series of `value`.
+   */
+  readonly series?: ReadonlyMap<string, number>;
   /** Ratios: the denominator's total. */
   readonly den?: number;
 }
@@ -79,10 +85,13 @@ export function readBudgetSample(registry: MetricsRegistry, q: BudgetQuery, t: n
   if (isHistogramAggregation(q.aggregation)) return histogramSample(snap, t);
   if (isGaugeAggregation(q.aggregation)) {
     let worst: number | undefined;
+    // `last` reads only the newest sample: its worst series is all it needs.
+    const series = q.aggregation === 'last' ? undefined : new Map<string, number>();
     for (const s of snap.series) {
-      if (worst === undefined || (q.direction === 'below' ? s.value < worst : s.value > worst)) worst = s.value;
+      series?.set(JSON.stringify(s.labels), s.value);
+      if (worst === undefined || isWorse(q.direction, s.value, worst)) worst = s.value;
     }
-    return { t, start: snap.startTime, sum: 0, count: 0, value: worst };
+    return series === undefined ? { t, start: snap.startTime, sum: 0, count: 0, value: worst } : { t, start: snap.startTime, sum: 0, count: 0, value: worst, series };
   }
   let total = 0;
   for (const s of snap.series) total += s.value;
@@ -124,17 +133,7 @@ export function computeBudgetValue(q: BudgetQuery, samples: readonly BudgetSampl
   const from = current.t - q.windowMs;
   if (isGaugeAggregation(q.aggregation)) {
     if (q.aggregation === 'last') return current.value;
-    let n = 0;
-    let acc = 0;
-    let worst: number | undefined;
-    for (const s of samples) {
-      if (s.t <= from || s.value === undefined) continue;
-      n++;
-      acc += s.value;
-      if (worst === undefined || (q.aggregation === 'max' ? s.value > worst : s.value < worst)) worst = s.value;
-    }
-    if (n === 0) return undefined;
-    return q.aggregation === 'avg' ? acc / n : worst;
+    return gaugeOverWindow(q, samples, from);
   }
   let baseline: BudgetSample | undefined;
   for (let i = samples.length - 2; i >= 0; i--) {
@@ -161,6 +160,36 @@ export function computeBudgetValue(q: BudgetQuery, samples: readonly BudgetSampl
   }
   const elapsedMs = current.t - (baseline?.t ?? current.start);
   return elapsedMs > 0 ? num / (elapsedMs / 1000) : undefined;
+}
+
+/**
+ * `avg`, `max` or `min` of a gauge as the generated PromQL computes it: `<agg>_over_time` of each
+ * series over the samples inside the window, then the worst series (`max` for `max`, `min` for
+ * `min`, by direction for `avg`). Reducing each sample to its worst series first would average
+ * maxima: two series alternating 10/0 and 0/10 would read 10 instead of 5.
+ */
+function gaugeOverWindow(q: BudgetQuery, samples: readonly BudgetSample[], from: number): number | undefined {
+  const perSeries = new Map<string, { n: number; acc: number; extreme: number }>();
+  for (const s of samples) {
+    if (s.t <= from) continue;
+    const values: Iterable<[string, number]> = s.series ?? (s.value === undefined ? [] : [['', s.value]]);
+    for (const [key, v] of values) {
+      const w = perSeries.get(key);
+      if (w === undefined) perSeries.set(key, { n: 1, acc: v, extreme: v });
+      else {
+        w.n++;
+        w.acc += v;
+        if (q.aggregation === 'max' ? v > w.extreme : v < w.extreme) w.extreme = v;
+      }
+    }
+  }
+  const direction: BudgetDirection = q.aggregation === 'max' ? 'above' : q.aggregation === 'min' ? 'below' : q.direction;
+  let worst: number | undefined;
+  for (const w of perSeries.values()) {
+    const v = q.aggregation === 'avg' ? w.acc / w.n : w.extreme;
+    if (worst === undefined || isWorse(direction, v, worst)) worst = v;
+  }
+  return worst;
 }
 
 /** The state a value points to, ignoring `for`. Values on a threshold are not past it. */
