@@ -12,7 +12,7 @@ import {
   UNREADABLE_MARK,
 } from './constants.js';
 import { isLikelyCardNumber } from './luhn.js';
-import { buildRules, mask } from './rules.js';
+import { beyondRules, buildRules, mask } from './rules.js';
 import type { StringRule } from './rules.js';
 import { createKeyMatcher, createKeyRewriter, freeKey } from './sensitiveKeys.js';
 import type { Redactor, RedactorOptions } from './types.js';
@@ -108,7 +108,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   /** The built-in rules, then the host's patterns. */
   const applyRules = (value: string): string => {
     let s = value;
-    for (const rule of rules) s = rule(s);
+    if (!beyondRules(s)) for (const rule of rules) s = rule(s);
     for (const rule of custom) {
       try {
         rule.pattern.lastIndex = 0;

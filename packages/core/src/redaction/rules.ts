@@ -12,6 +12,14 @@ export function mask(kind: string): string {
   return `${MASK_PREFIX}${kind}]`;
 }
 
+/**
+ * Whether no built-in rule can match `s`: every match is 13 characters or longer (a card, a JWT,
+ * an API key, `Basic` + credentials) or needs one of `@ % : = .` (an address, URL credentials, a
+ * `key=value` pair, an IP address). Most property values (`'build'`, `'prod'`, ids of a few
+ * characters) skip all the rules this way.
+ */
+export const beyondRules = (s: string): boolean => s.length < 13 && !/[@%:=.]/.test(s);
+
 /** One built-in string rule: the string with what it recognises masked. */
 export type StringRule = (value: string) => string;
 

@@ -8,7 +8,7 @@ import {
   UNREADABLE_MARK,
 } from './constants.js';
 import { isLikelyCardNumber } from './luhn.js';
-import { API_KEY_RULE, AUTH_SCHEME_RULE, CARD_RULE, EMAIL_RULE, JWT_RULE, mask, sensitivePairsRule, URL_CREDENTIALS_RULE } from './rules.js';
+import { API_KEY_RULE, AUTH_SCHEME_RULE, beyondRules, CARD_RULE, EMAIL_RULE, JWT_RULE, mask, sensitivePairsRule, URL_CREDENTIALS_RULE } from './rules.js';
 import type { StringRule } from './rules.js';
 import type { Redactor } from './types.js';
 import { createKeyMatcher, createKeyRewriter, freeKey } from './sensitiveKeys.js';
@@ -27,7 +27,7 @@ let scrubKey: ((key: string) => string) | undefined;
  * kept, as by default. A non-string comes back as is. Never throws.
  */
 export function scrubString(value: string): string {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string' || beyondRules(value)) return value;
   try {
     rules ??= [
       URL_CREDENTIALS_RULE,
