@@ -235,8 +235,11 @@ export interface GlobalHandlerOptions {
   uncaughtException?: 'default' | 'continue' | false;
   /**
    * Node `unhandledRejection`. `'default'`: capture, then do what Node would have done without a
-   * listener (under the default `--unhandled-rejections=throw`, rethrow as an uncaught
-   * exception when no other listener exists). `'continue'`: capture only. `false`: do not listen.
+   * listener, by the `--unhandled-rejections` mode of `NODE_OPTIONS` and the command line (under
+   * the default `throw`, rethrow as an uncaught exception when no listener but Lookout's
+   * `'default'` ones exists; `warn-with-error-code` warns and sets the exit code). With several
+   * trackers in one process, each captures and Node's action is applied once. `'continue'`:
+   * capture only (like a host listener, Node's action is then off). `false`: do not listen.
    * Default `'default'`.
    */
   unhandledRejection?: 'default' | 'continue' | false;

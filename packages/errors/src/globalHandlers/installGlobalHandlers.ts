@@ -10,10 +10,11 @@ interface ProcessView {
   off?(event: string, listener: Listener): unknown;
   removeListener?(event: string, listener: Listener): unknown;
   listenerCount?(event: string): number;
+  listeners?(event: string): Listener[];
   execArgv?: readonly string[];
   env?: Record<string, string | undefined>;
   exitCode?: number | string;
-  emitWarning?(warning: string | Error): void;
+  emitWarning?(warning: string | Error, type?: string): void;
   versions?: { node?: string };
 }
 
@@ -54,14 +55,37 @@ export function installGlobalHandlers(options: GlobalHandlerOptions, sink: Globa
   };
 }
 
+/**
+ * Shared by every tracker in the process, and by every copy of this package: the
+ * `unhandledRejection` listeners that stand in for Node's default handling (`'default'`), and the
+ * errors one of them raised as uncaught, so that no tracker captures those a second time.
+ */
+interface ProcessRegistry {
+  defaultListeners: Set<Listener>;
+  raised: WeakSet<object>;
+}
+
+const REGISTRY = Symbol.for('@lookout/errors:global-handlers');
+
+function processRegistry(proc: ProcessView): ProcessRegistry {
+  const holder = proc as unknown as Record<symbol, ProcessRegistry | undefined>;
+  let registry = holder[REGISTRY];
+  if (registry === undefined || !(registry.defaultListeners instanceof Set) || !(registry.raised instanceof WeakSet)) {
+    registry = { defaultListeners: new Set(), raised: new WeakSet() };
+    Object.defineProperty(proc, REGISTRY, { value: registry, configurable: true, enumerable: false, writable: true });
+  }
+  return registry;
+}
+
 function installNode(proc: ProcessView, options: GlobalHandlerOptions, sink: GlobalHandlerSink): (() => void)[] {
   const removers: (() => void)[] = [];
+  const registry = processRegistry(proc);
   // A value we rethrow ourselves (unhandled rejection under `throw`) is not captured twice.
   const captured = new WeakSet<object>();
   const mark = (value: unknown): void => {
     if (typeof value === 'object' && value !== null) captured.add(value);
   };
-  const seen = (value: unknown): boolean => typeof value === 'object' && value !== null && captured.has(value);
+  const seen = (value: unknown): boolean => typeof value === 'object' && value !== null && (captured.has(value) || registry.raised.has(value));
   const listen = (event: string, listener: Listener): void => {
     proc.on(event, listener);
     removers.push(() => (proc.off ?? proc.removeListener)?.call(proc, event, listener));
@@ -90,17 +114,16 @@ function installNode(proc: ProcessView, options: GlobalHandlerOptions, sink: Glo
         mark(reason);
         sink.capture(reason, { handled: false, mechanism: 'unhandledRejection', severity: 'high' });
       }
-      if (rejections !== 'default') return;
+      if (rejections !== 'default' || !appliesNodeDefault(proc, registry, onRejection)) return;
       // Adding a listener switches Node's default handling off; do what Node would have done.
-      const others = (proc.listenerCount?.('unhandledRejection') ?? 1) - 1;
-      if (others > 0) return;
       const mode = unhandledRejectionsMode(proc);
       if (mode === 'throw') {
         const uncaughtError = asUncaught(reason);
-        mark(uncaughtError);
+        if (typeof uncaughtError === 'object' && uncaughtError !== null) registry.raised.add(uncaughtError);
         throw uncaughtError;
       }
       if (mode === 'warn-with-error-code') {
+        warnUnhandled(proc, reason);
         try {
           proc.exitCode = 1;
         } catch {
@@ -109,18 +132,57 @@ function installNode(proc: ProcessView, options: GlobalHandlerOptions, sink: Glo
       }
     };
     listen('unhandledRejection', onRejection);
+    if (rejections === 'default') {
+      registry.defaultListeners.add(onRejection);
+      removers.push(() => registry.defaultListeners.delete(onRejection));
+    }
   }
   return removers;
 }
 
-/** Node's `--unhandled-rejections` mode from `execArgv` and `NODE_OPTIONS`; `throw` by default. */
+/**
+ * Whether this `'default'` listener does what Node would have done: only when every listener is
+ * one of Lookout's `'default'` ones (a host listener, or a `'continue'` one, handles rejections
+ * itself, and Node would not act either), and only the last of them, once all have captured.
+ */
+function appliesNodeDefault(proc: ProcessView, registry: ProcessRegistry, self: Listener): boolean {
+  if (typeof proc.listeners === 'function') {
+    const all = proc.listeners('unhandledRejection');
+    return all.every((l) => registry.defaultListeners.has(l)) && all[all.length - 1] === self;
+  }
+  return (proc.listenerCount?.('unhandledRejection') ?? 1) <= 1;
+}
+
+/**
+ * Node's `--unhandled-rejections` mode: the last of `NODE_OPTIONS` then `execArgv` (the command
+ * line wins), in either form (`--unhandled-rejections=MODE`, `--unhandled-rejections MODE`, `_`
+ * for `-`); `throw` by default.
+ */
 function unhandledRejectionsMode(proc: ProcessView): string {
-  const sources = [...(proc.execArgv ?? []), ...(proc.env?.['NODE_OPTIONS'] ?? '').split(/\s+/)];
+  const sources = [...(proc.env?.['NODE_OPTIONS'] ?? '').split(/\s+/), ...(proc.execArgv ?? [])];
   let mode = 'throw';
-  for (const arg of sources) {
+  for (let i = 0; i < sources.length; i++) {
+    const arg = String(sources[i]).replace(/_/g, '-');
     if (arg.startsWith('--unhandled-rejections=')) mode = arg.slice('--unhandled-rejections='.length);
+    else if (arg === '--unhandled-rejections' && sources[i + 1] !== undefined) mode = String(sources[++i]);
   }
   return mode;
+}
+
+/** The warnings Node prints for an unhandled rejection it does not raise. */
+function warnUnhandled(proc: ProcessView, reason: unknown): void {
+  try {
+    const stack = reason instanceof Error ? reason.stack : undefined;
+    proc.emitWarning?.(typeof stack === 'string' ? stack : safeString(reason), 'UnhandledPromiseRejectionWarning');
+    proc.emitWarning?.(
+      'Unhandled promise rejection. This error originated either by throwing inside of an async function without a catch block, ' +
+        'or by rejecting a promise which was not handled with .catch(). To terminate the node process on unhandled promise rejection, ' +
+        'use the CLI flag `--unhandled-rejections=strict` (see https://nodejs.org/api/cli.html#cli_unhandled_rejections_mode).',
+      'UnhandledPromiseRejectionWarning',
+    );
+  } catch {
+    // A warning that cannot be printed changes nothing else.
+  }
 }
 
 /** What Node throws for an unhandled rejection: the reason itself when it is an Error, else a wrapper. */
