@@ -10,7 +10,9 @@ export const MAX_RECORDS_BEFORE_SENTRY = 50;
  * A sink that loads `@lookout/errors/sentry-browser` (and through it `@sentry/browser`) with a
  * dynamic import when it is created, so pages without a DSN never download either. Records
  * captured meanwhile are held (up to {@link MAX_RECORDS_BEFORE_SENTRY}) and forwarded once it is
- * ready. Only records captured while `allowed()` is true (consent) are forwarded.
+ * ready. Consent (`allowed()`) is checked when a record is captured and again when it is handed
+ * to Sentry, at the end of the task or once loaded: an `optOut()` in the same task as the capture
+ * (or queued before init) keeps it from Sentry, as it does from the event client.
  */
 export function createLazySentrySink(options: MonitoringSentryOptions, allowed: () => boolean, diagnostics: Diagnostics): ErrorSink {
   let sink: ErrorSink | undefined;
@@ -19,7 +21,7 @@ export function createLazySentrySink(options: MonitoringSentryOptions, allowed: 
   const loading = import('@lookout/errors/sentry-browser')
     .then((m) => {
       sink = m.createSentryBrowserSink({ ...options, diagnostics });
-      for (const record of held.splice(0)) sink.capture(record);
+      for (const record of held.splice(0)) if (allowed()) sink.capture(record);
     })
     .catch((error: unknown) => {
       failed = true;
@@ -30,7 +32,9 @@ export function createLazySentrySink(options: MonitoringSentryOptions, allowed: 
     name: '@lookout/browser:sentry',
     capture(record) {
       if (failed || !allowed()) return;
-      if (sink !== undefined) sink.capture(record);
+      // Sentry prepares and queues an event synchronously: handing it over at the end of the task
+      // lets an `optOut()` made in the same task apply first.
+      if (sink !== undefined) void Promise.resolve().then(() => allowed() && sink!.capture(record));
       else if (held.length < MAX_RECORDS_BEFORE_SENTRY) held.push(record);
       else diagnostics.warn('browser/sentry-backlog', `initMonitoring: more than ${MAX_RECORDS_BEFORE_SENTRY} errors before Sentry loaded; later ones are not forwarded to Sentry`, 'browser:sentry-backlog');
     },

@@ -1,0 +1,80 @@
+// Consent is absolute for Sentry too: records held while `@sentry/browser` loads, and records
+// captured in the same task as `optOut()`, never reach Sentry. Real `@sentry/browser` posting to a
+// DSN on loopback (a local HTTP receiver), as in production.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureException, initMonitoring, optOut, resetMonitoringForTests, shutdown } from '@lookout/browser';
+import { startHttpReceiver } from '../../../../testing/backends.js';
+import type { HttpReceiverHandle } from '../../../../testing/backends.js';
+import { recordingDiagnostics } from '../helpers/memory.js';
+
+let receiver: HttpReceiverHandle;
+
+beforeAll(async () => {
+  receiver = await startHttpReceiver();
+});
+
+afterAll(async () => {
+  await receiver?.stop();
+});
+
+afterEach(async () => {
+  await shutdown(1000);
+  resetMonitoringForTests();
+  vi.unstubAllGlobals();
+  receiver.clear();
+});
+
+function options() {
+  return {
+    serviceName: 'shop',
+    endpoint: `${receiver.url}/v1/logs`,
+    diagnostics: recordingDiagnostics().diagnostics,
+    webVitals: false,
+    sentry: { dsn: `http://public@127.0.0.1:${new URL(receiver.url).port}/42` },
+  } as const;
+}
+
+const sentryRequests = () => receiver.requests.filter((r) => r.url.includes('/api/42/'));
+
+describe('initMonitoring', () => {
+  describe('optOut', () => {
+    it('should not forward to Sentry an error captured before init when optOut() was queued after it', async () => {
+      captureException(new Error('secret checkout failure'));
+      optOut();
+      const monitoring = initMonitoring(options());
+      expect(monitoring.consent).toBe('denied');
+      await monitoring.flush(3000);
+      await monitoring.shutdown(3000);
+      expect(sentryRequests()).toEqual([]);
+      expect(monitoring.telemetry.stats.dropped.consent).toBe(1);
+    });
+
+    it('should not forward to Sentry an error captured in the same task as optOut() while the adapter loads', async () => {
+      const monitoring = initMonitoring(options());
+      monitoring.captureException(new Error('rejected all cookies right after this'));
+      monitoring.optOut();
+      await monitoring.flush(3000);
+      await monitoring.shutdown(3000);
+      expect(sentryRequests()).toEqual([]);
+    });
+
+    it('should not forward to Sentry an error captured in the same task as optOut() once the adapter is loaded', async () => {
+      const monitoring = initMonitoring(options());
+      // Loaded: a first error reaches Sentry.
+      monitoring.captureException(new Error('before opt-out'));
+      await receiver.waitFor(() => sentryRequests().length === 1, 5000);
+      monitoring.captureException(new Error('rejected all cookies right after this'));
+      monitoring.optOut();
+      await monitoring.flush(3000);
+      await monitoring.shutdown(3000);
+      expect(sentryRequests().map((r) => r.text().includes('before opt-out'))).toEqual([true]);
+    });
+
+    it('should still forward errors held while the adapter loads when consent stays granted', async () => {
+      const monitoring = initMonitoring(options());
+      monitoring.captureException(new Error('kept'));
+      await receiver.waitFor(() => sentryRequests().length === 1, 5000);
+      expect(sentryRequests()[0]?.text()).toContain('kept');
+    });
+  });
+});
