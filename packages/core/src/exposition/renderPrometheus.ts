@@ -1,5 +1,5 @@
 import { isHistogram, type AnyInstrument, type HistogramImpl } from '../metrics/internal/instruments.js';
-import { finiteTotal } from '../metrics/internal/series.js';
+import { finiteTotal, hasCounterSum } from '../metrics/internal/series.js';
 import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 import { escapeHelp, escapeLabelValue, openMetricsFamilyName, openMetricsUnit } from '../metrics/names.js';
@@ -69,8 +69,13 @@ function renderInstrument(inst: AnyInstrument, om: boolean): string {
   const name = d.promName;
   if (isHistogram(inst)) {
     const le = leLabels(inst);
+    // OpenMetrics 1.0 (Histogram): the sum is a counter, so "MUST NOT be NaN or negative", and
+    // "Negative threshold buckets MAY be used, but then the Histogram MetricPoint MUST NOT contain
+    // a sum value". The text format 0.0.4 has no such rule: it keeps `_sum`, as prom-client does.
+    const omNoSum = om && inst.bounds.length > 0 && inst.bounds[0]! < 0;
     forEachLabelText(inst, (s, inner) => {
-      out += renderHistogramSeries(name, s as HistogramSeries, inner, le, om);
+      const h = s as HistogramSeries;
+      out += renderHistogramSeries(name, h, inner, le, om, !om || (!omNoSum && hasCounterSum(h)));
     });
     return out;
   }
@@ -120,7 +125,7 @@ function leLabels(inst: HistogramImpl): string[] {
   return cached;
 }
 
-function renderHistogramSeries(name: string, s: HistogramSeries, inner: string, le: string[], om: boolean): string {
+function renderHistogramSeries(name: string, s: HistogramSeries, inner: string, le: string[], om: boolean, withSum: boolean): string {
   const braced = inner === '' ? '' : `{${inner}}`;
   const prefix = inner === '' ? '{' : `{${inner},`;
   let out = '';
@@ -135,7 +140,8 @@ function renderHistogramSeries(name: string, s: HistogramSeries, inner: string, 
     }
     out += '\n';
   }
-  out += `${name}_sum${braced} ${formatValue(finiteTotal(s.sum))}\n${name}_count${braced} ${s.count}\n`;
+  if (withSum) out += `${name}_sum${braced} ${formatValue(finiteTotal(s.sum))}\n`;
+  out += `${name}_count${braced} ${s.count}\n`;
   return out;
 }
 

@@ -20,6 +20,9 @@ export interface SeriesSnapshot {
   readonly sum?: number;
   /** Histogram only: number of observations. */
   readonly count?: number;
+  /** Histogram only, once something was observed: the smallest and largest value. A negative `min` means the sum is not a counter (OTLP and OpenMetrics leave it out). */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 /** What one instrument holds at one moment. */
@@ -106,7 +109,8 @@ function snapshotInstrument(inst: AnyInstrument, matchers: Readonly<Record<strin
     const common = values === undefined ? { labels, attributes, overflow: true as const } : { labels, attributes };
     if (histogram) {
       const h = s as HistogramSeries;
-      series.push({ ...common, value: 0, counts: h.counts.slice(), sum: finiteTotal(h.sum), count: h.count });
+      const range = h.count > 0 ? { min: h.min, max: h.max } : {};
+      series.push({ ...common, value: 0, counts: h.counts.slice(), sum: finiteTotal(h.sum), count: h.count, ...range });
     } else {
       series.push({ ...common, value: finiteTotal((s as ScalarSeries).v) });
     }

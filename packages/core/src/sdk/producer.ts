@@ -1,8 +1,8 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { CollectionResult, Histogram, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { isHistogram, type AnyInstrument } from '../metrics/internal/instruments.js';
-import { finiteTotal } from '../metrics/internal/series.js';
+import { finiteTotal, hasCounterSum } from '../metrics/internal/series.js';
 import type { HistogramSeries, ScalarSeries } from '../metrics/internal/series.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 
@@ -75,16 +75,15 @@ function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefi
     const boundaries = [...inst.bounds];
     const dataPoints: object[] = [];
     inst.table.forEach((s, values) => {
-      dataPoints.push({
-        startTime,
-        endTime,
-        attributes: attributesOf(inst, values),
-        value: {
-          buckets: { boundaries, counts: [...(s as HistogramSeries).counts] },
-          sum: finiteTotal((s as HistogramSeries).sum),
-          count: (s as HistogramSeries).count,
-        },
-      });
+      const h = s as HistogramSeries;
+      const value: Histogram = { buckets: { boundaries, counts: [...h.counts] }, count: h.count };
+      // OTLP's HistogramDataPoint.sum: "Negative events can be recorded, but sum should not be filled out when doing so."
+      if (hasCounterSum(h)) value.sum = finiteTotal(h.sum);
+      if (h.count > 0) {
+        value.min = h.min;
+        value.max = h.max;
+      }
+      dataPoints.push({ startTime, endTime, attributes: attributesOf(inst, values), value });
     });
     return { descriptor, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPointType: DATA_POINT_HISTOGRAM, dataPoints } as MetricData;
   }

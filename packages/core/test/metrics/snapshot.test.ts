@@ -38,13 +38,13 @@ describe('snapshotMetric / snapshotRegistry', () => {
     expect(snapshotMetric(registry, 'jobs')?.series.filter((s) => s.overflow === undefined).map((s) => s.attributes)).toEqual([{ queue: 'a' }, { queue: 'b' }]);
   });
 
-  it('should copy histogram buckets, sum and count, detached from the registry', () => {
+  it('should copy histogram buckets, sum, count, min and max, detached from the registry', () => {
     const registry = createMetricsRegistry({ diagnostics: quiet() });
     const duration = registry.histogram('task.duration', { unit: 's', buckets: [0.1, 1], labels: ['task'] });
     for (const v of [0.05, 0.5, 0.5, 5]) duration.record(v, { task: 'build' });
     const snap = snapshotRegistry(registry).find((m) => m.name === 'task.duration');
     expect(snap?.bounds).toEqual([0.1, 1]);
-    expect(snap?.series).toEqual([{ labels: { task: 'build' }, attributes: { task: 'build' }, value: 0, counts: [1, 2, 1], sum: 6.05, count: 4 }]);
+    expect(snap?.series).toEqual([{ labels: { task: 'build' }, attributes: { task: 'build' }, value: 0, counts: [1, 2, 1], sum: 6.05, count: 4, min: 0.05, max: 5 }]);
     duration.record(0.5, { task: 'build' });
     expect(snap?.series[0]?.counts).toEqual([1, 2, 1]);
   });

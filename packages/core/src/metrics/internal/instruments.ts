@@ -450,7 +450,10 @@ export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Hi
     this._recordElsewhere(value, labels, undefined);
   }
 
-  /** Adds one finite value to a series. */
+  /**
+   * Adds one finite value to a series. Negative values are kept (Prometheus histograms accept
+   * them, as prom-client does); the series then exports no sum to OTLP and OpenMetrics.
+   */
   observe(s: HistogramSeries, value: number): void {
     const b = this._b;
     const n = b.length;
@@ -468,6 +471,8 @@ export class HistogramImpl extends SyncInstrument<HistogramSeries> implements Hi
     s.counts[i]!++;
     s.sum += value;
     s.count++;
+    if (value < s.min) s.min = value;
+    if (value > s.max) s.max = value;
     s.t = 1;
     if (this.exemplars) this._exemplar(s, i, value);
   }

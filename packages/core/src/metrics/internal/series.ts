@@ -31,6 +31,13 @@ export class HistogramSeries {
   readonly counts: number[];
   sum = 0;
   count = 0;
+  /**
+   * Smallest and largest value observed (`Infinity` and `-Infinity` before the first), exported
+   * to OTLP as the SDK does. `min < 0` also says the sum is no longer a counter: OTLP and
+   * OpenMetrics then leave it out.
+   */
+  min = Infinity;
+  max = -Infinity;
   t = 0;
   last: number;
   /** Per-bucket exemplars, only when the instrument keeps them. */
@@ -44,6 +51,15 @@ export class HistogramSeries {
 }
 
 export type AnySeries = ScalarSeries | HistogramSeries;
+
+/**
+ * Whether a histogram series' sum can be exported where a sum must be a counter (OTLP: "Negative
+ * events can be recorded, but sum should not be filled out when doing so"): not once a negative
+ * value was observed.
+ */
+export function hasCounterSum(s: HistogramSeries): boolean {
+  return !(s.min < 0);
+}
 
 /**
  * A stored total as it is read out: finite. Every recorded value is finite, but a sum of them can
