@@ -27,17 +27,23 @@ function withZlib(options: SentryTransportOptions | undefined): SentryTransportO
   return o.gzip === undefined ? { ...o, gzip: zlibGzip } : o;
 }
 
-/** Deadline of the flush run when the event loop empties (`beforeExit`). */
+/**
+ * Deadline of the flush run when the event loop first empties (`beforeExit`): one absolute
+ * deadline per process, however often the loop empties again. Past it, what is left is spooled
+ * (with `transport.spool`) or dropped and counted as `shutdown`, and the transport is closed.
+ */
 export const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 2000;
 
 /** Options of {@link createSentryNodeSink}. */
 export interface SentryNodeSinkOptions extends SentrySinkOptions {
   /**
-   * `true` (default): flush when the event loop empties (`beforeExit`), and on `exit` hand what
-   * is still queued to the transport's spool hook (`transport.spool`), synchronously.
+   * `true` (default): flush when the event loop empties (`beforeExit`), by one deadline
+   * (`exitFlushTimeoutMs`) after which what is left is spooled or dropped (counted) and the
+   * transport closed, so a finished process exits; and on `exit` hand what is still queued to
+   * the transport's spool hook (`transport.spool`), synchronously.
    */
   flushOnExit?: boolean;
-  /** Deadline of the `beforeExit` flush. Default {@link DEFAULT_EXIT_FLUSH_TIMEOUT_MS}. */
+  /** Deadline of the `beforeExit` flush, from the first time the loop empties. Default {@link DEFAULT_EXIT_FLUSH_TIMEOUT_MS}. */
   exitFlushTimeoutMs?: number;
 }
 
@@ -71,12 +77,31 @@ export function createSentryNodeSink(options: SentryNodeSinkOptions = {}): Sentr
 function installExitHooks(sink: SentrySink, timeoutMs: number | undefined): () => void {
   const proc = (globalThis as { process?: ProcessView }).process;
   if (proc === undefined || typeof proc.on !== 'function') return () => {};
-  const deadline = typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : DEFAULT_EXIT_FLUSH_TIMEOUT_MS;
+  const budget = typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : DEFAULT_EXIT_FLUSH_TIMEOUT_MS;
+  // One absolute deadline, from the first time the loop empties: each `beforeExit` flush keeps the
+  // loop alive, so a flush per round would restart the clock for as long as the queue retries.
+  let deadlineAt: number | undefined;
+  let expired = false;
+  const expire = (transport: LookoutSentryTransport): void => {
+    if (expired) return;
+    expired = true;
+    // Spools what is left (in flight included) or drops it, counted as `shutdown`; nothing more is retried.
+    void transport.shutdown(0);
+  };
   const onBeforeExit: Listener = () => {
     const transport = sink.getTransport();
     // Only when something is held: a flush with nothing to do must not keep the loop alive forever.
-    if (transport === undefined || transport.stats.queuedItems === 0) return;
-    void sink.flush(deadline);
+    if (expired || transport === undefined || transport.stats.queuedItems === 0) return;
+    const now = Date.now();
+    deadlineAt ??= now + budget;
+    const left = deadlineAt - now;
+    if (left <= 0) {
+      expire(transport);
+      return;
+    }
+    void sink.flush(left).then((flushed) => {
+      if (!flushed && Date.now() >= (deadlineAt ?? 0)) expire(transport);
+    });
   };
   const onExit: Listener = () => {
     sink.getTransport()?.spoolNow();

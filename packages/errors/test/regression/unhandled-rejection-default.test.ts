@@ -1,33 +1,16 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleFixture } from '../../../../testing/bundleFixture.js';
+import { fixtureScript, runFixture } from '../helpers/runFixture.js';
+import type { FixtureRun } from '../helpers/runFixture.js';
 
 let script: string;
 beforeAll(async () => {
-  script = await bundleFixture(resolve(import.meta.dirname, '../fixtures/unhandledRejection.ts'));
+  script = await fixtureScript('unhandledRejection');
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  warned: boolean;
-}
-
-function run(nodeArgs: string[], args: string[], nodeOptions = ''): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env: { ...process.env, NODE_OPTIONS: nodeOptions } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, warned: stderr.includes('UnhandledPromiseRejectionWarning') }));
-  });
-}
+const run = (nodeArgs: string[], args: string[], nodeOptions = ''): Promise<FixtureRun> => runFixture(script, args, { nodeArgs, env: { NODE_OPTIONS: nodeOptions } });
 
 /** What Node itself does: exit code, whether the process outlived the rejection, whether it warned. */
-const outcome = (r: Run) => ({ code: r.code, alive: r.stdout.includes('still alive'), warned: r.warned });
+const outcome = (r: FixtureRun) => ({ code: r.code, alive: r.stdout.includes('still alive'), warned: r.stderr.includes('UnhandledPromiseRejectionWarning') });
 
 const FLAG_FORMS: [string, string[], string][] = [
   ['no flag', [], ''],
