@@ -218,6 +218,10 @@ export class MetricsRegistry implements RegistryCore {
     return Math.floor((this._now() - this._epochMs) / 1000);
   }
 
+  epochMs(): number {
+    return this._epochMs;
+  }
+
   exemplarContext(): { traceId: string; spanId: string } | undefined {
     if (this._exemplarSource === undefined) return undefined;
     try {

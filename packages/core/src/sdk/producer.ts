@@ -70,7 +70,6 @@ function attributesOf(inst: AnyInstrument, values: readonly string[] | undefined
 function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefined {
   const d = inst.d;
   const descriptor = { name: d.name, description: d.description, unit: d.unit, valueType: VALUE_TYPE_DOUBLE };
-  const startTime = hrTime(inst.startTime);
   if (isHistogram(inst)) {
     const boundaries = [...inst.bounds];
     const dataPoints: object[] = [];
@@ -83,13 +82,13 @@ function toMetricData(inst: AnyInstrument, endTime: HrTime): MetricData | undefi
         value.min = h.min;
         value.max = h.max;
       }
-      dataPoints.push({ startTime, endTime, attributes: attributesOf(inst, values), value });
+      dataPoints.push({ startTime: hrTime(inst.seriesStartTime(h)), endTime, attributes: attributesOf(inst, values), value });
     });
     return { descriptor, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPointType: DATA_POINT_HISTOGRAM, dataPoints } as MetricData;
   }
   const points: object[] = [];
   inst.table.forEach((s, values) => {
-    points.push({ startTime, endTime, attributes: attributesOf(inst, values), value: finiteTotal((s as ScalarSeries).v) });
+    points.push({ startTime: hrTime(inst.seriesStartTime(s)), endTime, attributes: attributesOf(inst, values), value: finiteTotal((s as ScalarSeries).v) });
   });
   if (d.kind === 'counter' || d.kind === 'updowncounter' || d.kind === 'observablecounter') {
     return {

@@ -1,6 +1,7 @@
 import { getDiagnostics, safeString } from '../diagnostics/index.js';
 import type { CompressionStats } from '../delivery/gzip.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
+import type { InstrumentOptions, ObservableCallback, ObservableGauge } from '../metrics/types.js';
 
 /**
  * What a delivery queue reports about itself: core's `BatchQueue` has it, and a package may pass
@@ -20,6 +21,13 @@ export interface DeliveryStatsSource {
 
 interface DeliveryInstruments {
   queues: Map<string, DeliveryStatsSource>;
+  /** Its counters, restarted for a signal whose queue is replaced (its totals start again from 0). */
+  counters: ObservableGauge[];
+}
+
+/** What a registry's observable instruments offer beyond the public type (see `ObservableGaugeImpl`). */
+interface Restartable {
+  restartWhere?(key: string, value: string): void;
 }
 
 const byRegistry = new WeakMap<MetricsRegistry, DeliveryInstruments>();
@@ -46,15 +54,19 @@ export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string,
   let state = byRegistry.get(registry);
   if (state === undefined) {
     const queues = new Map<string, DeliveryStatsSource>();
-    state = { queues };
+    const counters: ObservableGauge[] = [];
+    state = { queues, counters };
     byRegistry.set(registry, state);
+    const counter = (name: string, options: InstrumentOptions<string>, callback: ObservableCallback<string>): void => {
+      counters.push(registry.observableCounter(name, options, callback));
+    };
     const each = (fn: (signal: string, q: DeliveryStatsSource) => void): void => {
       for (const [s, q] of queues) fn(s, q);
     };
-    registry.observableCounter('lookout.delivery.items.sent', { description: 'Items the receiver accepted', unit: '{item}', labels: ['signal'] }, (o) =>
+    counter('lookout.delivery.items.sent', { description: 'Items the receiver accepted', unit: '{item}', labels: ['signal'] }, (o) =>
       each((s, q) => o.observe(q.stats.sent, { signal: s })),
     );
-    registry.observableCounter(
+    counter(
       'lookout.delivery.items.dropped',
       { description: 'Items dropped before delivery, by reason', unit: '{item}', labels: ['signal', 'reason'] },
       (o) =>
@@ -62,16 +74,16 @@ export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string,
           for (const [reason, n] of Object.entries(q.stats.dropped)) o.observe(n, { signal: s, reason });
         }),
     );
-    registry.observableCounter('lookout.delivery.retries', { description: 'Sends that retried a batch', unit: '{request}', labels: ['signal'] }, (o) =>
+    counter('lookout.delivery.retries', { description: 'Sends that retried a batch', unit: '{request}', labels: ['signal'] }, (o) =>
       each((s, q) => o.observe(q.stats.retried, { signal: s })),
     );
-    registry.observableCounter('lookout.delivery.circuit.opened', { description: 'Times the circuit breaker opened', labels: ['signal'] }, (o) =>
+    counter('lookout.delivery.circuit.opened', { description: 'Times the circuit breaker opened', labels: ['signal'] }, (o) =>
       each((s, q) => o.observe(q.stats.circuitOpened, { signal: s })),
     );
     registry.observableGauge('lookout.delivery.queue.items', { description: 'Items waiting for delivery', unit: '{item}', labels: ['signal'] }, (o) =>
       each((s, q) => o.observe(q.stats.queuedItems, { signal: s })),
     );
-    registry.observableCounter(
+    counter(
       'lookout.delivery.compressed',
       { description: 'Bytes of the bodies gzip compressed, before and after', unit: 'By', labels: ['signal', 'stage'] },
       (o) =>
@@ -82,11 +94,16 @@ export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string,
           o.observe(c.bytesOut, { signal: s, stage: 'after' });
         }),
     );
-    registry.observableCounter('lookout.delivery.compression.failures', { description: 'Bodies sent uncompressed because gzip failed', unit: '{body}', labels: ['signal'] }, (o) =>
+    counter('lookout.delivery.compression.failures', { description: 'Bodies sent uncompressed because gzip failed', unit: '{body}', labels: ['signal'] }, (o) =>
       each((s, q) => {
         if (q.stats.compression !== undefined) o.observe(q.stats.compression.failures, { signal: s });
       }),
     );
   }
+  const previous = state.queues.get(signal);
   state.queues.set(signal, queue);
+  if (previous !== undefined && previous !== queue) {
+    // The new queue counts from 0: its series start again, so OTLP consumers see a reset, not a decrease.
+    for (const c of state.counters) (c as Restartable).restartWhere?.('signal', signal);
+  }
 }

@@ -14,6 +14,8 @@ export interface RegistryCore {
   now(): number;
   /** Whole seconds since the registry was created: what series remember for TTL (kept a small integer). */
   epochSeconds(): number;
+  /** When the registry was created (ms since the epoch, registry clock): second 0 of {@link epochSeconds}. */
+  epochMs(): number;
   countDropped(metric: string, reason: string): void;
   countOverflow(metric: string): void;
   exemplarContext(): { traceId: string; spanId: string } | undefined;

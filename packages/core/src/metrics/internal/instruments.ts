@@ -196,6 +196,16 @@ export abstract class SyncInstrument<S extends AnySeries> {
     return attrs;
   }
 
+  /**
+   * When a series' cumulative stream started (ms since the epoch, registry clock): its creation
+   * (or restart), to the second, never before the instrument's. A series dropped after its TTL
+   * and created again, or restarted, gets a new start, so OTLP consumers see the reset
+   * (OpenTelemetry data model, Sums: "Resets and gaps").
+   */
+  seriesStartTime(s: AnySeries): number {
+    return Math.max(this.startTime, this.r.epochMs() + s.start * 1000);
+  }
+
   /** A series created by `bind()`: pinned, so TTL never removes a series a handle points to. */
   bindSeries(labels: Labels | undefined): S | undefined {
     const s = this.find(labels);
@@ -558,17 +568,44 @@ export class ObservableGaugeImpl extends SyncInstrument<ScalarSeries> implements
     if (i >= 0) this.callbacks.splice(i, 1);
   }
 
-  /** Runs every callback; the series are replaced by what they observe. Never throws. */
+  /**
+   * Runs every callback; the series take what they observe, and those no callback observed this
+   * time are dropped. A series observed again keeps its start time, unless a counter's total went
+   * down (its source restarted: a new start). Never throws.
+   */
   async collect(timeoutMs: number): Promise<void> {
-    this.table.clear();
+    this.table.forEach((s) => {
+      s.t = 0;
+    });
+    const counter = this.d.kind === 'observablecounter';
     const observer: Observer = {
       observe: (value, labels) => {
-        if (!isFiniteNumber(value) || (this.d.kind === 'observablecounter' && value < 0)) return this.reject(value, GAUGE_RULE);
+        if (!isFiniteNumber(value) || (counter && value < 0)) return this.reject(value, GAUGE_RULE);
         const s = this.find(labels);
-        if (s !== undefined) s.v = value;
+        if (s === undefined) return;
+        if (counter && s.t === 0 && value < s.v) s.start = this.r.epochSeconds();
+        s.v = value;
+        s.t = 1;
       },
     };
     await Promise.all(this.callbacks.map((cb) => this._run(cb, observer, timeoutMs)));
+    this.table.removeWhere((s) => s.t === 0);
+  }
+
+  /**
+   * Gives the series whose label `key` is `value` a new start time: their source restarted from
+   * zero (`observeDeliveryStats` replacing a signal's queue). Internal; not on the public type.
+   */
+  restartWhere(key: string, value: string): void {
+    const i = this.d.keys.indexOf(key);
+    if (i < 0) return;
+    const now = this.r.epochSeconds();
+    this.table.forEach((s, values) => {
+      if (values !== undefined && values[i] === value) {
+        s.start = now;
+        s.v = 0;
+      }
+    });
   }
 
   private async _run(cb: ObservableCallback, observer: Observer, timeoutMs: number): Promise<void> {

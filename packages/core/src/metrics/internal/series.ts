@@ -21,8 +21,11 @@ export class ScalarSeries {
   t = 0;
   /** Last collection (whole seconds since the registry's epoch) that saw it recorded into, or {@link PINNED}. */
   last: number;
+  /** When it was created or restarted (whole seconds since the registry's epoch): the start of its cumulative stream. */
+  start: number;
   constructor(now: number) {
     this.last = now;
+    this.start = now;
   }
 }
 
@@ -40,10 +43,13 @@ export class HistogramSeries {
   max = -Infinity;
   t = 0;
   last: number;
+  /** When it was created (whole seconds since the registry's epoch): the start of its cumulative stream. */
+  readonly start: number;
   /** Per-bucket exemplars, only when the instrument keeps them. */
   ex: (Exemplar | undefined)[] | undefined = undefined;
   constructor(now: number, bucketCount: number) {
     this.last = now;
+    this.start = now;
     const counts = new Array<number>(bucketCount);
     for (let i = 0; i < bucketCount; i++) counts[i] = 0;
     this.counts = counts;
