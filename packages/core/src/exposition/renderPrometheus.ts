@@ -61,7 +61,7 @@ function renderInstrument(inst: AnyInstrument, om: boolean): string {
   const d = inst.d;
   const family = om ? openMetricsFamilyName(d.promName, d.kind) : d.promName;
   const type = d.kind === 'counter' || d.kind === 'observablecounter' ? 'counter' : d.kind === 'histogram' ? 'histogram' : 'gauge';
-  let out = `# HELP ${family} ${escapeHelp(d.description || d.name)}\n# TYPE ${family} ${type}\n`;
+  let out = `# HELP ${family} ${escapeHelp(d.description || d.name, om)}\n# TYPE ${family} ${type}\n`;
   if (om) {
     const unit = openMetricsUnit(d.unit);
     if (unit !== undefined && family.endsWith(`_${unit}`)) out += `# UNIT ${family} ${unit}\n`;

@@ -62,7 +62,12 @@ export function escapeLabelValue(value: string): string {
 }
 const NEEDS_LABEL_ESCAPE = /[\\\n"]/;
 
-/** Escapes `# HELP` text. */
-export function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+/**
+ * Escapes `# HELP` text: `\` and line feeds for the text format 0.0.4; OpenMetrics also escapes
+ * `"`, since its HELP is an `escaped-string` whose `normal-char` leaves `"` out (OpenMetrics 1.0
+ * ABNF), as the Python client's OpenMetrics exposition does.
+ */
+export function escapeHelp(text: string, openMetrics = false): string {
+  const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return openMetrics ? escaped.replace(/"/g, '\\"') : escaped;
 }
