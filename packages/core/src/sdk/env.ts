@@ -68,11 +68,11 @@ export function parseOtelEnv(env: Env = processEnv(), diag: Diagnostics = getDia
   const serviceName = get('OTEL_SERVICE_NAME');
   return {
     serviceName,
-    resourceAttributes: parseKeyValues(get('OTEL_RESOURCE_ATTRIBUTES'), 'OTEL_RESOURCE_ATTRIBUTES', diag, true),
+    resourceAttributes: parseResourceAttributes(get('OTEL_RESOURCE_ATTRIBUTES'), diag),
     otlpEndpoint: url('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', '') ?? url('OTEL_EXPORTER_OTLP_ENDPOINT', '/v1/metrics'),
     otlpHeaders: {
-      ...parseKeyValues(get('OTEL_EXPORTER_OTLP_HEADERS'), 'OTEL_EXPORTER_OTLP_HEADERS', diag, false),
-      ...parseKeyValues(get('OTEL_EXPORTER_OTLP_METRICS_HEADERS'), 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', diag, false),
+      ...parseKeyValues(get('OTEL_EXPORTER_OTLP_HEADERS'), 'OTEL_EXPORTER_OTLP_HEADERS', diag),
+      ...parseKeyValues(get('OTEL_EXPORTER_OTLP_METRICS_HEADERS'), 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', diag),
     },
     otlpProtocol: protocol('OTEL_EXPORTER_OTLP_METRICS_PROTOCOL') ?? protocol('OTEL_EXPORTER_OTLP_PROTOCOL'),
     otlpTimeoutMs: int('OTEL_EXPORTER_OTLP_METRICS_TIMEOUT') ?? int('OTEL_EXPORTER_OTLP_TIMEOUT'),
@@ -83,15 +83,65 @@ export function parseOtelEnv(env: Env = processEnv(), diag: Diagnostics = getDia
   };
 }
 
-/** `k1=v1,k2=v2` with percent-encoded values (W3C Baggage octets), as OTEL_RESOURCE_ATTRIBUTES and headers use. */
-function parseKeyValues(raw: string | undefined, name: string, diag: Diagnostics, showValues: boolean): Record<string, string> {
+/** Longest key or value OTel JS's envDetector takes from OTEL_RESOURCE_ATTRIBUTES. */
+const MAX_RESOURCE_ATTRIBUTE_LENGTH = 255;
+
+/**
+ * OTEL_RESOURCE_ATTRIBUTES: `k1=v1,k2=v2`, `,` and `=` percent-encoded in keys and values, both
+ * decoded. The resource SDK spec: "In case of any error, e.g. failure during the decoding process,
+ * the entire environment variable value SHOULD be discarded and an error SHOULD be reported". So
+ * an unencoded `=`, an empty key, bad percent-encoding, or a key or value past 255 characters
+ * (as OTel JS's envDetector) gives `{}` and one warning. Empty entries (`a=1,,b=2`) are skipped.
+ */
+function parseResourceAttributes(raw: string | undefined, diag: Diagnostics): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw === undefined) return out;
+  const name = 'OTEL_RESOURCE_ATTRIBUTES';
+  for (const entry of raw.split(',')) {
+    if (entry.trim() === '') continue;
+    const problem = addResourceAttribute(out, entry);
+    if (problem !== undefined) {
+      diag.warn('env.invalid', `${name}: "${entry.slice(0, 64)}" ${problem}; the whole value is ignored, as the OpenTelemetry specification says`, name);
+      return {};
+    }
+  }
+  return out;
+}
+
+/** Adds one `key=value` entry; returns what is wrong with it, if anything. */
+function addResourceAttribute(out: Record<string, string>, entry: string): string | undefined {
+  const parts = entry.split('=');
+  if (parts.length !== 2) return 'is not key=value (a "," or "=" inside a key or value must be percent-encoded)';
+  const key = parts[0]!.trim();
+  if (key === '') return 'has an empty key';
+  let decodedKey: string;
+  let decodedValue: string;
+  try {
+    decodedKey = decodeURIComponent(key);
+    decodedValue = decodeURIComponent(parts[1]!.trim());
+  } catch {
+    return 'is not valid percent-encoding';
+  }
+  if (decodedKey.length > MAX_RESOURCE_ATTRIBUTE_LENGTH || decodedValue.length > MAX_RESOURCE_ATTRIBUTE_LENGTH) {
+    return `has a key or value longer than ${MAX_RESOURCE_ATTRIBUTE_LENGTH} characters`;
+  }
+  out[decodedKey] = decodedValue;
+  return undefined;
+}
+
+/**
+ * `k1=v1,k2=v2` with percent-encoded values (W3C Baggage octets), as the OTLP headers variables
+ * use. Lenient, as OTel JS is for headers: a bad pair is skipped with a warning, the rest kept.
+ * Values are never logged.
+ */
+function parseKeyValues(raw: string | undefined, name: string, diag: Diagnostics): Record<string, string> {
   const out: Record<string, string> = {};
   if (raw === undefined) return out;
   for (const pair of raw.split(',')) {
     const eq = pair.indexOf('=');
     const key = eq > 0 ? pair.slice(0, eq).trim() : '';
     if (key === '') {
-      if (pair.trim() !== '') diag.warn('env.invalid', `${name}: "${showValues ? pair.slice(0, 32) : '…'}" is not key=value; ignored`, `${name}\u0000${pair}`);
+      if (pair.trim() !== '') diag.warn('env.invalid', `${name}: "…" is not key=value; ignored`, `${name}\u0000${pair}`);
       continue;
     }
     try {
