@@ -19,7 +19,9 @@ export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, F
   sentry: (v) => typeof v === 'object' && v !== null && typeof (v as { dsn?: unknown }).dsn === 'string' && (v as { dsn: string }).dsn.length > 0,
   telemetry: isObject,
   registry: methodsField('histogram'),
-  diagnostics: methodsField('warn'),
+  // Every method Lookout calls: an object with only `warn` (the lite tier's shape) threw a TypeError
+  // from inside the first `catch` that reported an internal error.
+  diagnostics: methodsField('warn', 'error', 'info', 'debug', 'internalError'),
   strict: booleanField,
 };
 

@@ -45,7 +45,8 @@ export const WEB_VITALS_FIELD_CHECKS: Readonly<Record<keyof WebVitalsOptions, Fi
   landingUrl: textField(1, MAX_LANDING_URL_LENGTH),
   reportAllChanges: booleanField,
   maxAttributionLength: (v) => Number.isSafeInteger(v) && (v as number) >= 8 && (v as number) <= 1000,
-  diagnostics: methodsField('warn'),
+  // Every method the collector calls (an object with only `warn` threw from inside its `catch`).
+  diagnostics: methodsField('warn', 'error', 'info', 'debug', 'internalError'),
   strict: booleanField,
 };
 

@@ -45,7 +45,7 @@ export function initMonitoring(options?: MonitoringOptions): Monitoring {
     monitoring = start(options, early);
   } catch (error) {
     if ((error as Error | undefined)?.name === 'LookoutConfigError') throw error;
-    (early ?? getDiagnostics()).internalError(error, 'browser.initMonitoring');
+    failedIn(early ?? getDiagnostics(), error, 'browser.initMonitoring');
     monitoring = createNoopMonitoring();
   }
   current = monitoring;
@@ -123,7 +123,7 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
       vitals = typeof createCollector === 'function' ? createCollector(collectorOptions) : createWebVitalsCollector(collectorOptions);
       if (pendingRoute !== undefined) vitals.setRoute(pendingRoute);
     } catch (error) {
-      diagnostics.internalError(error, 'browser.webVitals');
+      failedIn(diagnostics, error, 'browser.webVitals');
     }
   };
   cancelStart = scheduleStart(o.webVitals === false ? undefined : startVitals);
@@ -133,7 +133,7 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
       try {
         return fn(...args);
       } catch (error) {
-        diagnostics.internalError(error, `browser.${where}`);
+        failedIn(diagnostics, error, `browser.${where}`);
         return fallback;
       }
     };
@@ -176,7 +176,7 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
         const flushed = await telemetry.flush(Math.max(0, timeoutMs - (Date.now() - started)));
         return sent && flushed.complete;
       } catch (error) {
-        diagnostics.internalError(error, 'browser.flush');
+        failedIn(diagnostics, error, 'browser.flush');
         return false;
       }
     },
@@ -191,7 +191,7 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
           await errors?.shutdown(timeoutMs);
           await telemetry.shutdown(timeoutMs);
         } catch (error) {
-          diagnostics.internalError(error, 'browser.shutdown');
+          failedIn(diagnostics, error, 'browser.shutdown');
         }
       })();
       return stopping;
@@ -234,6 +234,13 @@ function scheduleStart(start: (() => void) | undefined): () => void {
   };
 }
 
+/** Reports an internal failure; a host's diagnostics that throws has nowhere to report to, so nothing escapes into the page. */
+function failedIn(diagnostics: Diagnostics, error: unknown, where: string): void {
+  try {
+    diagnostics.internalError(error, where);
+  } catch {}
+}
+
 function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {
   const { calls, dropped } = pending.take();
   if (dropped > 0) {
@@ -243,7 +250,7 @@ function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {
     try {
       call(monitoring);
     } catch (error) {
-      diagnostics.internalError(error, 'browser.replay');
+      failedIn(diagnostics, error, 'browser.replay');
     }
   }
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { isHeader, isHttpUrl, resolveOptions } from '@lookout/core';
 import type { ConfigIssue, Diagnostics, MetricsRegistry, SafeParser } from '@lookout/core';
-import { resolveFromValid } from '../config.js';
+import { MONITORING_FIELD_CHECKS, resolveFromValid } from '../config.js';
 import type { ResolvedMonitoringOptions } from '../config.js';
 import type { MonitoringErrorOptions, MonitoringOptions, MonitoringSentryOptions, MonitoringTelemetryOptions, MonitoringWebVitalsOptions } from '../types.js';
 
@@ -30,7 +30,7 @@ const monitoringSchema = z.strictObject({
   ),
   telemetry: z.optional(object<MonitoringTelemetryOptions>('event client options')),
   registry: z.optional(z.custom<MetricsRegistry>((v) => typeof v === 'object' && v !== null && typeof (v as MetricsRegistry).histogram === 'function', 'must be a MetricsRegistry')),
-  diagnostics: z.optional(z.custom<Diagnostics>((v) => typeof v === 'object' && v !== null && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
+  diagnostics: z.optional(z.custom<Diagnostics>((v) => MONITORING_FIELD_CHECKS.diagnostics(v) === true, 'must be a Diagnostics (warn, error, info, debug, internalError)')),
   strict: z.optional(z.boolean()),
 });
 

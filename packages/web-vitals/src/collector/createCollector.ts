@@ -73,7 +73,10 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
     try {
       run();
     } catch (error) {
-      diagnostics.internalError(error, `web-vitals.${where}`);
+      // A host's diagnostics that throws has nowhere to report to: nothing escapes into the page.
+      try {
+        diagnostics.internalError(error, `web-vitals.${where}`);
+      } catch {}
     }
   };
   const firstTime = (key: string): boolean => {

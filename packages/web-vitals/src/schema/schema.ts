@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { resolveOptions } from '@lookout/core';
 import type { ConfigIssue, Diagnostics, MetricsRegistry, SafeParser } from '@lookout/core';
-import { MAX_LANDING_URL_LENGTH, resolveFromValid } from '../config.js';
+import { MAX_LANDING_URL_LENGTH, resolveFromValid, WEB_VITALS_FIELD_CHECKS } from '../config.js';
 import type { ResolvedWebVitalsOptions } from '../config.js';
 import type { BudgetBreach, SoftNavigation, VitalReport, VitalsEventSink, WebVitalsOptions } from '../types.js';
 
@@ -24,7 +24,7 @@ const webVitalsSchema = z.strictObject({
   landingUrl: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_LANDING_URL_LENGTH))),
   reportAllChanges: z.optional(z.boolean()),
   maxAttributionLength: z.optional(z.int().check(z.minimum(8), z.maximum(1000))),
-  diagnostics: z.optional(z.custom<Diagnostics>((v) => typeof v === 'object' && v !== null && typeof (v as Diagnostics).warn === 'function', 'must be a Diagnostics')),
+  diagnostics: z.optional(z.custom<Diagnostics>((v) => WEB_VITALS_FIELD_CHECKS.diagnostics(v) === true, 'must be a Diagnostics (warn, error, info, debug, internalError)')),
   strict: z.optional(z.boolean()),
 });
 
