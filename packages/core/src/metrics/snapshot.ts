@@ -12,6 +12,12 @@ export interface SeriesSnapshot {
   readonly attributes: Readonly<Record<string, string>>;
   /** The series that holds what the cardinality limit turned away (`otel.metric.overflow=true`). */
   readonly overflow?: true;
+  /**
+   * When this series' cumulative stream started (ms since the epoch, registry clock): its creation
+   * or restart, to the second, never before the instrument's {@link MetricSnapshot.startTime}.
+   * The start time of its OTLP points.
+   */
+  readonly startTime: number;
   /** Counter total, gauge value or up-down counter value. `0` for histograms. */
   readonly value: number;
   /** Histogram only: per-bucket counts (not cumulative), the last one being `+Inf`. */
@@ -106,7 +112,8 @@ function snapshotInstrument(inst: AnyInstrument, matchers: Readonly<Record<strin
         labels[names[i]!] = values[i]!;
         attributes[keys[i]!] = values[i]!;
       }
-    const common = values === undefined ? { labels, attributes, overflow: true as const } : { labels, attributes };
+    const startTime = inst.seriesStartTime(s);
+    const common = values === undefined ? { labels, attributes, overflow: true as const, startTime } : { labels, attributes, startTime };
     if (histogram) {
       const h = s as HistogramSeries;
       const range = h.count > 0 ? { min: h.min, max: h.max } : {};

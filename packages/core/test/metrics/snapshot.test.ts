@@ -19,11 +19,24 @@ describe('snapshotMetric / snapshotRegistry', () => {
       attributeKeys: ['http.request.method', 'http.response.status_code'],
     });
     expect(snap?.series).toEqual([
-      { labels: { http_request_method: 'GET', http_response_status_code: '200' }, attributes: { 'http.request.method': 'GET', 'http.response.status_code': '200' }, value: 2 },
-      { labels: { http_request_method: 'POST' }, attributes: { 'http.request.method': 'POST' }, value: 1 },
+      { labels: { http_request_method: 'GET', http_response_status_code: '200' }, attributes: { 'http.request.method': 'GET', 'http.response.status_code': '200' }, startTime: snap!.startTime, value: 2 },
+      { labels: { http_request_method: 'POST' }, attributes: { 'http.request.method': 'POST' }, startTime: snap!.startTime, value: 1 },
     ]);
     // Found by either name; matchers use Prometheus label names.
     expect(snapshotMetric(registry, 'http.server.requests', { matchers: { http_request_method: 'POST' } })?.series.map((s) => s.value)).toEqual([1]);
+  });
+
+  it('should give each series its own start time, from its creation to the second', () => {
+    let now = 1_700_000_000_250;
+    const registry = createMetricsRegistry({ diagnostics: quiet(), now: () => now });
+    const jobs = registry.counter('jobs', { labels: ['queue'] });
+    jobs.add(1, { queue: 'a' });
+    now += 5_500;
+    jobs.add(1, { queue: 'b' });
+    expect(snapshotMetric(registry, 'jobs')?.series.map((s) => [s.attributes.queue, s.startTime])).toEqual([
+      ['a', 1_700_000_000_250],
+      ['b', 1_700_000_005_250],
+    ]);
   });
 
   it('should mark the overflow series, which carries no attributes', () => {
@@ -44,7 +57,7 @@ describe('snapshotMetric / snapshotRegistry', () => {
     for (const v of [0.05, 0.5, 0.5, 5]) duration.record(v, { task: 'build' });
     const snap = snapshotRegistry(registry).find((m) => m.name === 'task.duration');
     expect(snap?.bounds).toEqual([0.1, 1]);
-    expect(snap?.series).toEqual([{ labels: { task: 'build' }, attributes: { task: 'build' }, value: 0, counts: [1, 2, 1], sum: 6.05, count: 4, min: 0.05, max: 5 }]);
+    expect(snap?.series).toEqual([{ labels: { task: 'build' }, attributes: { task: 'build' }, startTime: snap!.startTime, value: 0, counts: [1, 2, 1], sum: 6.05, count: 4, min: 0.05, max: 5 }]);
     duration.record(0.5, { task: 'build' });
     expect(snap?.series[0]?.counts).toEqual([1, 2, 1]);
   });
