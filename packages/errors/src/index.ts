@@ -65,4 +65,5 @@ export type {
   GlobalHandlerOptions,
   ErrorTracker,
   SentryTransportStats,
+  SentryDropReason,
 } from './types.js';

@@ -1,4 +1,4 @@
-import type { BatchQueueStats, CompressionStats } from '@lookout/core';
+import type { BatchQueueStats, CompressionStats, DropReason } from '@lookout/core';
 import type { ErrorTrackerChanges } from './tracker/resolveErrorTrackerChanges.js';
 
 /** How bad an error is. Maps to Sentry levels: `critical`→`fatal`, `high`→`error`, `medium`→`warning`, `low`→`info`. */
@@ -301,12 +301,19 @@ export interface ErrorTracker {
   shutdown(timeoutMs?: number): Promise<boolean>;
 }
 
-/** Live counters of a Sentry transport queue, as the kernel keeps them, plus spooled items. */
-export interface SentryTransportStats extends BatchQueueStats {
+/**
+ * Why a Sentry transport dropped envelopes: the kernel's reasons, and `rate_limited` (a Sentry
+ * rate limit covered their category; reported to Sentry as `ratelimit_backoff`, except the
+ * envelope a 429 refused, which Sentry counted itself).
+ */
+export type SentryDropReason = DropReason | 'rate_limited';
+
+/** Live counters of a Sentry transport queue, as the kernel keeps them, plus spooled and rate-limited envelopes. */
+export interface SentryTransportStats extends Omit<BatchQueueStats, 'dropped'> {
+  /** Envelopes dropped, by reason (exported as `lookout_delivery_items_dropped_total{reason}`). */
+  dropped: Record<SentryDropReason, number>;
   /** Envelopes handed to the spool hook instead of being dropped. */
   spooled: number;
-  /** Sends held back locally because Sentry's rate limit for their categories was active. */
-  rateLimitedWaits: number;
   /** What the gzip step did (bodies, bytes before and after, failures). */
   compression: CompressionStats;
 }

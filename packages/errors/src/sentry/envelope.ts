@@ -33,13 +33,16 @@ const ITEM_CATEGORY: Readonly<Record<string, string>> = {
   raw_security: 'security',
 };
 
+/** The rate-limit category of one envelope item, by its header's `type`. */
+export function itemCategory(headers: Record<string, unknown> | undefined): string {
+  const type = typeof headers?.['type'] === 'string' ? headers['type'] : '';
+  return ITEM_CATEGORY[type] ?? 'default';
+}
+
 /** The rate-limit categories of an envelope's items, without repeats. */
 export function envelopeCategories(envelope: EnvelopeLike): string[] {
   const out = new Set<string>();
-  for (const [headers] of envelope[1]) {
-    const type = typeof headers?.type === 'string' ? headers.type : '';
-    out.add(ITEM_CATEGORY[type] ?? 'default');
-  }
+  for (const [headers] of envelope[1]) out.add(itemCategory(headers));
   return [...out];
 }
 

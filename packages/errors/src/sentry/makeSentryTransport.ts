@@ -13,10 +13,10 @@ import type {
   TransportRequest,
   TransportResult,
 } from '@lookout/core';
-import type { SentryTransportStats } from '../types.js';
+import type { SentryDropReason, SentryTransportStats } from '../types.js';
 import { DEFAULT_SENTRY_GZIP_MIN_BYTES } from './gzip.js';
 import type { SentryGzip } from './gzip.js';
-import { envelopeCategories, serializeEnvelope } from './envelope.js';
+import { envelopeCategories, itemCategory, serializeEnvelope } from './envelope.js';
 import type { EnvelopeLike } from './envelope.js';
 import { SentryRateLimits } from './rateLimits.js';
 
@@ -138,9 +138,11 @@ export interface LookoutSentryTransport {
 /**
  * A Sentry transport factory (for `transport` in Sentry's client options) built on Lookout's
  * delivery kernel instead of Sentry's fire-and-forget buffer: a queue bounded in envelopes and
- * bytes, retries with backoff and jitter that honour `Retry-After` and `X-Sentry-Rate-Limits`
- * (envelopes of a rate-limited category wait, they are not dropped), a request timeout, a
- * circuit breaker, flush with a deadline and a spool hook. Envelopes of 32 KiB and more are sent
+ * bytes, retries with backoff and jitter that honour `Retry-After`, a request timeout, a circuit
+ * breaker, flush with a deadline and a spool hook. Sentry's rate limits (`X-Sentry-Rate-Limits`,
+ * a 429) apply per category, as in Sentry's SDK: items of a limited category are dropped while
+ * the limit lasts (counted as `rate_limited`, reported as `ratelimit_backoff`), those already
+ * queued included, and other categories keep flowing; a known limit is never a failed attempt. Envelopes of 32 KiB and more are sent
  * gzip-compressed (see `gzip`), each compressed once however often it is retried. Every drop is
  * counted by reason in `lookout_delivery_items_dropped_total{signal="errors"}` and reported to
  * the Sentry client as a client report (`recordDroppedEvent`).
@@ -155,7 +157,12 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   const now = typeof o.now === 'function' ? o.now : Date.now;
   const limits = new SentryRateLimits();
   let spooled = 0;
-  let rateLimitedWaits = 0;
+  /** Envelopes dropped because of a Sentry rate limit (the `rate_limited` drop reason). */
+  let rateLimited = 0;
+  /** Of those, the ones the queue was told were sent (so that it neither retries them nor counts a failure): taken off `sent`. */
+  let limitedAsSent = 0;
+  /** Items put back into the queue after a `drain()`: taken off `enqueued`. */
+  let requeued = 0;
   const last: { response: { status: number; rateLimits: string | null; retryAfter: string | null } | undefined } = { response: undefined };
 
   // Wraps fetch only to read Sentry's rate-limit headers; core's fetch transport does the rest
@@ -188,28 +195,46 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   if (sentry.headers !== undefined) fetchOptions.headers = sentry.headers;
   const http = makeFetchTransport(fetchOptions);
 
+  /**
+   * Counts envelopes dropped for a Sentry rate limit, with one diagnostic per set of categories;
+   * `report`: also as `ratelimit_backoff` client reports (not for the envelope a 429 refused:
+   * Sentry counted that one itself).
+   */
+  const dropLimited = (categoryLists: readonly (readonly string[])[], report: boolean): void => {
+    if (categoryLists.length === 0) return;
+    rateLimited += categoryLists.length;
+    for (const categories of categoryLists) {
+      if (report) reportDropped(sentry, 'ratelimit_backoff', categories);
+      const names = categories.join(', ');
+      diagnostics().warn('errors/sentry-rate-limited', `Sentry transport: Sentry rate-limits ${names}; such envelopes are dropped while it lasts (counted as rate_limited)`, `errors/sentry-rate-limited:${names}`);
+    }
+  };
+  /** The queue's answer for an envelope dropped for a rate limit: `success`, so it is neither retried nor a failed send (the receiver is answering); taken off `sent` in the stats. */
+  const limitedAnswer = (categories: readonly string[], report: boolean): TransportResult => {
+    compressor.release();
+    dropLimited([categories], report);
+    limitedAsSent++;
+    return { kind: 'success' };
+  };
+
   const transport: Transport = {
     async send(request: TransportRequest): Promise<TransportResult> {
       const { [CATEGORIES_HEADER]: categoryList, ...headers } = request.headers ?? {};
       const categories = typeof categoryList === 'string' && categoryList !== '' ? categoryList.split(',') : [];
-      const wait = limits.waitMs(categories, now());
-      if (wait > 0) {
-        rateLimitedWaits++;
-        return { kind: 'retryable', reason: `Sentry rate limit for ${categories.join(', ')}`, retryAfterMs: wait };
-      }
+      // Queued envelopes are dropped when a limit arrives; this catches one that slipped through.
+      if (limits.waitMs(categories, now()) > 0) return limitedAnswer(categories, true);
       const outgoing = await compressor.compress({ ...request, headers });
       last.response = undefined;
       const result = await http.send(outgoing);
+      const response = readLast(last);
+      if (response !== undefined && (response.status === 429 || response.rateLimits !== null)) {
+        limits.update(response.status, response.rateLimits, response.retryAfter, now());
+        dropQueuedLimited();
+        // Sentry refused this envelope for a rate limit and counted it: it is not sent again.
+        if (response.status === 429) return limitedAnswer(categories, false);
+      }
       // A retryable envelope comes back with the same body: keep its compressed form until then.
       if (result.kind !== 'retryable') compressor.release();
-      const response = readLast(last);
-      if (response !== undefined) {
-        limits.update(response.status, response.rateLimits, response.retryAfter, now());
-        if (result.kind === 'retryable' && response.status === 429) {
-          const limited = limits.waitMs(categories, now());
-          return { ...result, retryAfterMs: Math.max(result.retryAfterMs ?? 0, limited) };
-        }
-      }
       return result;
     },
   };
@@ -235,15 +260,22 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
         headers: { [CATEGORIES_HEADER]: (item?.categories ?? []).join(',') },
       };
     },
-    onDrop: (reason, items) => recordDropped(sentry, reason, items),
+    onDrop: (reason, items) => {
+      for (const item of items) reportDropped(sentry, SENTRY_DROP_REASON[reason], item.categories);
+    },
     ...(o.diagnostics === undefined ? {} : { diagnostics: o.diagnostics }),
     ...(typeof o.now === 'function' ? { now: o.now } : {}),
   });
+  // The queue's counters, corrected for what the transport did around it, and what the gzip step did.
+  const stats = (): SentryTransportStats => {
+    const q = queue.stats;
+    const dropped: Record<SentryDropReason, number> = { ...q.dropped, rate_limited: rateLimited };
+    return { ...q, enqueued: q.enqueued - requeued, sent: q.sent - limitedAsSent, sentBatches: q.sentBatches - limitedAsSent, dropped, spooled, compression: { ...compressor.stats } };
+  };
   try {
-    // The queue's counters, and what the gzip step did.
     const source = {
       get stats() {
-        return { ...queue.stats, compression: compressor.stats };
+        return stats();
       },
     };
     if (o.registry !== undefined) observeDeliveryStats(source, typeof o.signal === 'string' && o.signal !== '' ? o.signal : 'errors', o.registry);
@@ -255,6 +287,23 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     const bytes = typeof item.body === 'string' ? utf8Length(item.body) : item.body.length;
     return queue.enqueue({ body: item.body, categories: item.categories, bytes });
   };
+
+  /** Puts drained items back, oldest first. */
+  const requeue = (items: readonly SpooledEnvelope[]): void => {
+    for (const item of items) if (enqueue(item)) requeued++;
+  };
+
+  /** Drops the queued envelopes (not the one in flight) that a rate limit now covers; the others keep their place. */
+  function dropQueuedLimited(): void {
+    const held = queue.drain();
+    const at = now();
+    const limited = held.filter((item) => limits.waitMs(item.categories, at) > 0);
+    dropLimited(
+      limited.map((item) => item.categories),
+      true,
+    );
+    requeue(limited.length === 0 ? held : held.filter((item) => !limited.includes(item)));
+  }
 
   const spool = (items: readonly SpooledEnvelope[]): boolean => {
     if (items.length === 0 || o.spool === undefined) return false;
@@ -285,6 +334,18 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   return {
     send(envelope) {
       try {
+        // As Sentry's own transport: items of a rate-limited category are dropped, not queued.
+        const at = now();
+        const limited = envelope[1].filter(([headers]) => limits.waitMs([itemCategory(headers)], at) > 0);
+        if (limited.length > 0) {
+          for (const [headers] of limited) reportDropped(sentry, 'ratelimit_backoff', [itemCategory(headers)]);
+          const kept = envelope[1].filter((item) => !limited.includes(item));
+          if (kept.length === 0) {
+            dropLimited([envelopeCategories(envelope)], false);
+            return Promise.resolve({});
+          }
+          envelope = [envelope[0], kept];
+        }
         const body = serializeEnvelope(envelope);
         enqueue({ body, categories: envelopeCategories(envelope) });
       } catch (error) {
@@ -300,7 +361,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       const flushed = await queue.flush(timeoutMs);
       if (!flushed.complete && o.spool !== undefined) {
         const left = queue.drain();
-        if (!spool(left)) for (const item of left) queue.enqueue(item);
+        if (!spool(left)) requeue(left);
       }
       const result = await queue.shutdown(0);
       return flushed.complete || result.complete;
@@ -310,7 +371,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
         if (o.spool === undefined) return 0;
         const left = queue.drain();
         if (spool(left)) return left.length;
-        for (const item of left) queue.enqueue(item);
+        requeue(left);
         return 0;
       } catch (error) {
         diagnostics().internalError(error, 'errors.sentryTransport.spoolNow');
@@ -318,7 +379,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       }
     },
     get stats(): SentryTransportStats {
-      return { ...queue.stats, dropped: { ...queue.stats.dropped }, spooled, rateLimitedWaits, compression: { ...compressor.stats } };
+      return stats();
     },
   };
 }
@@ -334,13 +395,12 @@ const SENTRY_DROP_REASON: Readonly<Record<DropReason, string>> = {
   sampled_out: 'sample_rate',
 };
 
-function recordDropped(sentry: SentryTransportFactoryOptions, reason: DropReason, items: readonly SpooledEnvelope[]): void {
+/** Tells the Sentry client, for its client reports, that one item of each category was dropped for `reason`. */
+function reportDropped(sentry: SentryTransportFactoryOptions, reason: string, categories: readonly string[]): void {
   if (typeof sentry.recordDroppedEvent !== 'function') return;
-  for (const item of items) {
-    for (const category of item.categories) {
-      // A dropped client report is not itself reported, or reports would never end.
-      if (category !== 'internal') sentry.recordDroppedEvent(SENTRY_DROP_REASON[reason], category, 1);
-    }
+  for (const category of categories) {
+    // A dropped client report is not itself reported, or reports would never end.
+    if (category !== 'internal') sentry.recordDroppedEvent(reason, category, 1);
   }
 }
 

@@ -77,7 +77,6 @@ describe.concurrent('createSentryNodeSink (fault matrix through @sentry/node, lo
       },
     ],
     ['the receiver answers 500', (r) => void (r.fault = during({ status: 500 }))],
-    ['the receiver answers 429 with X-Sentry-Rate-Limits', (r) => void (r.fault = during({ status: 429, rateLimits: '1:error:organization', retryAfter: '1' }))],
     ['the receiver hangs past the timeout', (r) => void (r.fault = during('hang'))],
     ['the receiver resets connections', (r) => void (r.fault = during('reset'))],
   ];
@@ -93,4 +92,15 @@ describe.concurrent('createSentryNodeSink (fault matrix through @sentry/node, lo
       expect(Object.values(stats?.dropped ?? {}).reduce((a, b) => a + b, 0)).toBe(0);
     });
   }
+
+  // As in Sentry's SDK, a rate limit drops what it covers (Sentry is told: client reports); nothing else is lost.
+  it('should deliver every error but those a 429 with X-Sentry-Rate-Limits covered, which are counted as rate_limited', async () => {
+    const { receiver, ids, flushed, stats } = await run((r) => void (r.fault = during({ status: 429, rateLimits: '1:error:organization', retryAfter: '1' })));
+    expect(flushed).toBe(true);
+    const received = new Set(receiver.events().map((e) => e['event_id']));
+    const lost = ids.filter((id) => !received.has(id)).length;
+    expect(lost).toBeGreaterThan(0);
+    expect(stats?.dropped).toMatchObject({ rate_limited: lost, queue_full: 0, retries_exhausted: 0, rejected: 0, shutdown: 0 });
+    expect(stats?.circuitOpened).toBe(0);
+  });
 });

@@ -54,33 +54,39 @@ function diagnosticsInto(messages: string[]) {
 
 describe('makeSentryTransport', () => {
   describe('send', () => {
-    it('should honour X-Sentry-Rate-Limits on a 429: the envelope waits, then arrives', async () => {
+    it('should honour X-Sentry-Rate-Limits on a 429: envelopes of the category are dropped until it ends, then sent', async () => {
       receiver.envelopes.length = 0;
       receiver.requests.length = 0;
       receiver.fault = (i) => (i === 0 ? { status: 429, rateLimits: '1:error:organization' } : 'ok');
-      const t = transport();
+      const dropped: string[] = [];
+      const t = transport({}, dropped);
       await t.send(envelope('a'.repeat(32)));
       expect(await t.flush(5000)).toBe(true);
+      await t.send(envelope('b'.repeat(32)));
+      await new Promise((r) => setTimeout(r, 1100));
+      await t.send(envelope('c'.repeat(32)));
+      expect(await t.flush(5000)).toBe(true);
       expect(receiver.requests).toHaveLength(2);
-      const [first, second] = receiver.requests;
-      expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
-      expect(receiver.events()).toHaveLength(1);
+      expect(receiver.events().map((e) => e['event_id'])).toEqual(['c'.repeat(32)]);
+      expect(dropped).toEqual(['ratelimit_backoff:error']);
+      expect(t.stats.dropped.rate_limited).toBe(2);
       receiver.fault = () => 'ok';
     });
 
-    it('should hold envelopes of a category limited by a 200 answer, and send other categories', async () => {
+    it('should drop envelopes of a category limited by a 200 answer, and send other categories', async () => {
       receiver.envelopes.length = 0;
       receiver.requests.length = 0;
-      receiver.fault = (i) => (i === 0 ? { status: 200, rateLimits: '1:error:project' } : 'ok');
-      const t = transport();
+      receiver.fault = (i) => (i === 0 ? { status: 200, rateLimits: '60:error:project' } : 'ok');
+      const dropped: string[] = [];
+      const t = transport({}, dropped);
       await t.send(envelope('b'.repeat(32)));
       await t.flush(2000);
-      const start = Date.now();
       await t.send(envelope('c'.repeat(32)));
+      await t.send(envelope('d'.repeat(32), 'transaction'));
       expect(await t.flush(5000)).toBe(true);
-      expect(Date.now() - start).toBeGreaterThanOrEqual(800);
-      expect(t.stats.rateLimitedWaits).toBeGreaterThan(0);
-      expect(receiver.events().map((e) => e['event_id'])).toEqual(['b'.repeat(32), 'c'.repeat(32)]);
+      expect(t.stats.dropped.rate_limited).toBe(1);
+      expect(dropped).toEqual(['ratelimit_backoff:error']);
+      expect(receiver.envelopes.map((e) => e.header['event_id'])).toEqual(['b'.repeat(32), 'd'.repeat(32)]);
       receiver.fault = () => 'ok';
     });
 
@@ -225,10 +231,10 @@ describe('makeSentryTransport', () => {
       expect(gunzipSync(gzipped).equals(body)).toBe(true);
     });
 
-    it('should compress a retried envelope once and resend the same compressed body after a 429', async () => {
+    it('should compress a retried envelope once and resend the same compressed body after a 503', async () => {
       receiver.envelopes.length = 0;
       receiver.requests.length = 0;
-      receiver.fault = (i) => (i === 0 ? { status: 429, retryAfter: '1' } : 'ok');
+      receiver.fault = (i) => (i === 0 ? { status: 503, retryAfter: '1' } : 'ok');
       const calls: number[] = [];
       const counting: SentryGzip = async (body) => {
         calls.push(body.length);
