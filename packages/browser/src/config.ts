@@ -54,10 +54,35 @@ export function readMonitoringOptions(input: unknown, diagnostics?: Diagnostics)
   return resolveFromValid(quickResolve(input, MONITORING_FIELD_CHECKS, 'initMonitoring', diagnostics).options as MonitoringOptions, diagnostics);
 }
 
+/**
+ * A plain copy of a part's options, each own key read on its own (inside a `try`): a key whose
+ * getter throws gets one diagnostic naming it and is left out, so that part takes its default
+ * there. Later code then reads a plain object, never the host's getters, in no task of its own.
+ */
+function copyPart<T>(part: T, name: string, diagnostics: Diagnostics): T {
+  const copy: Record<string, unknown> = {};
+  let keys: string[] = [];
+  const unreadable = (path: string): void => diagnostics.warn('config.invalid', `initMonitoring: ${path} could not be read; the default is used`, `config.invalid:${path}`);
+  try {
+    keys = Object.keys(part as object);
+  } catch {
+    unreadable(name);
+  }
+  for (const key of keys) {
+    try {
+      copy[key] = (part as Record<string, unknown>)[key];
+    } catch {
+      unreadable(`${name}.${key}`);
+    }
+  }
+  return copy as T;
+}
+
 /** Defaults filled into options already known to be valid; warns once when `serviceName` is missing. */
 export function resolveFromValid(o: MonitoringOptions, diagnostics: Diagnostics | undefined): ResolvedMonitoringOptions {
+  const d = o.diagnostics ?? diagnostics ?? getDiagnostics();
   if (o.serviceName === undefined) {
-    (o.diagnostics ?? diagnostics ?? getDiagnostics()).warn('browser/no-service-name', `initMonitoring: serviceName is not set; events are sent as ${DEFAULT_SERVICE_NAME}`, 'browser:no-service-name');
+    d.warn('browser/no-service-name', `initMonitoring: serviceName is not set; events are sent as ${DEFAULT_SERVICE_NAME}`, 'browser:no-service-name');
   }
   return {
     serviceName: o.serviceName ?? DEFAULT_SERVICE_NAME,
@@ -68,7 +93,7 @@ export function resolveFromValid(o: MonitoringOptions, diagnostics: Diagnostics 
     consent: o.consent ?? 'granted',
     userId: o.userId,
     persistence: o.persistence ?? false,
-    webVitals: o.webVitals === false ? false : o.webVitals === true || o.webVitals === undefined ? {} : o.webVitals,
+    webVitals: o.webVitals === false ? false : o.webVitals === true || o.webVitals === undefined ? {} : copyPart(o.webVitals, 'webVitals', d),
     errors: o.errors === false ? false : o.errors === true || o.errors === undefined ? {} : o.errors,
     sentry: o.sentry,
     telemetry: o.telemetry ?? {},
