@@ -16,13 +16,13 @@ const otlpSchema = z.strictObject({
 });
 
 export const metricsSdkOptionsSchema = z.strictObject({
-  /** `service.name`. Default: OTEL_SERVICE_NAME, else `unknown_service`. */
+  /** `service.name`. Default: `resourceAttributes['service.name']`, else OTEL_SERVICE_NAME, else `service.name` in OTEL_RESOURCE_ATTRIBUTES, else OpenTelemetry's default `unknown_service:<process.argv0>`. */
   serviceName: z.optional(z.string().check(z.minLength(1))),
   /** `service.version`. */
   serviceVersion: z.optional(z.string()),
   /** `deployment.environment.name`. */
   environment: z.optional(z.string()),
-  /** More resource attributes; OTEL_RESOURCE_ATTRIBUTES fills in what is not given here. */
+  /** More resource attributes; they override OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, which fill in what is not given here. */
   resourceAttributes: z.optional(z.record(z.string(), z.string())),
   /** development / staging / production: picks export interval and timeout defaults. Default production. */
   profile: z.optional(profileSchema),

@@ -33,7 +33,8 @@ const DEFAULT_DEADLINE_MS = 5_000;
 /**
  * Sets up OpenTelemetry's metrics SDK for a Lookout registry: a resource with `service.name`,
  * `service.version` and `deployment.environment.name` (plus OTEL_SERVICE_NAME and
- * OTEL_RESOURCE_ATTRIBUTES), and readers that push through OTLP/HTTP (protobuf or JSON), the
+ * OTEL_RESOURCE_ATTRIBUTES, which code overrides) over the SDK's default resource
+ * (`telemetry.sdk.*`, `service.name` `unknown_service:<process.argv0>`), and readers that push through OTLP/HTTP (protobuf or JSON), the
  * console, or memory. The SDK and exporters are loaded lazily, so nothing is paid for what is
  * not configured. Options are explicit > OTEL_* environment > profile defaults.
  * With `OTEL_SDK_DISABLED=true` nothing is set up, `ready` resolves false and the registry's mode
@@ -61,10 +62,16 @@ export function startMetricsSdk(options: MetricsSdkOptions = {}): MetricsSdk {
     try {
       const [sdk, resources] = await Promise.all([import('@opentelemetry/sdk-metrics'), import('@opentelemetry/resources')]);
       const attributes: Record<string, string> = { ...env.resourceAttributes, ...o.resourceAttributes };
-      attributes['service.name'] = o.serviceName ?? env.serviceName ?? attributes['service.name'] ?? 'unknown_service';
+      // Code beats the environment; within each, the dedicated option or variable beats the
+      // generic attribute (OTEL_SERVICE_NAME over OTEL_RESOURCE_ATTRIBUTES, as the spec says).
+      const serviceName = o.serviceName ?? o.resourceAttributes?.['service.name'] ?? env.serviceName ?? env.resourceAttributes['service.name'];
+      if (serviceName !== undefined) attributes['service.name'] = serviceName;
+      else delete attributes['service.name'];
       if (o.serviceVersion !== undefined) attributes['service.version'] = o.serviceVersion;
       if (o.environment !== undefined) attributes['deployment.environment.name'] = o.environment;
-      const resource = resources.resourceFromAttributes(attributes);
+      // The SDK's defaults underneath, as `new MeterProvider()` has them: telemetry.sdk.* and
+      // service.name `unknown_service:<process.argv0>` when nothing names the service.
+      const resource = resources.defaultResource().merge(resources.resourceFromAttributes(attributes));
       const producer = createOtelMetricProducer(registry, resource);
       const otlp = o.otlp === true ? {} : o.otlp === false ? undefined : o.otlp;
       const wantOtlp = otlp !== undefined || (o.otlp === undefined && env.exporters?.includes('otlp') === true);

@@ -1,4 +1,5 @@
 import { metrics } from '@opentelemetry/api';
+import { defaultResource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   DataPointType,
@@ -108,6 +109,26 @@ describe('OpenTelemetry interop', () => {
       const rm = (await sdk.memoryMetrics()).at(-1)!;
       expect(rm.resource.attributes).toMatchObject({ 'service.name': 'from-env', team: 'core', region: 'eu-west' });
       await sdk.shutdown();
+    });
+
+    it('should let code beat the environment for service.name and build on the SDK default resource', async () => {
+      const resourceOf = async (options: Parameters<typeof startMetricsSdk>[0]): Promise<Record<string, unknown>> => {
+        const registry = createMetricsRegistry({ diagnostics: quiet() });
+        const sdk = startMetricsSdk({ registry, memory: true, ...options });
+        registry.counter('x').add(1);
+        await sdk.forceFlush();
+        const rm = (await sdk.memoryMetrics()).at(-1)!;
+        await sdk.shutdown();
+        return { ...rm.resource.attributes };
+      };
+      const defaults = defaultResource().attributes;
+      expect(defaults['telemetry.sdk.language']).toBe('nodejs');
+      expect(await resourceOf({ env: {} })).toEqual(defaults);
+      expect(await resourceOf({ serviceName: 'svc', env: {} })).toEqual({ ...defaults, 'service.name': 'svc' });
+      const env = { OTEL_SERVICE_NAME: 'from-env', OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-env-attrs' };
+      expect((await resourceOf({ resourceAttributes: { 'service.name': 'from-code' }, env }))['service.name']).toBe('from-code');
+      expect((await resourceOf({ serviceName: 'option', resourceAttributes: { 'service.name': 'from-code' }, env }))['service.name']).toBe('option');
+      expect((await resourceOf({ env: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-env-attrs' } }))['service.name']).toBe('from-env-attrs');
     });
 
     it('should leave a delegating registry delegating under OTEL_SDK_DISABLED, so the host provider still gets histogram records', async () => {
