@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { httpUrlSchema, profileSchema } from '../config/schemas.js';
-import { promLabelName } from '../metrics/names.js';
+import { isPromLabelName } from '../metrics/names.js';
 import { DURATION_PATTERN } from './duration.js';
 import type { AlertSeverity, BudgetAggregation } from './types.js';
 
@@ -35,7 +35,7 @@ export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'high', '
 
 const finite = z.number();
 const duration = z.union([z.number().check(z.nonnegative()), z.string().check(z.regex(DURATION_PATTERN, 'must be milliseconds or a duration such as "30s", "5m", "1h"'))]);
-const labelName = z.string().check(z.refine((k) => promLabelName(k) === k, 'must be a Prometheus label name'));
+const labelName = z.string().check(z.refine((k) => isPromLabelName(k), 'must be a Prometheus label name'));
 const labelMap = z.record(labelName, z.string().check(z.maxLength(1024)));
 const metricRef = z.union([
   z.string().check(z.minLength(1), z.maxLength(255)),

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { httpUrlSchema } from '../config/schemas.js';
 import { resolveOptions } from '../config/resolveOptions.js';
 import type { Diagnostics } from '../diagnostics/index.js';
-import { promLabelName } from '../metrics/names.js';
+import { isPromLabelName } from '../metrics/names.js';
 import { ALERT_SEVERITIES } from '../budgets/config.js';
 import { parseDuration } from '../budgets/duration.js';
 import type { AlertSeverity } from '../budgets/types.js';
@@ -92,7 +92,7 @@ const amOptionsSchema = z.strictObject({
   envPrefix: z.optional(z.string().check(z.regex(/^[A-Z_][A-Z0-9_]*$/, 'must be upper-case letters, digits and _'))),
   secretsDir: z.optional(z.string().check(z.regex(/^\/[^\n"]*$/, 'must be an absolute path'))),
   webhookUrl: z.optional(url),
-  groupBy: z.optional(z.array(z.string().check(z.refine((k) => k === '...' || promLabelName(k) === k, 'must be a label name')))),
+  groupBy: z.optional(z.array(z.string().check(z.refine((k) => k === '...' || isPromLabelName(k), 'must be a label name')))),
   groupWait: z.optional(duration),
   groupInterval: z.optional(duration),
   repeatInterval: z.optional(duration),

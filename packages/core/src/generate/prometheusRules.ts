@@ -3,7 +3,7 @@ import type { Profile } from '../config/profiles.js';
 import { resolveOptions } from '../config/resolveOptions.js';
 import { profileSchema } from '../config/schemas.js';
 import { getDiagnostics, type Diagnostics } from '../diagnostics/index.js';
-import { promLabelName } from '../metrics/names.js';
+import { isPromLabelName } from '../metrics/names.js';
 import { formatDuration } from '../budgets/duration.js';
 import { usableBudgets } from '../budgets/usableBudgets.js';
 import type { Budget, BudgetState } from '../budgets/types.js';
@@ -35,7 +35,7 @@ export interface PrometheusRulesOptions {
 }
 
 const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
-const labelName = z.string().check(z.refine((k) => promLabelName(k) === k, 'must be a Prometheus label name'));
+const labelName = z.string().check(z.refine((k) => isPromLabelName(k), 'must be a Prometheus label name'));
 const rulesOptionsSchema = z.strictObject({
   groupName: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   interval: z.optional(z.string().check(z.regex(DURATION, 'must be a duration such as "30s"'))),

@@ -421,7 +421,7 @@ export class MetricsRegistry implements RegistryCore {
     }
     for (const key of raw) {
       const label = typeof key === 'string' ? promLabelName(key) : undefined;
-      if (label === undefined || (kind === 'histogram' && label === 'le') || label === 'otel_metric_overflow') {
+      if (label === undefined || RESERVED_LABELS.has(label)) {
         this.diag.warn('metric.label-key-invalid', `${name}: ${describe(key)} cannot be a label key; it is ignored`, `${name}\u0000${safeString(key)}`);
         continue;
       }
@@ -446,6 +446,13 @@ export class MetricsRegistry implements RegistryCore {
     return buckets;
   }
 }
+
+/**
+ * Label names no instrument may declare: `le` and `quantile` belong to histogram buckets and
+ * summary quantiles (`promtool check metrics` refuses them on any other metric, and a Prometheus
+ * query on them would mix the kinds up), `otel_metric_overflow` to the overflow series.
+ */
+const RESERVED_LABELS: ReadonlySet<string> = new Set(['le', 'quantile', 'otel_metric_overflow']);
 
 /** Sample names an instrument exports, plus its OpenMetrics family name. */
 function sampleNames(promName: string, kind: InstrumentKind): string[] {

@@ -6,6 +6,7 @@ const PROM_INVALID = /[^A-Za-z0-9_]/g;
 const MULTI_UNDERSCORE = /_{2,}/g;
 const PROM_LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const UNIT_ANNOTATION = /^\{[^{}]{0,63}\}$/;
+const MAX_LABEL_NAME_LENGTH = 128;
 
 /** Units with a Prometheus suffix. `1` and annotations such as `{request}` add none. */
 const UNIT_SUFFIX: Readonly<Record<string, string>> = { s: '_seconds', By: '_bytes' };
@@ -46,13 +47,23 @@ export function openMetricsUnit(unit: string): string | undefined {
   return unit === 's' ? 'seconds' : unit === 'By' ? 'bytes' : undefined;
 }
 
-/** Sanitises an attribute key into a Prometheus label name, or returns undefined when it cannot be one. */
+/**
+ * Sanitises an attribute key into a Prometheus label name, or returns undefined when it cannot be
+ * one: invalid characters become `_` and runs of `_` collapse into one (OpenTelemetry's Prometheus
+ * compatibility spec, Metric Attributes: "Multiple consecutive `_` characters MUST be replaced
+ * with a single `_` character"), so `net..peer` is `net_peer`, as OTel's Prometheus exporter has it.
+ */
 export function promLabelName(key: string): string | undefined {
-  if (key.length === 0 || key.length > 128) return undefined;
-  let label = key.replace(PROM_INVALID, '_');
+  if (key.length === 0 || key.length > MAX_LABEL_NAME_LENGTH) return undefined;
+  let label = key.replace(PROM_INVALID, '_').replace(MULTI_UNDERSCORE, '_');
   if (label[0]! >= '0' && label[0]! <= '9') label = `_${label}`;
-  if (label.startsWith('__') || !PROM_LABEL.test(label)) return undefined;
+  if (!isPromLabelName(label)) return undefined;
   return label;
+}
+
+/** Whether `name` can be written as a Prometheus label name as it is (not reserved: no leading `__`). */
+export function isPromLabelName(name: string): boolean {
+  return name.length > 0 && name.length <= MAX_LABEL_NAME_LENGTH && PROM_LABEL.test(name) && !name.startsWith('__');
 }
 
 /** Escapes a label value for both the Prometheus text format and OpenMetrics. */
