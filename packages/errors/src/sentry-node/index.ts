@@ -39,8 +39,9 @@ export interface SentryNodeSinkOptions extends SentrySinkOptions {
   /**
    * `true` (default): flush when the event loop empties (`beforeExit`), by one deadline
    * (`exitFlushTimeoutMs`) after which what is left is spooled or dropped (counted) and the
-   * transport closed, so a finished process exits; and on `exit` hand what is still queued to
-   * the transport's spool hook (`transport.spool`), synchronously.
+   * transport closed, so a finished process exits; and on `exit` (a crash included) hand what is
+   * still held, the send in flight too, to the transport's spool hook (`transport.spool`),
+   * synchronously, or without one count it as dropped (`shutdown`) with one diagnostic.
    */
   flushOnExit?: boolean;
   /** Deadline of the `beforeExit` flush, from the first time the loop empties. Default {@link DEFAULT_EXIT_FLUSH_TIMEOUT_MS}. */
@@ -104,7 +105,8 @@ function installExitHooks(sink: SentrySink, timeoutMs: number | undefined): () =
     });
   };
   const onExit: Listener = () => {
-    sink.getTransport()?.spoolNow();
+    // A crash (uncaughtException under 'default') ends here, its envelope usually in flight.
+    sink.getTransport()?.exitNow();
   };
   proc.on('beforeExit', onBeforeExit);
   proc.on('exit', onExit);

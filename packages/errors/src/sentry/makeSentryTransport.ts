@@ -129,8 +129,14 @@ export interface LookoutSentryTransport {
   flush(timeoutMs?: number): Promise<boolean>;
   /** Flushes until `timeoutMs`, hands what is left to the spool (if any), then stops. */
   shutdown(timeoutMs?: number): Promise<boolean>;
-  /** Hands every envelope not in flight to the spool now, synchronously; returns how many. For process `exit`. */
+  /** Hands every envelope not in flight to the spool now, synchronously; returns how many. */
   spoolNow(): number;
+  /**
+   * For process `exit` (synchronous): every envelope still held, the one in flight included (its
+   * request cannot finish now), goes to the spool; without one (or when the spool fails) they are
+   * dropped, counted as `shutdown`, with one diagnostic saying so. Returns how many were spooled.
+   */
+  exitNow(): number;
   /** A snapshot of the queue's counters. */
   readonly stats: SentryTransportStats;
 }
@@ -163,6 +169,12 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   let limitedAsSent = 0;
   /** Items put back into the queue after a `drain()`: taken off `enqueued`. */
   let requeued = 0;
+  /** Envelopes the queue dropped as `shutdown` that went to the spool instead; taken off that reason. */
+  let shutdownSpooled = 0;
+  /** Envelopes still held at process exit, without a spool to take them: added to `shutdown`. */
+  let exitDropped = 0;
+  /** The envelope sent last: while a send is in flight, the one in flight. */
+  let current: (SpooledEnvelope & { bytes: number }) | undefined;
   const last: { response: { status: number; rateLimits: string | null; retryAfter: string | null } | undefined } = { response: undefined };
 
   // Wraps fetch only to read Sentry's rate-limit headers; core's fetch transport does the rest
@@ -254,6 +266,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     sizeOf: (item) => item.bytes,
     encode: (items) => {
       const item = items[0];
+      current = item;
       return {
         body: item?.body ?? '',
         contentType: typeof o.contentType === 'string' && o.contentType !== '' ? o.contentType : ENVELOPE_CONTENT_TYPE,
@@ -261,6 +274,11 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       };
     },
     onDrop: (reason, items) => {
+      // The send that shutdown aborted (or any envelope left at its deadline) is kept when a spool is set.
+      if (reason === 'shutdown' && spool(items)) {
+        shutdownSpooled += items.length;
+        return;
+      }
       for (const item of items) reportDropped(sentry, SENTRY_DROP_REASON[reason], item.categories);
     },
     ...(o.diagnostics === undefined ? {} : { diagnostics: o.diagnostics }),
@@ -269,7 +287,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   // The queue's counters, corrected for what the transport did around it, and what the gzip step did.
   const stats = (): SentryTransportStats => {
     const q = queue.stats;
-    const dropped: Record<SentryDropReason, number> = { ...q.dropped, rate_limited: rateLimited };
+    const dropped: Record<SentryDropReason, number> = { ...q.dropped, shutdown: q.dropped.shutdown - shutdownSpooled + exitDropped, rate_limited: rateLimited };
     return { ...q, enqueued: q.enqueued - requeued, sent: q.sent - limitedAsSent, sentBatches: q.sentBatches - limitedAsSent, dropped, spooled, compression: { ...compressor.stats } };
   };
   try {
@@ -375,6 +393,27 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
         return 0;
       } catch (error) {
         diagnostics().internalError(error, 'errors.sentryTransport.spoolNow');
+        return 0;
+      }
+    },
+    exitNow() {
+      try {
+        const left = queue.drain();
+        // What is still held after a drain is the send in flight.
+        if (queue.stats.queuedItems > 0 && current !== undefined) left.unshift(current);
+        if (left.length === 0) return 0;
+        if (spool(left)) return left.length;
+        exitDropped += left.length;
+        for (const item of left) reportDropped(sentry, SENTRY_DROP_REASON.shutdown, item.categories);
+        const categories = [...new Set(left.flatMap((item) => item.categories))].join(', ');
+        diagnostics().warn(
+          'errors/sentry-unsent-at-exit',
+          `Sentry transport: ${left.length} envelope(s) (${categories}) were not sent before the process exited and are lost; set transport.spool to keep them for the next start`,
+          'errors/sentry-unsent-at-exit',
+        );
+        return 0;
+      } catch (error) {
+        diagnostics().internalError(error, 'errors.sentryTransport.exitNow');
         return 0;
       }
     },

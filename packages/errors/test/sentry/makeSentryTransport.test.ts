@@ -126,13 +126,14 @@ describe('makeSentryTransport', () => {
       const first = transport({ sendTimeoutMs: 200, spool: { save: (e) => void saved.push(...e) } });
       for (let i = 0; i < 5; i++) await first.send(envelope(String(i).repeat(32)));
       expect(await first.shutdown(300)).toBe(false);
-      // The one in flight at shutdown is aborted; the four waiting behind it are spooled.
-      expect(saved).toHaveLength(4);
-      expect(first.stats.spooled).toBe(4);
+      // The four waiting are spooled, and so is the one in flight, once shutdown aborted it.
+      expect(saved).toHaveLength(5);
+      expect(first.stats.spooled).toBe(5);
+      expect(first.stats.dropped.shutdown).toBe(0);
       receiver.fault = () => 'ok';
       const second = transport({ spool: { save: () => {}, load: () => saved } });
       expect(await second.flush(3000)).toBe(true);
-      expect(receiver.events().map((e) => e['event_id'])).toEqual(['1', '2', '3', '4'].map((d) => d.repeat(32)));
+      expect(receiver.events().map((e) => e['event_id'])).toEqual(['1', '2', '3', '4', '0'].map((d) => d.repeat(32)));
     });
 
     it('should spool synchronously on exit', async () => {
