@@ -1,9 +1,9 @@
 import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
-import type { Diagnostics, Histogram } from '@lookout/core';
+import type { Diagnostics } from '@lookout/core';
 import { readWebVitalsOptions } from '../config.js';
 import { softNavigationSupport } from './softNavigationSupport.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';
-import type { VitalLabel } from './histograms.js';
+import type { VitalRecorder } from './histograms.js';
 import { cleanRoute, routeFromLocation, routeFromPath, UNKNOWN_ROUTE } from './route.js';
 
 /** The fields of a `web-vitals` metric read here (both builds). */
@@ -46,6 +46,8 @@ interface PageGlobals {
   performance?: { now(): number };
   requestAnimationFrame?: (callback: () => void) => unknown;
   setTimeout?: (callback: () => void, ms?: number) => unknown;
+  addEventListener?(type: string, listener: () => void, capture: boolean): void;
+  removeEventListener?(type: string, listener: () => void, capture: boolean): void;
 }
 
 /**
@@ -59,7 +61,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   const diagnostics: Diagnostics = o.diagnostics ?? early ?? getDiagnostics();
   const g = globalThis as PageGlobals;
   const counts: Record<VitalName, number> = { CLS: 0, FCP: 0, INP: 0, LCP: 0, TTFB: 0 };
-  // `b<id>` once a breach of the instance was reported, `h<id>` once it was recorded.
+  // `b<id>` once a breach of the instance was reported.
   const remembered = new Set<string>();
   let stopped = false;
   let currentRoute: string | undefined;
@@ -93,24 +95,27 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   const softNavigations = o.reportSoftNavs && softNavigationSupport();
 
   // Histograms only with a registry, from a module loaded then, so pages without one never
-  // download it. Reports made while it loads are recorded when it arrives.
+  // download it. Reports made while it loads are recorded when it arrives. It records each metric
+  // instance once, with its final value: at `pagehide` (page unloaded or put in the bfcache)
+  // and at stop, the instances still open are final.
   const registry = o.registry;
-  let histograms: Partial<Record<VitalName, Histogram<VitalLabel>>> | undefined;
-  let toValue: (name: VitalName, value: number) => number = (_name, value) => value;
-  let beforeHistograms: Array<[VitalName, number, Record<VitalLabel, string>]> | undefined;
+  let recorder: VitalRecorder | undefined;
+  let beforeHistograms: Array<Parameters<VitalRecorder['record']>> | undefined;
+  const onPageHide = (): void => guard('histograms', () => recorder?.settle());
   if (registry !== undefined) {
     beforeHistograms = [];
     import('./histograms.js')
       .then((m) => {
-        const defined = m.defineVitalHistograms(registry, o.metrics);
-        for (const [name, value, labels] of beforeHistograms ?? []) defined[name]?.record(m.toHistogramValue(name, value), labels);
-        histograms = defined;
-        toValue = m.toHistogramValue;
+        const created = m.createVitalRecorder(registry, o.metrics, o.reportAllChanges);
+        for (const args of beforeHistograms ?? []) created.record(...args);
+        recorder = created;
+        if (stopped) onPageHide();
       })
       .catch((error: unknown) => diagnostics.internalError(error, 'web-vitals.histograms'))
       .finally(() => {
         beforeHistograms = undefined;
       });
+    g.addEventListener?.('pagehide', onPageHide, true);
   }
 
   const routeNow = (): string => {
@@ -158,10 +163,10 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         });
       }
       track(o.eventName, toEventProperties(report), 'telemetry');
-      if (registry !== undefined && firstTime(`h${report.id}`)) {
-        const labels = { route, rating: report.rating, navigation_type: report.navigationType };
-        if (histograms !== undefined) histograms[name]?.record(toValue(name, report.value), labels);
-        else if (beforeHistograms !== undefined && beforeHistograms.length < MAX_REPORTS_BEFORE_HISTOGRAMS) beforeHistograms.push([name, report.value, labels]);
+      if (registry !== undefined) {
+        const args: Parameters<VitalRecorder['record']> = [name, report.id, report.value, { route, rating: report.rating, navigation_type: report.navigationType }];
+        if (recorder !== undefined) recorder.record(...args);
+        else if (beforeHistograms !== undefined && beforeHistograms.length < MAX_REPORTS_BEFORE_HISTOGRAMS) beforeHistograms.push(args);
       }
       const onBudgetExceeded = o.onBudgetExceeded;
       if (report.overBudget && budget !== undefined && onBudgetExceeded !== undefined && firstTime(`b${report.id}`)) {
@@ -233,6 +238,8 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
     counts,
     stop() {
       stopped = true;
+      onPageHide();
+      g.removeEventListener?.('pagehide', onPageHide, true);
     },
   };
 }

@@ -36,3 +36,39 @@ export function defineVitalHistograms(registry: MetricsRegistry, metrics: readon
 export function toHistogramValue(name: VitalName, value: number): number {
   return name === 'CLS' ? value : value / 1000;
 }
+
+/** Records reports in the vitals histograms, one observation per metric instance. */
+export interface VitalRecorder {
+  /** Takes one report of instance `id`; recorded once the instance is final. */
+  record(name: VitalName, id: string, value: number, labels: Record<VitalLabel, string>): void;
+  /** The instances still open are final (the page is unloaded or put in the bfcache, or the collector stops): records them. */
+  settle(): void;
+}
+
+/**
+ * Defines the histograms (see {@link defineVitalHistograms}) and returns a recorder that makes
+ * one observation per metric instance, with its final value: web-vitals reports CLS and INP again
+ * (same id) at each later hide where they grew, and every change with `reportAllChanges`. The
+ * last report of each open instance is held (one per metric) until it is final: replaced by a
+ * new instance of the metric (soft navigation, bfcache restore), or `settle()`. TTFB, FCP and LCP
+ * are final at their one report unless `reportAllChanges`.
+ */
+export function createVitalRecorder(registry: MetricsRegistry, metrics: readonly VitalName[], reportAllChanges: boolean): VitalRecorder {
+  const histograms = defineVitalHistograms(registry, metrics);
+  const held = new Map<VitalName, [id: string, value: number, labels: Record<VitalLabel, string>]>();
+  const close = (name: VitalName): void => {
+    const last = held.get(name);
+    held.delete(name);
+    if (last !== undefined) histograms[name]?.record(toHistogramValue(name, last[1]), last[2]);
+  };
+  return {
+    record(name, id, value, labels) {
+      if (held.get(name)?.[0] !== id) close(name);
+      held.set(name, [id, value, labels]);
+      if (!reportAllChanges && name !== 'CLS' && name !== 'INP') close(name);
+    },
+    settle() {
+      for (const name of [...held.keys()]) close(name);
+    },
+  };
+}

@@ -12,6 +12,7 @@ import type { VitalReport } from '@lookout/web-vitals';
 
 declare const vitalsTest: { reports: VitalReport[]; breaches: string[]; metrics(): Promise<string> };
 declare const document: { dispatchEvent(e: unknown): boolean };
+declare const window: { dispatchEvent(e: unknown): boolean };
 
 let browser: Browser;
 let site: Server;
@@ -63,6 +64,8 @@ describe('createWebVitalsCollector (attribution build, headless Chromium)', () =
         document.dispatchEvent(new Event('visibilitychange'));
       });
       await page.waitForFunction(() => vitalsTest.reports.length >= 5, undefined, { timeout: 20_000 });
+      // Unloading: CLS and INP are final, and go into the histograms.
+      await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
       const reports = await page.evaluate(() => vitalsTest.reports);
       const breaches = await page.evaluate(() => vitalsTest.breaches);
       const metrics = await page.evaluate(() => vitalsTest.metrics());
