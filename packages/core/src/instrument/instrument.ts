@@ -15,6 +15,8 @@ export interface InstrumentOptions {
 /** The three instruments `instrument()` records into, per registry and namespace. */
 interface FunctionMetrics {
   registry: MetricsRegistry;
+  /** The registry's generation they were defined in: `registry.clear()` drops them. */
+  generation: number;
   errors: Counter<'function' | 'error_type'>;
   bind(fnName: string): FunctionHandles;
 }
@@ -33,7 +35,7 @@ function functionMetrics(registry: MetricsRegistry, namespace: string): Function
   let byNs = metricsByRegistry.get(registry);
   if (byNs === undefined) metricsByRegistry.set(registry, (byNs = new Map()));
   let m = byNs.get(namespace);
-  if (m === undefined) {
+  if (m === undefined || m.generation !== registry.generation) {
     const calls = registry.counter(`${namespace}.function.calls`, {
       description: 'Calls of instrumented functions, by outcome',
       unit: '{call}',
@@ -51,6 +53,7 @@ function functionMetrics(registry: MetricsRegistry, namespace: string): Function
     });
     m = {
       registry,
+      generation: registry.generation,
       errors,
       bind: (fn) => ({
         okCalls: calls.bind({ function: fn, outcome: 'success' }),
@@ -107,17 +110,28 @@ export function instrument<F extends AnyFunction>(name: string, fn: F, options?:
   try {
     const registry = options?.registry ?? getDefaultRegistry();
     const label = typeof name === 'string' && name !== '' ? name : fn.name || 'anonymous';
-    const m = functionMetrics(registry, typeof options?.namespace === 'string' ? options.namespace : DEFAULT_INSTRUMENT_NAMESPACE);
-    const h = m.bind(label);
+    const namespace = typeof options?.namespace === 'string' ? options.namespace : DEFAULT_INSTRUMENT_NAMESPACE;
+    let m = functionMetrics(registry, namespace);
+    let h = m.bind(label);
+    // After `registry.clear()` the bound handles point at instruments the registry forgot: bind again.
+    const current = (): FunctionHandles => {
+      if (m.generation !== registry.generation) {
+        m = functionMetrics(registry, namespace);
+        h = m.bind(label);
+      }
+      return h;
+    };
     const failed = (start: number, error: unknown): void => {
       const seconds = (monotonicMs() - start) / 1000;
-      h.errCalls.add(1);
-      h.errDuration.record(seconds);
+      const handles = current();
+      handles.errCalls.add(1);
+      handles.errDuration.record(seconds);
       m.errors.add(1, { function: label, error_type: errorTypeOf(error) });
     };
     const succeeded = (start: number): void => {
-      h.okCalls.add(1);
-      h.okDuration.record((monotonicMs() - start) / 1000);
+      const handles = current();
+      handles.okCalls.add(1);
+      handles.okDuration.record((monotonicMs() - start) / 1000);
     };
     const ctorName = (fn as { constructor?: { name?: string } }).constructor?.name;
     let wrapped: AnyFunction;

@@ -70,6 +70,7 @@ export class MetricsRegistry implements RegistryCore {
   /** Every sample name in use (`x_bucket`, `x_total` …) and OpenMetrics family name, to refuse clashes. */
   private readonly _sampleNames = new Map<string, string>();
   private _probeTicks = 0;
+  private _generation = 0;
   private _meter: OtelMeterLike | undefined;
   private _exemplarSource: ExemplarSource | undefined;
   private _self: { dropped: CounterImpl; overflow: CounterImpl; evicted: CounterImpl } | undefined;
@@ -301,11 +302,23 @@ export class MetricsRegistry implements RegistryCore {
     if (removed > 0) this._selfMetrics().evicted.add(removed, { metric: inst.d.promName });
   }
 
-  /** Forgets every instrument and series (tests). */
+  /**
+   * Forgets every instrument and series (tests). Instruments defined for the host by Lookout
+   * (`instrument()`, `observeDeliveryStats`) are defined again on their next use.
+   */
   clear(): void {
     this._instruments.clear();
     this._sampleNames.clear();
     this._self = undefined;
+    this._generation++;
+  }
+
+  /**
+   * How many times {@link clear} ran: code that keeps instruments of this registry (a cache keyed
+   * by registry) compares it to know they are gone.
+   */
+  get generation(): number {
+    return this._generation;
   }
 
   // ---------------------------------------------------------------- definition

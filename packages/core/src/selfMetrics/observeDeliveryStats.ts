@@ -20,6 +20,8 @@ export interface DeliveryStatsSource {
 }
 
 interface DeliveryInstruments {
+  /** The registry's generation the instruments were defined in: `registry.clear()` drops them. */
+  generation: number;
   queues: Map<string, DeliveryStatsSource>;
   /** Its counters, restarted for a signal whose queue is replaced (its totals start again from 0). */
   counters: ObservableGauge[];
@@ -52,10 +54,10 @@ export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string,
     return;
   }
   let state = byRegistry.get(registry);
-  if (state === undefined) {
+  if (state === undefined || state.generation !== registry.generation) {
     const queues = new Map<string, DeliveryStatsSource>();
     const counters: ObservableGauge[] = [];
-    state = { queues, counters };
+    state = { generation: registry.generation, queues, counters };
     byRegistry.set(registry, state);
     const counter = (name: string, options: InstrumentOptions<string>, callback: ObservableCallback<string>): void => {
       counters.push(registry.observableCounter(name, options, callback));
