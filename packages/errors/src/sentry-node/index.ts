@@ -83,11 +83,12 @@ function installExitHooks(sink: SentrySink, timeoutMs: number | undefined): () =
   // loop alive, so a flush per round would restart the clock for as long as the queue retries.
   let deadlineAt: number | undefined;
   let expired = false;
-  const expire = (transport: LookoutSentryTransport): void => {
+  const expire = (): void => {
     if (expired) return;
     expired = true;
-    // Spools what is left (in flight included) or drops it, counted as `shutdown`; nothing more is retried.
-    void transport.shutdown(0);
+    // Closes the client (its last client report included) and the transport, which spools what is
+    // left (in flight included) or drops it, counted as `shutdown`; nothing more is retried.
+    void sink.shutdown(0);
   };
   const onBeforeExit: Listener = () => {
     const transport = sink.getTransport();
@@ -97,11 +98,11 @@ function installExitHooks(sink: SentrySink, timeoutMs: number | undefined): () =
     deadlineAt ??= now + budget;
     const left = deadlineAt - now;
     if (left <= 0) {
-      expire(transport);
+      expire();
       return;
     }
     void sink.flush(left).then((flushed) => {
-      if (!flushed && Date.now() >= (deadlineAt ?? 0)) expire(transport);
+      if (!flushed && Date.now() >= (deadlineAt ?? 0)) expire();
     });
   };
   const onExit: Listener = () => {

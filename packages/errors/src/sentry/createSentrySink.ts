@@ -18,6 +18,7 @@ export interface SentryClientLike {
   close?(timeout?: number): PromiseLike<boolean>;
   getTransport?(): unknown;
   getDsn?(): unknown;
+  startClientReportTracking?(): void;
 }
 
 /** What the adapter needs from a platform SDK module. */
@@ -145,9 +146,12 @@ export function createSentrySink(platform: SentryPlatform, options: SentrySinkOp
       if (!ready || client === undefined) return true;
       try {
         if (o.client !== undefined) return (await client.flush(timeoutMs)) !== false;
-        // Lookout's transport first flushes and spools what is left; then the client is closed.
-        const delivered = transport !== undefined ? await transport.shutdown(timeoutMs) : true;
-        const closedClean = client.close === undefined ? true : await client.close(transport !== undefined ? 0 : timeoutMs);
+        // The client first: closing it stops its client-report timer and flushes its last client
+        // report into the transport while that still sends; then the transport spools or drops
+        // (counted) what is left by the deadline.
+        const deadline = Date.now() + timeoutMs;
+        const closedClean = client.close === undefined ? true : await client.close(timeoutMs);
+        const delivered = transport !== undefined ? await transport.shutdown(Math.max(0, deadline - Date.now())) : true;
         return delivered && closedClean !== false;
       } catch (error) {
         diagnostics().internalError(error, `${platform.name}.shutdown`);
@@ -202,6 +206,13 @@ export function createSentrySink(platform: SentryPlatform, options: SentrySinkOp
       if ((typeof client.getDsn === 'function' && client.getDsn() === undefined) || (factory !== undefined && transport === undefined)) {
         client = undefined;
         return disable('Sentry refused the DSN');
+      }
+      // Without Sentry.init nothing starts the periodic client reports (drops told to Sentry);
+      // Node's client has this method, the browser's sends them on page hide by itself.
+      try {
+        client.startClientReportTracking?.();
+      } catch (error) {
+        diagnostics().internalError(error, `${platform.name}.clientReports`);
       }
     }
     if (closed) return false;
