@@ -57,7 +57,10 @@ export function normalisePublishInput(input: unknown, defaultSource: string, now
         const extra: Record<string, AttributeValue> = {};
         if (typeof o.category === 'string') extra.category = clip(o.category, 64);
         if (typeof o.stack === 'string') extra.stack = clip(o.stack, MAX_TEXT_LENGTH);
-        return ok({ ...base, name, message: message ?? '', group: group ?? `${name}: ${(message ?? '').slice(0, 120)}`, level: level ?? 'high', attributes: { ...extra, ...attributes } });
+        // Without a fingerprint the hub groups by name and message, after redacting them.
+        const record: RecordDraft = { ...base, name, message: message ?? '', level: level ?? 'high', attributes: { ...extra, ...attributes } };
+        if (group !== undefined) record.group = group;
+        return ok(record);
       }
       case 'security': {
         const name = requiredText(o.action);

@@ -8,6 +8,8 @@ import type { SseStream } from './SseStream.js';
 const MAX_TOTAL_NAMES = 2000;
 /** Names per type sent in each status message. */
 const TOTALS_PER_TYPE = 50;
+/** Characters of an error's message in its default group (`TypeError: x is undefined`). */
+const DEFAULT_GROUP_MESSAGE_LENGTH = 120;
 
 interface Stored {
   record: ViewerRecord;
@@ -64,6 +66,7 @@ export class Hub {
       return false;
     }
     const record = this._redact({ seq: ++this._seq, ...draft });
+    if (record.type === 'error' && record.group === undefined) record.group = `${record.name}: ${(record.message ?? '').slice(0, DEFAULT_GROUP_MESSAGE_LENGTH)}`;
     const json = JSON.stringify(record);
     if (this._historySize > 0) {
       this._history[this._historyNext] = { record, json };
@@ -157,16 +160,27 @@ export class Hub {
         t = this._totals.get(otherKey);
         if (t === undefined) this._totals.set(otherKey, (t = { type, name: '(other)', count: 0 }));
       } else {
-        this._totals.set(key, (t = { type, name, count: 0 }));
+        // Shown in every status message: redacted once, when the name is first seen.
+        this._totals.set(key, (t = { type, name: this._redactor === undefined ? name : this._redactor.redactString(name), count: 0 }));
       }
     }
     t.count++;
   }
 
+  /**
+   * Redacts every text a page shows: attributes (keys and values), name, source, level, message
+   * and an explicit group. A default group is built afterwards from the redacted name and
+   * message, so cutting it cannot split a secret the redactor would have recognised whole.
+   */
   private _redact(record: ViewerRecord): ViewerRecord {
-    if (this._redactor === undefined) return record;
-    record.attributes = this._redactor.redact(record.attributes);
-    if (record.message !== undefined) record.message = this._redactor.redactString(record.message);
+    const r = this._redactor;
+    if (r === undefined) return record;
+    record.attributes = r.redact(record.attributes);
+    record.name = r.redactString(record.name);
+    record.source = r.redactString(record.source);
+    if (record.level !== undefined) record.level = r.redactString(record.level);
+    if (record.message !== undefined) record.message = r.redactString(record.message);
+    if (record.group !== undefined) record.group = r.redactString(record.group);
     return record;
   }
 }
