@@ -2,6 +2,7 @@ import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
 import type { Diagnostics } from '@lookout/core';
 import { readWebVitalsOptions } from '../config.js';
 import { softNavigationSupport } from './softNavigationSupport.js';
+import { urlOf } from './urlOf.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';
 import type { VitalRecorder } from './histograms.js';
 import { cleanRoute, routeFromLocation, routeFromPath, UNKNOWN_ROUTE } from './route.js';
@@ -142,7 +143,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
     guard('report', () => {
       const name = metric.name as VitalName;
       counts[name]++;
-      const route = routeOf(metric.navigationURL);
+      const route = routeOf(urlOf(metric));
       const budget = o.budgets[name];
       const report: VitalReport = {
         name,

@@ -1,5 +1,6 @@
 import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
 import { DEFAULT_BUDGETS } from '../constants.js';
+import { urlOf } from '../collector/urlOf.js';
 import type { VitalName, VitalRating } from '../types.js';
 import type { LiteVitalsOptions } from './types.js';
 
@@ -52,7 +53,7 @@ export function startLiteVitals(
       const budget = limit === false ? undefined : limit;
       const over = metric.value > (budget ?? Infinity);
       const digits = name == 'CLS' ? 4 : 1;
-      const at = route(metric.navigationURL);
+      const at = route(urlOf(metric));
       const properties: Record<string, unknown> = {
         metric: name,
         value: round(metric.value, digits),

@@ -1,0 +1,8 @@
+/**
+ * The URL of the navigation `metric` belongs to, when it tells where the metric was measured. A
+ * view restored from the bfcache (or after a discard) is measured where the page is now: web-vitals
+ * gives it the URL of the original hard navigation, which an SPA may have left long ago.
+ */
+export function urlOf(metric: { navigationType?: string; navigationURL?: string }): string | undefined {
+  return /^(back-forward-cache|restore)$/.test(metric.navigationType!) ? undefined : metric.navigationURL;
+}
