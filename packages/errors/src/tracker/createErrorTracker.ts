@@ -102,6 +102,12 @@ class Tracker implements RecoveryReporter {
   private _removeHandlers: (() => void) | undefined;
   private _closed = false;
   private _shutdownResult: Promise<boolean> | undefined;
+  /**
+   * Thrown objects already captured, with their record id: one record per thrown object, however
+   * often it is captured (by `retry` then a global handler, or capture-and-rethrow), as Sentry's
+   * SDK does with `__sentry_captured__`.
+   */
+  private readonly _captured = new WeakMap<object, string>();
 
   constructor(o: ResolvedErrorTrackerOptions) {
     this._o = o;
@@ -260,6 +266,11 @@ class Tracker implements RecoveryReporter {
     anchor?: (...args: never[]) => unknown,
   ): string | undefined {
     if (!this._o.enabled || this._closed) return undefined;
+    const isObject = kind === 'error' && ((typeof thrown === 'object' && thrown !== null) || typeof thrown === 'function');
+    if (isObject) {
+      const earlier = this._captured.get(thrown as object);
+      if (earlier !== undefined) return earlier;
+    }
     const o = this._o;
     const now = o.now();
     const ctx = this._readContext(rawContext);
@@ -317,6 +328,7 @@ class Tracker implements RecoveryReporter {
     this._checkSpikes(decision.group, category, now);
 
     const id = createEventId(o.random);
+    if (isObject) this._captured.set(thrown as object, id);
     if (!decision.forward) {
       this._countSuppressed('rate_limited');
       this._addOwnBreadcrumb(type, message, severity, now);
