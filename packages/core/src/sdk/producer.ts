@@ -26,6 +26,9 @@ function hrTime(ms: number): HrTime {
  * collection reads the registry's own aggregates and returns them as cumulative OpenTelemetry
  * MetricData, so every OTel exporter (OTLP protobuf/JSON, console, in-memory) sends them exactly
  * in its format. Attribute keys are the instruments' declared keys as given.
+ *
+ * Histogram exemplars are not part of this data: OpenTelemetry JS's `MetricData` has no field for
+ * them and its OTLP exporters send none, so they show in OpenMetrics scrapes only.
  */
 export function createOtelMetricProducer(registry: MetricsRegistry, resource: Resource, timeoutMs?: number): MetricProducer {
   registry.enable();
@@ -42,7 +45,8 @@ export function createOtelMetricProducer(registry: MetricsRegistry, resource: Re
       for (const inst of registry.instruments()) {
         try {
           const data = toMetricData(inst, end);
-          if (data !== undefined) metrics.push(data);
+          // An instrument without series is left out, as the SDK leaves out one never recorded into.
+          if (data !== undefined && data.dataPoints.length > 0) metrics.push(data);
         } catch (error) {
           errors.push(error);
         }
@@ -52,18 +56,17 @@ export function createOtelMetricProducer(registry: MetricsRegistry, resource: Re
   };
 }
 
-/** OpenTelemetry attributes of a series: its declared keys as given; `undefined` values mean the overflow series. */
+/** OpenTelemetry attributes of a series: its declared keys as given; `undefined` values mean the overflow series (`otel.metric.overflow: true`, a boolean as in the SDK). */
 function attributesOf(inst: AnyInstrument, values: readonly string[] | undefined): Attributes {
   const attrs: Attributes = {};
   if (values === undefined) {
     attrs['otel.metric.overflow'] = true;
     return attrs;
   }
+  // Empty values are kept, as the OpenTelemetry SDK keeps `{ room: '' }` (Prometheus, where an
+  // empty label is no label, leaves them out).
   const keys = inst.d.keys;
-  for (let i = 0; i < keys.length; i++) {
-    const v = values[i]!;
-    if (v !== '') attrs[keys[i]!] = v;
-  }
+  for (let i = 0; i < keys.length; i++) attrs[keys[i]!] = values[i]!;
   return attrs;
 }
 

@@ -1,21 +1,14 @@
-import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import client from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry, renderPrometheus } from '@lookout/core';
 import { createOtelMetricProducer } from '@lookout/core/sdk';
+import { PullReader } from '../helpers/pullReader.js';
 
 const quiet = (): ReturnType<typeof createDiagnostics> => createDiagnostics({ logger: { error() {}, warn() {}, info() {}, debug() {} } });
 const resource = resourceFromAttributes({ 'service.name': 's' });
-
-class PullReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
 
 /** OTLP/JSON histogram data points as the OTLP exporters send them, without their times. */
 function otlpHistogramPoints(rm: ResourceMetrics, name: string): Record<string, unknown>[] {

@@ -1,16 +1,9 @@
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry, promLabelName, renderPrometheus } from '@lookout/core';
 import { promtoolCheckMetrics } from '../../../../testing/backends.js';
-
-class PullReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
+import { PullReader } from '../helpers/pullReader.js';
 
 /** The label name OpenTelemetry's Prometheus exporter gives an attribute key. */
 async function otelLabelName(key: string): Promise<string> {

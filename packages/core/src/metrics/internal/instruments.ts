@@ -270,8 +270,9 @@ abstract class ScalarInstrument extends SyncInstrument<ScalarSeries> {
     observable.addCallback((result) => {
       this.table.forEach((s, values) => {
         const attrs: OtelAttributes = {};
-        if (values === undefined) attrs['otel.metric.overflow'] = 'true';
-        else for (let i = 0; i < keys.length; i++) if (values[i] !== '') attrs[keys[i]!] = values[i]!;
+        // As the SDK and core's producer have them: the overflow marker is a boolean, empty values are kept.
+        if (values === undefined) attrs['otel.metric.overflow'] = true;
+        else for (let i = 0; i < keys.length; i++) attrs[keys[i]!] = values[i]!;
         result.observe(finiteTotal(s.v), attrs);
       });
     });

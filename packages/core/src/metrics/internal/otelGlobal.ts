@@ -4,7 +4,7 @@
  * Lookout's whole cold-start budget).
  */
 export interface OtelAttributes {
-  [key: string]: string;
+  [key: string]: string | boolean;
 }
 export interface OtelCounterLike {
   add(value: number, attributes?: OtelAttributes): void;
