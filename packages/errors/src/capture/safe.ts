@@ -30,6 +30,24 @@ export function safeKeys(value: object): string[] {
   }
 }
 
+/**
+ * A shallow copy of an object's own enumerable fields, for host input that may be hostile: a
+ * field whose getter throws becomes `[Unreadable]`, and an object whose keys cannot be listed
+ * (a Proxy) gives `{}`. Anything but an object gives `{}`. Never throws.
+ */
+export function safeCopy(value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof value !== 'object' || value === null) return out;
+  for (const key of safeKeys(value)) {
+    try {
+      out[key] = (value as Record<string, unknown>)[key];
+    } catch {
+      out[key] = '[Unreadable]';
+    }
+  }
+  return out;
+}
+
 /** Whether `value` is a non-null, non-array object. */
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

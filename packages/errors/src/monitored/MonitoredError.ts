@@ -1,6 +1,6 @@
 import { describeError } from '@lookout/core';
 import type { ErrorCategory, Severity, TagValue } from '../types.js';
-import { safeString } from '../capture/safe.js';
+import { safeCopy, safeString } from '../capture/safe.js';
 import { isSeverity } from '../capture/severity.js';
 
 /** Brand shared by every copy of this package, so errors from another copy are still recognised. */
@@ -32,17 +32,15 @@ export class MonitoredError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(message: string, options: MonitoredErrorOptions = {}) {
-    const o = typeof options === 'object' && options !== null ? options : {};
+    const o = readOptions(options);
     super(typeof message === 'string' ? message : safeString(message), 'cause' in o ? { cause: o.cause } : undefined);
     this.name = new.target.name;
     this.category = typeof o.category === 'string' && o.category !== '' ? o.category : 'javascript';
     this.severity = isSeverity(o.severity) ? o.severity : 'high';
     const tags: Record<string, string> = {};
-    if (typeof o.tags === 'object' && o.tags !== null) {
-      for (const [k, v] of Object.entries(o.tags)) if (v !== undefined && v !== null) tags[k] = safeString(v);
-    }
+    for (const [k, v] of Object.entries(safeCopy(o.tags))) if (v !== undefined && v !== null) tags[k] = safeString(v);
     this.tags = tags;
-    this.details = typeof o.details === 'object' && o.details !== null ? { ...o.details } : {};
+    this.details = safeCopy(o.details);
     Object.defineProperty(this, MONITORED, { value: true, enumerable: false });
   }
 }
@@ -133,6 +131,27 @@ export function configurationError(field: string, message: string, options?: Typ
   return new ConfigurationError(field, message, options);
 }
 
+/** The options a host passed, read field by field: a throwing getter or a Proxy trap loses that field, never the error. */
+function readOptions(options: unknown): MonitoredErrorOptions {
+  const out: MonitoredErrorOptions = {};
+  if (typeof options !== 'object' || options === null) return out;
+  const view = options as Record<string, unknown>;
+  for (const key of ['category', 'severity', 'tags', 'details'] as const) {
+    try {
+      const value = view[key];
+      if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+    } catch {
+      // Unreadable: the default applies.
+    }
+  }
+  try {
+    if ('cause' in view) out.cause = view['cause'];
+  } catch {
+    // Unreadable: no cause.
+  }
+  return out;
+}
+
 function reasonText(reason: unknown): string {
   return typeof reason === 'string' ? reason : describeError(reason);
 }
@@ -144,12 +163,12 @@ function typed(
   details: Record<string, unknown>,
   cause: unknown,
 ): MonitoredErrorOptions {
-  const o = typeof options === 'object' && options !== null ? options : {};
+  const o = readOptions(options);
   const result: MonitoredErrorOptions = {
     category,
     severity: isSeverity(o.severity) ? o.severity : 'high',
-    tags: { ...tags, ...(o.tags ?? {}) },
-    details: { ...details, ...(o.details ?? {}) },
+    tags: { ...tags, ...(safeCopy(o.tags) as Record<string, TagValue>) },
+    details: { ...details, ...safeCopy(o.details) },
   };
   if (cause !== undefined && typeof cause === 'object') result.cause = cause;
   return result;

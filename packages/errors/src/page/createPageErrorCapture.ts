@@ -3,7 +3,7 @@ import type { Diagnostics, FieldCheck, Redactor } from '@lookout/core/page';
 import { isNetworkFailure } from '../capture/classify.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';
 import { defaultIsInApp, parseStack, redactFrames } from '../capture/parseStack.js';
-import { isPlainRecord, safeGet, safeKeys, safeString, truncate } from '../capture/safe.js';
+import { isPlainRecord, safeCopy, safeGet, safeKeys, safeString, truncate } from '../capture/safe.js';
 import { syntheticStack } from '../capture/syntheticStack.js';
 import { clearTimer, setTimer } from '../capture/timers.js';
 import { fingerprintParts, hashParts } from '../grouping/fingerprint.js';
@@ -201,7 +201,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       suppress('rate_limited');
       return id;
     }
-    Object.assign(context, ctx.context);
+    Object.assign(context, safeCopy(ctx.context));
     const userId = ctx.userId ?? user;
     const sessionId = ctx.sessionId ?? session;
     let record: ErrorRecord | null | undefined = {

@@ -5,7 +5,7 @@ import { defaultSeverity, inferCategory } from '../capture/classify.js';
 import { createEventId } from '../capture/eventId.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';
 import { defaultIsInApp, parseStack, redactFrames } from '../capture/parseStack.js';
-import { isPlainRecord, safeString, truncate } from '../capture/safe.js';
+import { isPlainRecord, safeCopy, safeString, truncate } from '../capture/safe.js';
 import { syntheticStack } from '../capture/syntheticStack.js';
 import { clearTimer, setTimer } from '../capture/timers.js';
 import { resolveErrorTrackerOptions } from '../config.js';
@@ -338,9 +338,8 @@ class Tracker implements RecoveryReporter {
     const tags: Record<string, string> = { ...o.tags };
     this._mergeTags(tags, typed?.tags);
     this._mergeTags(tags, ctx.tags);
-    const context: Record<string, unknown> = {};
-    if (extra !== undefined) Object.assign(context, extra);
-    if (ctx.context !== undefined) Object.assign(context, ctx.context);
+    // Copied field by field: a host's context with a throwing getter or a Proxy loses that field, not the error.
+    const context: Record<string, unknown> = { ...extra, ...safeCopy(ctx.context) };
     let record: ErrorRecord | null | undefined = {
       id,
       kind,
@@ -440,7 +439,7 @@ class Tracker implements RecoveryReporter {
 
   private _mergeTags(into: Record<string, string>, tags: Record<string, unknown> | undefined): void {
     if (tags === undefined) return;
-    for (const [k, v] of Object.entries(tags)) {
+    for (const [k, v] of Object.entries(safeCopy(tags))) {
       if (Object.keys(into).length >= MAX_TAGS) break;
       if (v === undefined || v === null || typeof v === 'object' || typeof v === 'function') continue;
       into[k.slice(0, 64)] = this._redactor.redactString(safeString(v).slice(0, MAX_TAG_VALUE_LENGTH), k);
