@@ -70,37 +70,52 @@ export function mapTelemetryEvents(events: readonly unknown[], source: string | 
   return { records, invalid };
 }
 
+/** `\n`, which ends every line of a Sentry envelope. */
+const NEWLINE = 0x0a;
+/**
+ * Event items decoded per envelope. Sentry SDKs send one event per envelope (Relay refuses
+ * more), so this only bounds the work a hostile or broken sender can cause in one request.
+ */
+export const MAX_SENTRY_EVENTS_PER_ENVELOPE = 100;
+
 /**
  * Error events of a Sentry envelope (what `@sentry/node` and `@sentry/browser` post to a DSN)
  * as viewer records: type and value of the first exception, level, fingerprint, tags.
- * Items other than `event` are ignored. Throws on a malformed envelope.
+ * Items other than `event` are skipped without being decoded; event items past
+ * {@link MAX_SENTRY_EVENTS_PER_ENVELOPE} are skipped and counted in `invalid`. Throws on a
+ * malformed envelope.
+ *
+ * Works on the body's bytes, because an item header's `length` counts bytes: each line and
+ * payload is found with `indexOf` and decoded once, so the work is linear in the body size.
  */
-export function mapSentryEnvelope(text: string, now: number): RecordDraft[] {
+export function mapSentryEnvelope(body: Uint8Array, now: number): { records: RecordDraft[]; invalid: number } {
   const out: RecordDraft[] = [];
-  let pos = text.indexOf('\n');
-  if (pos < 0) return out;
+  let events = 0;
+  let invalid = 0;
+  const decoder = new TextDecoder();
+  const text = (start: number, end: number): string => decoder.decode(body.subarray(start, end));
+  const lineEnd = (from: number): number => {
+    const end = body.indexOf(NEWLINE, from);
+    return end < 0 ? body.length : end;
+  };
+  let pos = body.indexOf(NEWLINE);
+  if (pos < 0) return { records: out, invalid };
   pos++;
-  while (pos < text.length) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    const headerLine = text.slice(pos, end).trim();
+  while (pos < body.length) {
+    const end = lineEnd(pos);
+    const headerLine = text(pos, end).trim();
     pos = end + 1;
     if (headerLine === '') continue;
     const header = JSON.parse(headerLine) as { type?: string; length?: number };
-    let payload: string;
-    if (typeof header.length === 'number' && header.length >= 0) {
-      // `length` is in bytes; the envelope is decoded text, so measure through a byte view.
-      const bytes = new TextEncoder().encode(text.slice(pos));
-      payload = new TextDecoder().decode(bytes.subarray(0, header.length));
-      pos += payload.length + 1;
-    } else {
-      let pend = text.indexOf('\n', pos);
-      if (pend < 0) pend = text.length;
-      payload = text.slice(pos, pend);
-      pos = pend + 1;
-    }
+    const payloadStart = Math.min(pos, body.length);
+    const payloadEnd = typeof header.length === 'number' && header.length >= 0 ? Math.min(payloadStart + header.length, body.length) : lineEnd(payloadStart);
+    pos = payloadEnd + 1;
     if (header.type !== 'event') continue;
-    const event = JSON.parse(payload) as SentryEvent;
+    if (++events > MAX_SENTRY_EVENTS_PER_ENVELOPE) {
+      invalid++;
+      continue;
+    }
+    const event = JSON.parse(text(payloadStart, payloadEnd)) as SentryEvent;
     const exception = event.exception?.values?.[event.exception.values.length - 1];
     const name = exception?.type ?? (event.message === undefined ? 'Event' : 'Message');
     const message = exception?.value ?? (typeof event.message === 'string' ? event.message : event.message?.formatted ?? '');
@@ -124,7 +139,7 @@ export function mapSentryEnvelope(text: string, now: number): RecordDraft[] {
     );
     if (result.ok) out.push(result.record);
   }
-  return out;
+  return { records: out, invalid };
 }
 
 interface SentryEvent {

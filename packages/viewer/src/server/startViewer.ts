@@ -414,8 +414,9 @@ class ViewerServer {
     const source = query.get('source') ?? undefined;
     try {
       if (SENTRY_ENVELOPE_PATH.test(path)) {
-        const records = mapSentryEnvelope(new TextDecoder().decode(body), now);
+        const { records, invalid } = mapSentryEnvelope(body, now);
         for (const r of records) this._hub.publish(r);
+        this._invalid += invalid;
         return sendText(res, 200, 'application/json', '{}');
       }
       if (contentType === 'application/x-protobuf' || contentType === 'application/protobuf') {
