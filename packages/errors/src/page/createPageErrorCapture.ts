@@ -107,7 +107,8 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
   };
   const suppress = (reason: string): void => count('suppressed', { reason });
   const redactString = (text: string): string => (redactor ? redactor.redactString(text) : text);
-  const scrub = (text: string): string => redactString(truncate(text, DEFAULT_MAX_MESSAGE_LENGTH));
+  // Redacted first: a secret cut at the limit would no longer be recognised.
+  const scrub = (text: string): string => truncate(redactString(text), DEFAULT_MAX_MESSAGE_LENGTH);
   const frames = (text: string | undefined, message: string): StackFrame[] => redactFrames(parseStack(text, DEFAULT_MAX_STACK_FRAMES, defaultIsInApp, message), redactString);
   const addTags = (into: Record<string, string>, from: unknown): Record<string, string> => {
     for (const key of isPlainRecord(from) ? safeKeys(from) : []) {
@@ -166,7 +167,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       suppress('ignored');
       return undefined;
     }
-    const message = redactString(cut);
+    const message = scrub(raw);
     const stack = frames(stackText, raw);
     let category = ctx.category ?? (kind == 'error' && isNetworkFailure(type, raw) ? 'network' : 'javascript');
     if (!categories.has(category)) {
@@ -213,7 +214,8 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       category,
       severity,
       fingerprint,
-      fingerprintParts: parts,
+      // The hash is of the caller's parts; what leaves is scrubbed.
+      fingerprintParts: ctx.fingerprint ? parts.map(redactString) : parts,
       tags: addTags({ ...tags }, ctx.tags),
       details: {},
       context: redactor ? redactor.redact(context) : context,
@@ -225,7 +227,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       groupCount: group.n,
     };
     if (userId !== undefined) record.userId = redactString(userId);
-    if (sessionId !== undefined) record.sessionId = sessionId;
+    if (sessionId !== undefined) record.sessionId = redactString(sessionId);
     if (beforeCapture) {
       try {
         record = beforeCapture(record);
@@ -282,7 +284,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
         if (!isString(message)) throw input;
         const crumb: Breadcrumb = {
           timestamp: Date.now(),
-          category: isString(category) && category ? category.slice(0, 64) : 'default',
+          category: isString(category) && category ? redactString(category).slice(0, 64) : 'default',
           message: scrub(message),
           level: /^(debug|info|warning|error|fatal)$/.test(level as string) ? level! : 'info',
         };

@@ -122,6 +122,8 @@ class Tracker implements RecoveryReporter {
     this._breadcrumbs = new BreadcrumbBuffer(o.maxBreadcrumbs);
     this._sinks = o.sinks;
     for (const c of o.categories) this._categories.add(c);
+    // Scrubbed once, here and in configure(): they go into every record.
+    o.tags = this._redactTags(o.tags);
   }
 
   api(): ErrorTracker {
@@ -178,11 +180,7 @@ class Tracker implements RecoveryReporter {
     } else if (c.spike !== undefined) this._configureSpike(c.spike);
     if ('classify' in c) o.classify = c.classify;
     if ('beforeCapture' in c) o.beforeCapture = c.beforeCapture;
-    if (c.tags !== undefined) {
-      const tags: Record<string, string> = {};
-      for (const [k, v] of Object.entries(c.tags)) tags[k] = String(v);
-      o.tags = tags;
-    }
+    if (c.tags !== undefined) o.tags = this._redactTags(c.tags);
     if (c.maxBreadcrumbs !== undefined && c.maxBreadcrumbs !== o.maxBreadcrumbs) {
       // A new ring keeps the newest breadcrumbs that fit.
       const all = this._breadcrumbs.toArray();
@@ -232,8 +230,8 @@ class Tracker implements RecoveryReporter {
     }
     const crumb: Breadcrumb = {
       timestamp: typeof input.timestamp === 'number' && Number.isFinite(input.timestamp) ? input.timestamp : this._o.now(),
-      category: typeof input.category === 'string' && input.category !== '' ? input.category.slice(0, 64) : 'default',
-      message: this._redactor.redactString(truncate(input.message, this._o.maxMessageLength)),
+      category: typeof input.category === 'string' && input.category !== '' ? this._redactor.redactString(input.category).slice(0, 64) : 'default',
+      message: this._scrub(input.message),
       level: typeof input.level === 'string' && BREADCRUMB_LEVELS.has(input.level) ? input.level : 'info',
     };
     if (isPlainRecord(input.data)) crumb.data = this._redactor.redact(input.data);
@@ -294,11 +292,11 @@ class Tracker implements RecoveryReporter {
       extra = info.extra;
       causes = info.causes.map((c) => ({
         type: c.type.slice(0, 128),
-        message: this._redactor.redactString(truncate(c.message, o.maxMessageLength)),
+        message: this._scrub(c.message),
         stack: this._frames(c.stack, c.message),
       }));
     }
-    const message = this._redactor.redactString(truncate(rawMessage, o.maxMessageLength));
+    const message = this._scrub(rawMessage);
     const stack = this._frames(stackText, rawMessage);
     const typed = kind === 'error' ? readMonitoredFields(thrown) : undefined;
 
@@ -349,7 +347,8 @@ class Tracker implements RecoveryReporter {
       category,
       severity,
       fingerprint,
-      fingerprintParts: parts,
+      // The hash is of the caller's parts; what leaves is scrubbed.
+      fingerprintParts: ctx.fingerprint === undefined ? parts : parts.map((p) => this._redactor.redactString(p)),
       tags,
       details: typed === undefined ? {} : this._redactor.redact(typed.details),
       context: this._redactor.redact(context),
@@ -363,7 +362,7 @@ class Tracker implements RecoveryReporter {
     const userId = ctx.userId ?? this._userId;
     const sessionId = ctx.sessionId ?? this._sessionId;
     if (userId !== undefined) record.userId = this._redactor.redactString(userId);
-    if (sessionId !== undefined) record.sessionId = sessionId;
+    if (sessionId !== undefined) record.sessionId = this._redactor.redactString(sessionId);
     this._addOwnBreadcrumb(type, message, severity, now);
 
     if (o.beforeCapture !== undefined) {
@@ -379,6 +378,18 @@ class Tracker implements RecoveryReporter {
     }
     for (const sink of this._sinks) this._send(sink, record);
     return id;
+  }
+
+  /** Redacted, then cut to `maxMessageLength`: a secret cut first would no longer be recognised. */
+  private _scrub(text: string): string {
+    return truncate(this._redactor.redactString(text), this._o.maxMessageLength);
+  }
+
+  /** Tag values as strings, each redacted by value and by its key. */
+  private _redactTags(tags: Record<string, unknown> | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(safeCopy(tags))) out[k] = this._redactor.redactString(safeString(v), k);
+    return out;
   }
 
   private _frames(stackText: string | undefined, message: string): StackFrame[] {
