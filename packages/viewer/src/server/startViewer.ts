@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createRedactor, getDefaultRegistry, getDiagnostics, LookoutConfigError, safeString } from '@lookout/core';
 import type { Diagnostics, MetricsRegistry, ObservableCallback } from '@lookout/core';
 import { resolveViewerOptions, viewerOptionsSchema, type ResolvedViewerOptions, type ViewerOptions } from '../config.js';
@@ -39,8 +40,8 @@ const PAGE_CSP =
  * Sentry envelopes). Open `viewer.url`: it carries the random token every request needs.
  *
  * For development only. Binds loopback only, answers only to loopback `Host` names, refuses
- * foreign `Origin`s on everything that reads, and never keeps the process alive (server and
- * timers are `unref`ed). Never throws (unless `strict`); a port in use makes `ready` resolve false.
+ * foreign `Origin`s on everything that reads, and never keeps the process alive (server, its
+ * connections, open pages' streams included, and timers are `unref`ed). Never throws (unless `strict`); a port in use makes `ready` resolve false.
  */
 export function startViewer(options?: ViewerOptions): Viewer {
   const resolved = resolveViewerOptions(options);
@@ -202,6 +203,9 @@ class ViewerServer {
           });
         });
         this._server = server;
+        // Accepted sockets are handles too: an open page's stream (and its reconnects) must not
+        // keep a host whose work is done from exiting.
+        server.on('connection', (socket: Socket) => socket.unref());
         server.on('error', (error: NodeJS.ErrnoException) => {
           this._diag.error(
             'viewer.listen',
