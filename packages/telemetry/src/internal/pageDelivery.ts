@@ -14,7 +14,7 @@ interface Page {
 }
 
 /** Why the delivery gave events up. */
-export type DeliveryDropReason = 'consent' | 'rejected' | 'send_failed' | 'page_hidden';
+export type DeliveryDropReason = 'consent' | 'rejected' | 'send_failed' | 'page_hidden' | 'shutdown';
 
 /** Counters the delivery keeps up to date (the client's `stats` object). */
 export interface DeliveryCounters {
@@ -68,7 +68,10 @@ export interface PageDelivery {
   flush(ms: unknown): Promise<boolean>;
   /** Removes and returns what is queued (not what is in flight); a waiting flush ends, `false` if anything was removed. */
   clear(): TelemetryEvent[];
-  /** Stops the timer and the page-hide listeners; returns what was still queued (now removed), as `clear`. */
+  /**
+   * Stops the timer and the page-hide listeners; requests still unanswered are given up, their
+   * events counted as dropped (`shutdown`); returns what was still queued (now removed), as `clear`.
+   */
   stop(): TelemetryEvent[];
 }
 
@@ -80,7 +83,9 @@ export interface PageDelivery {
  * page is hidden or closed, everything queued leaves at once inside the shared budget (`fetch`
  * keepalive, or `beacon` where there is no `fetch`); a batch that does not fit is cut to the oldest
  * events that fit, and what fits nowhere goes to `keep` or is dropped as `page_hidden`. An event
- * sent at page hide is never sent again.
+ * sent at page hide is never sent again. Every request is bounded by `sendTimeoutMs` with a timer
+ * of its own, not only by the `AbortSignal` given to `fetch`: a page's fetch wrapper that drops
+ * the signal and never settles would otherwise hold the loop, and its keepalive bytes, for good.
  */
 export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
   const g = globalThis as unknown as Page;
@@ -92,6 +97,10 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
   let attempts = 0;
   let stopped = false;
   const waiters = new Set<(end?: boolean, dropped?: boolean) => void>();
+  /** Rejected at `stop`, which counts the events of unanswered requests: they are given up. */
+  let halt!: () => void;
+  const halted = new Promise<never>((_, reject) => (halt = reject));
+  halted.catch(() => undefined);
   const sending = (): boolean => o.allowed() && !stopped;
   const keep = (events: TelemetryEvent[]): void => {
     if (!o.keep?.(events)) o.drop('page_hidden', events.length);
@@ -157,15 +166,18 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     }
     let result: TransportResult = { kind: 'retryable', reason: 'network' };
     inflight += n;
+    let deadline: unknown;
+    // Past `sendTimeoutMs`, the request is given up as a network error.
+    const expired = new Promise<never>((_, reject) => (deadline = g.setTimeout(reject, o.sendTimeoutMs)));
     try {
       if (g.fetch) {
         const request = g.fetch(o.endpoint, { method: 'POST', headers: o.headers, body, keepalive, signal: hide ? undefined : g.AbortSignal?.timeout?.(o.sendTimeoutMs) });
         if (hide && counters.beaconed !== undefined) counters.beaconed += n;
-        const response = await request;
+        const response = await Promise.race([request, expired, halted]);
         result = classifyHttpStatus(response.status, response.headers.get('retry-after'));
         // A keepalive request counts against the browser's quota until its response is read,
         // not when its headers arrive: read it before giving the bytes back to the budget.
-        await response.arrayBuffer?.().catch(() => undefined);
+        await Promise.race([response.arrayBuffer?.(), expired, halted]).catch(() => undefined);
       } else if (hide) {
         const sent = o.beacon?.(body);
         inflight -= n;
@@ -178,9 +190,12 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     } catch {
       // A network error: retryable.
     }
+    g.clearTimeout(deadline);
     if (keepalive) budget.release(bytes);
     inflight -= n;
     if (!hide) busy = false;
+    // Given up at `stop`, which counted these events.
+    if (stopped) return;
     if (result.kind == 'success') {
       counters.sent += n;
       attempts = 0;
@@ -254,6 +269,8 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     stop() {
       stopped = true;
       g.clearTimeout(timer);
+      if (inflight) o.drop('shutdown', inflight);
+      halt();
       g.document?.removeEventListener('visibilitychange', onVisibility);
       g.removeEventListener?.('pagehide', hide);
       return d.clear();
