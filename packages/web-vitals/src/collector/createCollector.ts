@@ -84,7 +84,9 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   };
   const firstTime = (key: string): boolean => {
     if (remembered.has(key)) return false;
-    if (remembered.size >= MAX_REMEMBERED_IDS) remembered.clear();
+    // The oldest is forgotten, one at a time: clearing all forgot live instances (the page's INP
+    // and CLS, reported again at the next hide), whose breach was then reported twice.
+    if (remembered.size >= MAX_REMEMBERED_IDS) remembered.delete(remembered.values().next().value!);
     remembered.add(key);
     return true;
   };

@@ -67,6 +67,8 @@ export function startLiteVitals(
       if (budget !== undefined) properties['budget'] = budget;
       attempt(() => send(properties));
       if (over && !breached.has(metric.id)) {
+        // The 128 instances breached last are remembered (a long-lived SPA makes more).
+        if (breached.size >= 128) breached.delete(breached.values().next().value!);
         breached.add(metric.id);
         options.onBudgetExceeded?.({ name, value: metric.value, budget: budget!, rating: metric.rating, route: at, navigationType: properties['navigation_type'] as string, id: metric.id });
       }
