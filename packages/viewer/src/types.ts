@@ -167,7 +167,7 @@ export interface Viewer {
     readonly ingest: string;
     readonly sentryDsn: string;
   };
-  /** Resolves true once listening; false when it could not listen (reported as a diagnostic). Never rejects. */
+  /** Resolves true once listening; false when it could not listen (reported as a diagnostic) or was closed first. Never rejects. */
   readonly ready: Promise<boolean>;
   /** Shows a record on every page whose filter matches. Never throws; invalid input gets one diagnostic. */
   publish(record: PublishInput): void;
@@ -177,6 +177,6 @@ export interface Viewer {
   securitySink(): { readonly name: string; write(event: SecurityEventLike): void };
   /** Counters of what was received, sampled, dropped and refused, and of each open stream. */
   stats(): ViewerStats;
-  /** Ends every stream and stops listening. Idempotent; never rejects. */
+  /** Ends every stream and stops listening; resolves once the port is free, also when called before `ready`. Idempotent; never rejects. */
   close(): Promise<void>;
 }

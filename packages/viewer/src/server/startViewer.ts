@@ -156,17 +156,25 @@ class ViewerServer {
   }
 
   close(): Promise<void> {
-    return (this._closed ??= new Promise<void>((resolve) => {
-      for (const t of this._timers) clearInterval(t);
-      this._timers.length = 0;
-      this._selfInstrument.removeCallback(this._selfMetric);
-      for (const s of this._hub.streams) s.close();
-      this._hub.streams.clear();
-      const server = this._server;
-      if (server === undefined || !server.listening) return resolve();
+    return (this._closed ??= this._close());
+  }
+
+  private async _close(): Promise<void> {
+    for (const t of this._timers) clearInterval(t);
+    this._timers.length = 0;
+    this._selfInstrument.removeCallback(this._selfMetric);
+    for (const s of this._hub.streams) s.close();
+    this._hub.streams.clear();
+    const server = this._server;
+    if (server === undefined) return;
+    // Not listening yet: the listen callback sees `_closed`, closes the server and resolves
+    // `ready` false once it is closed.
+    if (!server.listening) await this.ready;
+    if (!server.listening) return;
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections?.();
-    }));
+    });
   }
 
   // ------------------------------------------------------------------ publishing
@@ -217,6 +225,11 @@ class ViewerServer {
           resolve(false);
         });
         server.listen(this._o.port, this._o.host, () => {
+          if (this._closed !== undefined) {
+            // close() came before the port was bound: stop here, start nothing.
+            server.close(() => resolve(false));
+            return;
+          }
           const address = server.address();
           if (address !== null && typeof address === 'object') this._port = address.port;
           this._hosts = allowedHosts(this._port);
