@@ -23,9 +23,9 @@ export type TagValue = string | number | boolean;
 
 /** One stack frame, as parsed from a V8 or SpiderMonkey/JavaScriptCore stack string. */
 export interface StackFrame {
-  /** Function name as printed by the engine (`Foo.bar`, `new Foo`, `async run`); absent for anonymous frames. */
+  /** Function name as printed by the engine (`Foo.bar`, `new Foo`), without V8's `async ` or Firefox's `async*` prefix; absent for anonymous frames. */
   function?: string;
-  /** File or URL as printed; `node:internal/...` for Node internals. */
+  /** File or URL as printed; `node:internal/...` for Node internals; `<native>` for built-ins such as `Promise.all (index 0)`. */
   filename?: string;
   /** 1-based line. */
   lineno?: number;

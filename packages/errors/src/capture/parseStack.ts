@@ -76,8 +76,15 @@ function makeFrame(fn: string | undefined, location: string, isInApp: (filename:
     loc = open !== -1 && close !== -1 ? loc.slice(open + 1, close) : '<eval>';
   }
   const frame: StackFrame = { inApp: false };
-  const name = fn?.trim();
+  // V8's `async ` and Firefox's `async*` say whether an await happened before, not where: the
+  // same frame with and without them must group alike.
+  const name = fn?.trim().replace(/^async[ *]/, '');
   if (name) frame.function = name;
+  // `Promise.all (index 2)`: a built-in, and the position of the failing promise is no location.
+  if (/^index \d+$/.test(loc)) {
+    frame.filename = '<native>';
+    return frame;
+  }
   const colSep = loc.lastIndexOf(':');
   const lineSep = colSep > 0 ? loc.lastIndexOf(':', colSep - 1) : -1;
   const col = colSep !== -1 ? Number(loc.slice(colSep + 1)) : NaN;

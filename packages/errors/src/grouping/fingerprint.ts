@@ -5,21 +5,24 @@ const MAX_NORMALISED_LENGTH = 512;
 
 const QUOTED = [/(^|[^\w])"[^"\n]{0,200}"/g, /(^|[^\w])'[^'\n]{0,200}'/g, /(^|[^\w])`[^`\n]{0,200}`/g];
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
-const HEX_TOKEN = /\b(?:0x)?[0-9a-f]{6,}\b/gi;
+// A hex id has both a digit and a letter a-f (or a 0x prefix): a run of digits alone is a number,
+// whatever its length, so `Order 99999` and `Order 100000` normalise alike.
+const HEX_TOKEN = /\b(?:0x[0-9a-f]+|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{6,})\b/gi;
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 const WHITESPACE = /\s+/g;
 const BUNDLE_HASH = /[.-][0-9a-f]{8,}(?=\.[a-z]+$)/i;
 
 /**
  * Strips what varies between occurrences of the same error: quoted values become `<str>`, UUIDs
- * `<uuid>`, hex ids (6+ hex digits with at least one digit) `<hex>`, numbers `<n>`. So
+ * `<uuid>`, hex ids (6+ hex digits with at least one digit and one letter, or `0x…`) `<hex>`,
+ * numbers `<n>`. So
  * `User 42 not found ('a1b2c3d4')` and `User 7 not found ('ffe01234')` normalise alike.
  */
 export function normaliseMessage(message: string): string {
   let s = message.length > MAX_NORMALISED_LENGTH ? message.slice(0, MAX_NORMALISED_LENGTH) : message;
   for (const quoted of QUOTED) s = s.replace(quoted, '$1<str>');
   s = s.replace(UUID, '<uuid>');
-  s = s.replace(HEX_TOKEN, (token) => (/\d/.test(token) ? '<hex>' : token));
+  s = s.replace(HEX_TOKEN, '<hex>');
   s = s.replace(NUMBER, '<n>');
   return s.replace(WHITESPACE, ' ').trim();
 }
