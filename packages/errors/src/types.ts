@@ -89,11 +89,13 @@ export interface CaptureContext {
   mechanism?: CaptureMechanism;
 }
 
-/** One link of an error's `cause` chain, outermost first after the error itself. */
+/** One link of an error's `cause` chain, outermost first after the error itself, or one inner error of an AggregateError. */
 export interface ErrorCause {
   type: string;
   message: string;
   stack: StackFrame[];
+  /** `errors[i]` for an AggregateError's inner error; absent for a `cause` link. */
+  source?: string;
 }
 
 /**
@@ -126,7 +128,7 @@ export interface ErrorRecord {
   context: Record<string, unknown>;
   /** Parsed frames, innermost first. */
   stack: StackFrame[];
-  /** The `cause` chain (at most a few links). */
+  /** The `cause` chain, then an AggregateError's inner errors (at most 5 in all). */
   causes: ErrorCause[];
   /** Breadcrumbs before this capture, oldest first. */
   breadcrumbs: Breadcrumb[];

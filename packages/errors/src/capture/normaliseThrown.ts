@@ -12,8 +12,8 @@ export interface ThrownInfo {
   stack: string | undefined;
   /** Whether the value was an Error (or looked like one). */
   isError: boolean;
-  /** The `cause` chain, outermost first. */
-  causes: { type: string; message: string; stack: string | undefined }[];
+  /** The `cause` chain, outermost first, then an AggregateError's inner errors (`source: 'errors[i]'`). */
+  causes: { type: string; message: string; stack: string | undefined; source?: string }[];
   /** What else is worth keeping (a thrown object's own fields, the kind of value). */
   extra: Record<string, unknown> | undefined;
 }
@@ -38,6 +38,17 @@ export function normaliseThrown(value: unknown): ThrownInfo {
       causes.push({ type, message, stack });
       if (cause === undefined) break;
       current = safeGet(current, 'cause');
+    }
+    // An AggregateError (Promise.any, driver pools) carries its failures in `errors`.
+    const inner = safeGet(value, 'errors');
+    if (Array.isArray(inner)) {
+      for (let i = 0; i < inner.length && causes.length < MAX_CAUSE_DEPTH; i++) {
+        const item: unknown = safeGet(inner, i);
+        if (seen.has(item)) continue;
+        seen.add(item);
+        const { type, message, stack } = readError(item) ?? describeNonError(item);
+        causes.push({ type, message, stack, source: `errors[${i}]` });
+      }
     }
     return { ...error, isError: true, causes, extra: undefined };
   } catch {

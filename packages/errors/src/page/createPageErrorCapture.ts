@@ -155,7 +155,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       type = info.type.slice(0, 128);
       raw = info.message;
       stackText = info.stack ?? (info.isError || anchor === undefined ? undefined : syntheticStack(anchor));
-      causes = info.causes.map((c) => ({ type: c.type.slice(0, 128), message: scrub(c.message), stack: frames(c.stack, c.message) }));
+      causes = info.causes.map((c) => ({ type: c.type.slice(0, 128), message: scrub(c.message), stack: frames(c.stack, c.message), ...(c.source && { source: c.source }) }));
       // Without a redactor to copy it safely, a thrown object itself (maybe cyclic) stays out of the record.
       if (info.extra) Object.assign(context, redactor ? info.extra : { thrownType: info.extra['thrownType'] });
     } else {

@@ -26,7 +26,7 @@ interface SentryExceptionLike {
   type: string;
   value: string;
   stacktrace?: { frames: SentryFrameLike[] };
-  mechanism: { type: string; handled: boolean; synthetic?: boolean };
+  mechanism: { type: string; handled: boolean; synthetic?: boolean; source?: string };
 }
 
 interface SentryFrameLike {
@@ -88,7 +88,7 @@ export function toSentryEvent(record: ErrorRecord): SentryEventLike {
   const values: SentryExceptionLike[] = [];
   for (let i = record.causes.length - 1; i >= 0; i--) {
     const cause = record.causes[i];
-    if (cause !== undefined) values.push(exception(cause.type, cause.message, cause.stack, { ...mechanism, type: 'chained' }));
+    if (cause !== undefined) values.push(exception(cause.type, cause.message, cause.stack, { ...mechanism, type: 'chained', source: cause.source ?? 'cause' }));
   }
   values.push(exception(record.type, record.message, record.stack, mechanism));
   event.exception = { values };

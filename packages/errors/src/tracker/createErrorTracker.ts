@@ -294,6 +294,7 @@ class Tracker implements RecoveryReporter {
         type: c.type.slice(0, 128),
         message: this._scrub(c.message),
         stack: this._frames(c.stack, c.message),
+        ...(c.source === undefined ? {} : { source: c.source }),
       }));
     }
     const message = this._scrub(rawMessage);
