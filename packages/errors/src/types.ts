@@ -83,7 +83,7 @@ export interface CaptureContext {
   context?: Record<string, unknown>;
   /** Replaces the computed fingerprint: errors with the same parts form one group. */
   fingerprint?: readonly string[];
-  /** Whether the host handled the error. Default `true` for manual captures. */
+  /** Whether the host handled the error. Default `false` for the global handlers' mechanisms (`uncaughtException`, `unhandledRejection`, `onerror`), `true` otherwise (manual, `retry`, a recovered `fallback`). */
   handled?: boolean;
   /** How it was captured. Default `'manual'`. */
   mechanism?: CaptureMechanism;
@@ -221,7 +221,7 @@ export interface RetryOptions {
 /** Options of {@link ErrorTracker.withFallback}. */
 export interface FallbackOptions {
   name?: string;
-  /** Capture the primary's failure (severity `low` by default, since it was recovered). Default `true`. */
+  /** Capture the primary's failure (severity `medium` and `handled: true` by default, since it was recovered). Default `true`. */
   capture?: boolean;
   context?: CaptureContext;
 }
@@ -255,8 +255,10 @@ export interface GlobalHandlerOptions {
 export interface ErrorTracker {
   /**
    * Captures anything thrown (Errors, strings, null, objects with cycles or throwing getters)
-   * with optional context. Returns the record's id, or `undefined` when the tracker is
-   * disabled or `beforeCapture` dropped it.
+   * with optional context. Returns the record's id, or `undefined` when the tracker is disabled
+   * or shut down, or `beforeCapture` dropped the record (nothing was sent). A record over the
+   * per-group rate limit gets an id but reaches no sink (it is counted in its group). An object
+   * captured before gives the first record's id.
    */
   captureError(error: unknown, context?: CaptureContext): string | undefined;
   /** Captures a message at `severity` (default `'low'`). Returns the record's id. */

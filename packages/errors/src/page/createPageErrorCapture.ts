@@ -222,7 +222,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       stack,
       causes,
       breadcrumbs,
-      handled: ctx.handled ?? mechanism == 'manual',
+      handled: ctx.handled ?? !(mechanism == 'onerror' || mechanism == 'unhandledRejection' || mechanism == 'uncaughtException'),
       mechanism,
       groupCount: group.n,
     };
@@ -236,7 +236,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       }
       if (!isPlainRecord(record)) {
         suppress('before_capture');
-        return id;
+        return undefined;
       }
     }
     for (const sink of sinks) {

@@ -56,7 +56,11 @@ export interface PageBreadcrumbInput {
 
 /** The lean error capture of a page. No method throws into the host; no promise rejects. */
 export interface PageErrorCapture {
-  /** Captures anything thrown. Returns the record's id (32 hex), or `undefined` once shut down or when ignored. */
+  /**
+   * Captures anything thrown. Returns the record's id (32 hex), or `undefined` once shut down,
+   * when ignored, or when `beforeCapture` dropped it. A record over the per-group rate limit gets
+   * an id but reaches no sink.
+   */
   captureError(error: unknown, context?: CaptureContext): string | undefined;
   /** Captures a message at `severity` (default `'low'`). Returns the record's id. */
   captureMessage(message: string, severity?: Severity, context?: CaptureContext): string | undefined;

@@ -68,6 +68,8 @@ const BREADCRUMB_LEVELS = new Set(['debug', 'info', 'warning', 'error', 'fatal']
 const MAX_TAGS = 64;
 const MAX_TAG_VALUE_LENGTH = 200;
 const MAX_ID_LENGTH = 256;
+/** What the global handlers report; every other mechanism (manual, retry, a recovered fallback) is handled by default. */
+const UNHANDLED_MECHANISMS: ReadonlySet<string> = new Set(['uncaughtException', 'unhandledRejection', 'onerror']);
 
 /**
  * Creates an error tracker: captures errors and messages with context, scrubs them with core's
@@ -107,7 +109,7 @@ class Tracker implements RecoveryReporter {
    * often it is captured (by `retry` then a global handler, or capture-and-rethrow), as Sentry's
    * SDK does with `__sentry_captured__`.
    */
-  private readonly _captured = new WeakMap<object, string>();
+  private readonly _captured = new WeakMap<object, string | undefined>();
 
   constructor(o: ResolvedErrorTrackerOptions) {
     this._o = o;
@@ -265,10 +267,7 @@ class Tracker implements RecoveryReporter {
   ): string | undefined {
     if (!this._o.enabled || this._closed) return undefined;
     const isObject = kind === 'error' && ((typeof thrown === 'object' && thrown !== null) || typeof thrown === 'function');
-    if (isObject) {
-      const earlier = this._captured.get(thrown as object);
-      if (earlier !== undefined) return earlier;
-    }
+    if (isObject && this._captured.has(thrown as object)) return this._captured.get(thrown as object);
     const o = this._o;
     const now = o.now();
     const ctx = this._readContext(rawContext);
@@ -356,7 +355,7 @@ class Tracker implements RecoveryReporter {
       stack,
       causes,
       breadcrumbs: this._breadcrumbs.toArray(),
-      handled: ctx.handled ?? mechanism === 'manual',
+      handled: ctx.handled ?? !UNHANDLED_MECHANISMS.has(mechanism),
       mechanism,
       groupCount: decision.group.count,
     };
@@ -374,7 +373,9 @@ class Tracker implements RecoveryReporter {
       }
       if (record === null || record === undefined || !isPlainRecord(record)) {
         this._countSuppressed('before_capture');
-        return id;
+        // Nothing was sent: no id a host could show as a report id.
+        if (isObject) this._captured.set(thrown as object, undefined);
+        return undefined;
       }
     }
     for (const sink of this._sinks) this._send(sink, record);
