@@ -13,6 +13,11 @@ import { CHROMIUM_ARGS, findChromium, startHttpReceiver } from '../../../../test
 import type { HttpReceiverHandle } from '../../../../testing/backends.js';
 
 export const TIERS = ['full', 'lite'] as const;
+
+/** Page script: `#button` runs an 80 ms handler when clicked (an interaction INP measures). */
+export const SLOW_BUTTON_SCRIPT = "document.getElementById('button').addEventListener('click', () => { const t = performance.now(); while (performance.now() - t < 80); });";
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 export type Tier = (typeof TIERS)[number];
 
 export interface TierSite {

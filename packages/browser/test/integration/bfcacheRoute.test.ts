@@ -4,7 +4,7 @@
 // Both tiers, in Debian's Chromium with the bfcache on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEvents } from '../helpers/otlpJson.js';
-import { startTierSite, TIERS } from '../helpers/tierSite.js';
+import { sleep, SLOW_BUTTON_SCRIPT, startTierSite, TIERS } from '../helpers/tierSite.js';
 import type { TierSite } from '../helpers/tierSite.js';
 
 declare const window: { L: { setRoute(route: string): void }; restored: number; go(): void };
@@ -15,15 +15,13 @@ beforeAll(async () => {
   site = await startTierSite(`window.M = L.initMonitoring(OPTS);
     window.restored = 0;
     addEventListener('pageshow', (e) => { if (e.persisted) window.restored++; });
-    document.getElementById('button').addEventListener('click', () => { const t = performance.now(); while (performance.now() - t < 80); });
+    ${SLOW_BUTTON_SCRIPT}
     window.go = () => { document.getElementById('title').textContent = 'Checkout'; history.pushState(null, '', '/checkout/2' + location.search); L.setRoute('checkout'); };`);
 });
 
 afterAll(async () => {
   await site?.close();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(TIERS)('initMonitoring (%s tier, headless Chromium)', (tier) => {
   describe('bfcache restore', () => {

@@ -2,6 +2,7 @@ import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
 import type { Diagnostics } from '@lookout/core';
 import { readWebVitalsOptions } from '../config.js';
 import { softNavigationSupport } from './softNavigationSupport.js';
+import { reportedBefore } from './reportedBefore.js';
 import { urlOf } from './urlOf.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';
 import type { VitalRecorder } from './histograms.js';
@@ -141,7 +142,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
   };
 
   const onMetric = (metric: MetricLike): void => {
-    if (stopped) return;
+    if (stopped || reportedBefore(metric, onMetric)) return;
     guard('report', () => {
       const name = metric.name as VitalName;
       counts[name]++;

@@ -4,5 +4,6 @@
  * gives it the URL of the original hard navigation, which an SPA may have left long ago.
  */
 export function urlOf(metric: { navigationType?: string; navigationURL?: string }): string | undefined {
-  return /^(back-forward-cache|restore)$/.test(metric.navigationType!) ? undefined : metric.navigationURL;
+  // `back-forward-cache` and `restore` (the other types: navigate, reload, back-forward, prerender, soft-navigation).
+  return /cache|restore/.test(metric.navigationType!) ? undefined : metric.navigationURL;
 }

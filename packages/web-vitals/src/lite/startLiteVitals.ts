@@ -1,5 +1,6 @@
 import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
 import { DEFAULT_BUDGETS } from '../constants.js';
+import { reportedBefore } from '../collector/reportedBefore.js';
 import { urlOf } from '../collector/urlOf.js';
 import type { VitalName, VitalRating } from '../types.js';
 import type { LiteVitalsOptions } from './types.js';
@@ -46,7 +47,7 @@ export function startLiteVitals(
     }
   };
   const report = (metric: Metric): void => {
-    if (stopped) return;
+    if (stopped || reportedBefore(metric, report)) return;
     attempt(() => {
       const name = metric.name as VitalName;
       const limit = options.budgets?.[name] ?? defaults[name];
