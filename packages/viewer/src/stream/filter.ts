@@ -6,6 +6,9 @@ export const ALL_SIGNALS: readonly SignalType[] = ['metric', 'event', 'error', '
 const MAX_LABEL_CONDITIONS = 16;
 const MAX_FILTER_TEXT = 256;
 
+/** Whether a name passes a stream's name filter. */
+export type NameMatcher = (name: string) => boolean;
+
 /**
  * What a stream subscribes to, from its query string:
  * - `signals=metric,event,error` — signal types (default: all);
@@ -15,7 +18,7 @@ const MAX_FILTER_TEXT = 256;
  */
 export interface StreamFilter {
   signals: ReadonlySet<SignalType>;
-  name: RegExp | undefined;
+  name: NameMatcher | undefined;
   labels: readonly [key: string, value: string][];
   source: string | undefined;
   /** The query as given, for stats. */
@@ -38,20 +41,36 @@ export function parseFilter(query: URLSearchParams): StreamFilter {
   const text = ['signals', 'name', 'label', 'source']
     .flatMap((k) => query.getAll(k).map((v) => `${k}=${encodeURIComponent(v)}`))
     .join('&');
-  return { signals, name: nameText === '' ? undefined : globToRegExp(nameText), labels, source: source === '' ? undefined : source, text };
+  return { signals, name: nameText === '' ? undefined : compileGlob(nameText), labels, source: source === '' ? undefined : source, text };
 }
 
-/** Case-insensitive "contains" with `*` as a wildcard; everything else is literal. */
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(escaped, 'i');
+/**
+ * Case-insensitive "contains" with `*` as a wildcard; everything else is literal. Never a
+ * RegExp: `a*b*c` as `/a.*b.*c/` backtracks in O(n^k) on a name that does not match, and the
+ * filter runs synchronously in the host on every record. An unanchored glob matches exactly
+ * when its parts occur in order, and taking each part's leftmost occurrence after the previous
+ * one is enough to find that out: O(name × filter) with `indexOf`.
+ */
+export function compileGlob(glob: string): NameMatcher {
+  const parts = glob.toLowerCase().split('*').filter((part) => part !== '');
+  if (parts.length === 0) return () => true;
+  return (name) => {
+    const text = name.toLowerCase();
+    let from = 0;
+    for (const part of parts) {
+      const at = text.indexOf(part, from);
+      if (at < 0) return false;
+      from = at + part.length;
+    }
+    return true;
+  };
 }
 
 /** Whether a record passes the filter. */
 export function matchesRecord(filter: StreamFilter, record: ViewerRecord): boolean {
   if (!filter.signals.has(record.type)) return false;
   if (filter.source !== undefined && record.source !== filter.source) return false;
-  if (filter.name !== undefined && !filter.name.test(record.name)) return false;
+  if (filter.name !== undefined && !filter.name(record.name)) return false;
   for (const [key, value] of filter.labels) {
     const v = record.attributes[key];
     if (v === undefined || String(v) !== value) return false;
@@ -63,7 +82,7 @@ export function matchesRecord(filter: StreamFilter, record: ViewerRecord): boole
 export function matchesMetric(filter: StreamFilter, name: string, source: string): boolean {
   if (!filter.signals.has('metric')) return false;
   if (filter.source !== undefined && source !== filter.source) return false;
-  return filter.name === undefined || filter.name.test(name);
+  return filter.name === undefined || filter.name(name);
 }
 
 /** Whether a series' labels pass. */
