@@ -1,7 +1,7 @@
 import { snapshotRegistry, type Diagnostics, type InstrumentKind, type MetricsRegistry } from '@lookout/core';
 import type { HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { Histogram, MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 // The SDK's enum values, so the exit path loads no OpenTelemetry module (the unit test checks
 // them against @opentelemetry/sdk-metrics).
@@ -19,15 +19,21 @@ type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
 
 /** One series of a snapshot: attributes under their OpenTelemetry keys, and its value or histogram state. */
 export interface ExitSnapshotSeries {
+  /** Every declared key, empty values included (OTLP keeps `room=""`, as core's producer does). */
   attributes: Record<string, string>;
   /** The overflow series (`otel.metric.overflow=true`). */
   overflow?: true;
+  /** Where this series' cumulative stream starts (ms since the epoch); absent in older spools, which use the metric's. */
+  startTimeMs?: number;
   /** Counter, up-down counter or gauge value. */
   value?: JsonNumber;
   /** Histogram: per-bucket counts (not cumulative), the last one `+Inf`. */
   counts?: number[];
   sum?: JsonNumber;
   count?: number;
+  /** Histogram, once something was observed: the smallest and largest value. A negative `min` means no sum is sent. */
+  min?: JsonNumber;
+  max?: JsonNumber;
 }
 
 /** One instrument in a snapshot: its OpenTelemetry descriptor, start time and series. */
@@ -72,14 +78,20 @@ export function takeOtlpExitSnapshot(registry: MetricsRegistry, resource: Record
     const timeMs = registry.now();
     const metrics: ExitSnapshotMetric[] = [];
     for (const m of snapshotRegistry(registry)) {
+      // An instrument without series is left out, as core's producer leaves it out.
+      if (m.series.length === 0) continue;
       const series: ExitSnapshotSeries[] = [];
       for (const s of m.series) {
-        const out: ExitSnapshotSeries = { attributes: { ...s.attributes } };
+        const out: ExitSnapshotSeries = { attributes: s.overflow ? {} : otlpAttributes(m.attributeKeys, s.attributes), startTimeMs: s.startTime };
         if (s.overflow) out.overflow = true;
         if (m.kind === 'histogram') {
           out.counts = [...(s.counts ?? [])];
           out.sum = toJsonNumber(s.sum ?? 0);
           out.count = s.count ?? 0;
+          if (s.min !== undefined && s.max !== undefined) {
+            out.min = toJsonNumber(s.min);
+            out.max = toJsonNumber(s.max);
+          }
         } else {
           out.value = toJsonNumber(s.value);
         }
@@ -121,10 +133,12 @@ export function parseOtlpExitSnapshot(body: Uint8Array | string, diag: Diagnosti
 }
 
 /**
- * The OpenTelemetry `ResourceMetrics` of a snapshot, in the shape core's SDK producer gives a
- * live collection: cumulative sums (monotonic for counters), gauges, and histograms with
- * explicit buckets, sum and count, all as doubles, under `scope`. Ready for the OTLP serializers.
- * Series or metrics that do not hold together are skipped.
+ * The OpenTelemetry `ResourceMetrics` of a snapshot, exactly as core's SDK producer gives a live
+ * collection: cumulative sums (monotonic for counters), gauges, and histograms with explicit
+ * buckets, count, min and max, and their sum unless a negative value was observed, all as
+ * doubles, under `scope`; each point starts where its series started, and a metric without
+ * points is left out. Ready for the OTLP serializers. Series or metrics that do not hold
+ * together are skipped.
  */
 export function snapshotToResourceMetrics(snapshot: OtlpExitSnapshot, resource: Resource, scope: { name: string; version?: string }): ResourceMetrics {
   const endTime = hrTime(snapshot.timeMs);
@@ -132,9 +146,14 @@ export function snapshotToResourceMetrics(snapshot: OtlpExitSnapshot, resource: 
   for (const m of snapshot.metrics) {
     if (m === null || typeof m !== 'object' || typeof m.name !== 'string' || !Array.isArray(m.series)) continue;
     const descriptor = { name: m.name, description: String(m.description ?? ''), unit: String(m.unit ?? ''), valueType: VALUE_TYPE_DOUBLE };
-    const startTime = hrTime(Number.isFinite(m.startTimeMs) ? m.startTimeMs : snapshot.timeMs);
-    const attributesOf = (s: ExitSnapshotSeries): Record<string, string | boolean> =>
-      s.overflow === true ? { 'otel.metric.overflow': true } : isStringRecord(s.attributes) ? { ...s.attributes } : {};
+    const metricStartMs = Number.isFinite(m.startTimeMs) ? m.startTimeMs : snapshot.timeMs;
+    // Each series' own start (spools written before per-series start times have the metric's).
+    const point = (s: ExitSnapshotSeries, value: unknown): object => ({
+      startTime: hrTime(Number.isFinite(s.startTimeMs) ? s.startTimeMs! : metricStartMs),
+      endTime,
+      attributes: s.overflow === true ? { 'otel.metric.overflow': true } : isStringRecord(s.attributes) ? { ...s.attributes } : {},
+      value,
+    });
     if (m.kind === 'histogram') {
       const boundaries = Array.isArray(m.bounds) ? m.bounds.filter((b) => typeof b === 'number') : [];
       const dataPoints: object[] = [];
@@ -142,16 +161,28 @@ export function snapshotToResourceMetrics(snapshot: OtlpExitSnapshot, resource: 
         const counts = Array.isArray(s?.counts) ? s.counts : [];
         const sum = fromJsonNumber(s?.sum);
         if (counts.length !== boundaries.length + 1 || !counts.every((c) => Number.isFinite(c)) || sum === undefined || !Number.isFinite(s.count)) continue;
-        dataPoints.push({ startTime, endTime, attributes: attributesOf(s), value: { buckets: { boundaries, counts: [...counts] }, sum, count: s.count } });
+        const value: Histogram = { buckets: { boundaries, counts: [...counts] }, count: s.count! };
+        const min = fromJsonNumber(s.min);
+        const max = fromJsonNumber(s.max);
+        // As core's producer: no sum once a negative value was observed (OTLP HistogramDataPoint.sum:
+        // "Negative events can be recorded, but sum should not be filled out when doing so").
+        if (min === undefined || min >= 0) value.sum = sum;
+        if (min !== undefined && max !== undefined) {
+          value.min = min;
+          value.max = max;
+        }
+        dataPoints.push(point(s, value));
       }
-      metrics.push({ descriptor, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPointType: DATA_POINT_HISTOGRAM, dataPoints } as MetricData);
+      if (dataPoints.length > 0) metrics.push({ descriptor, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPointType: DATA_POINT_HISTOGRAM, dataPoints } as MetricData);
       continue;
     }
     const points: object[] = [];
     for (const s of m.series) {
       const value = fromJsonNumber(s?.value);
-      if (value !== undefined) points.push({ startTime, endTime, attributes: attributesOf(s), value });
+      if (value !== undefined) points.push(point(s, value));
     }
+    // A metric without points is left out, as core's producer leaves out an instrument without series.
+    if (points.length === 0) continue;
     if (m.kind === 'counter' || m.kind === 'observablecounter' || m.kind === 'updowncounter') {
       metrics.push({ descriptor, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPointType: DATA_POINT_SUM, isMonotonic: m.kind !== 'updowncounter', dataPoints: points } as MetricData);
     } else {
@@ -159,6 +190,17 @@ export function snapshotToResourceMetrics(snapshot: OtlpExitSnapshot, resource: 
     }
   }
   return { resource, scopeMetrics: [{ scope: { ...scope }, metrics }] };
+}
+
+/**
+ * A series' OpenTelemetry attributes with every declared key: core's snapshot leaves empty values
+ * out of `attributes` (an empty Prometheus label is no label, and the viewer reads it that way),
+ * while OTLP and core's producer keep them.
+ */
+function otlpAttributes(keys: readonly string[], attributes: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) out[k] = attributes[k] ?? '';
+  return out;
 }
 
 function hrTime(ms: number): HrTime {
