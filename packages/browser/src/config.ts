@@ -78,6 +78,11 @@ function copyPart<T>(part: T, name: string, diagnostics: Diagnostics): T {
   return copy as T;
 }
 
+/** `false`, or a part's options copied key by key (`true` and unset: all its defaults). */
+function part<T extends object>(value: T | boolean | undefined, name: string, diagnostics: Diagnostics): T | false {
+  return value === false ? false : value === true || value === undefined ? ({} as T) : copyPart(value, name, diagnostics);
+}
+
 /** Defaults filled into options already known to be valid; warns once when `serviceName` is missing. */
 export function resolveFromValid(o: MonitoringOptions, diagnostics: Diagnostics | undefined): ResolvedMonitoringOptions {
   const d = o.diagnostics ?? diagnostics ?? getDiagnostics();
@@ -93,10 +98,10 @@ export function resolveFromValid(o: MonitoringOptions, diagnostics: Diagnostics 
     consent: o.consent ?? 'granted',
     userId: o.userId,
     persistence: o.persistence ?? false,
-    webVitals: o.webVitals === false ? false : o.webVitals === true || o.webVitals === undefined ? {} : copyPart(o.webVitals, 'webVitals', d),
-    errors: o.errors === false ? false : o.errors === true || o.errors === undefined ? {} : o.errors,
+    webVitals: part(o.webVitals, 'webVitals', d),
+    errors: part(o.errors, 'errors', d),
     sentry: o.sentry,
-    telemetry: o.telemetry ?? {},
+    telemetry: copyPart(o.telemetry ?? {}, 'telemetry', d),
     registry: o.registry,
     diagnostics: o.diagnostics,
   };

@@ -1,6 +1,6 @@
-// A part's options with a getter that throws (or a revoked proxy) cost that option only, with one
-// diagnostic naming it: `webVitals` was destructured in the vitals start task, outside any `try`,
-// so the getter threw into the page's timer and vitals silently stayed off.
+// A part's options (`webVitals`, `errors`, `telemetry`) with a getter that throws (or a revoked proxy) cost
+// that option only, with one diagnostic naming it: `webVitals` was destructured in the vitals start task, outside any
+// `try`, and `telemetry` / `errors` were spread at start, so one getter disabled vitals or all of monitoring.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('web-vitals', () => import('../../../../testing/fakeWebVitals.js'));
 import { initMonitoring, resetMonitoringForTests, shutdown } from '@lookout/browser';
@@ -55,6 +55,44 @@ describe('initMonitoring', () => {
       expect(messages.filter((m) => m.message.includes('webVitals.budgets'))).toHaveLength(1);
       expect(monitoring.vitals).toBeDefined();
       expect(webVitals.subscribed.at(-1)?.options).toMatchObject({ reportAllChanges: true });
+    });
+  });
+
+  describe('telemetry', () => {
+    it('should leave out a telemetry option whose getter throws, with one diagnostic naming it, and keep monitoring running', async () => {
+      const { monitoring, messages, uncaught, events } = await start({
+        telemetry: {
+          get sampling(): never {
+            throw new Error('getter boom');
+          },
+          flushIntervalMs: 10,
+        },
+      });
+      expect(uncaught).toEqual([]);
+      expect(messages.filter((m) => m.message.includes('telemetry.sampling'))).toHaveLength(1);
+      expect(messages.filter((m) => m.level === 'error')).toEqual([]);
+      expect(monitoring.consent).toBe('granted');
+      monitoring.track('hello');
+      await tick(100);
+      expect(events.map((e) => e.name)).toContain('hello');
+    });
+  });
+
+  describe('errors', () => {
+    it('should leave out an errors option whose getter throws, with one diagnostic naming it, and keep the other error options', async () => {
+      const { monitoring, messages, uncaught } = await start({
+        errors: {
+          get maxBreadcrumbs(): never {
+            throw new Error('getter boom');
+          },
+          beforeCapture: () => null,
+        },
+      });
+      expect(uncaught).toEqual([]);
+      expect(messages.filter((m) => m.message.includes('errors.maxBreadcrumbs'))).toHaveLength(1);
+      expect(monitoring.errors).toBeDefined();
+      // beforeCapture (kept) drops the record: no id.
+      expect(monitoring.captureException(new Error('x'))).toBeUndefined();
     });
   });
 });
