@@ -27,6 +27,10 @@ export type OtlpMetricKind = 'gauge' | 'counter' | 'updowncounter' | 'histogram'
 /** One data point of a gauge, sum or explicit-bucket histogram. */
 export interface OtlpPoint {
   attributes: Record<string, unknown>;
+  /** `time_unix_nano` in milliseconds since the epoch; 0 when absent. */
+  timeMs: number;
+  /** `start_time_unix_nano` in milliseconds since the epoch; 0 when absent. */
+  startTimeMs: number;
   value?: number;
   count?: number;
   sum?: number;
@@ -230,10 +234,12 @@ function readNumberData(r: ProtoReader, type: 'gauge' | 'sum'): Omit<OtlpMetric,
 }
 
 function readNumberPoint(r: ProtoReader): OtlpPoint {
-  const point: OtlpPoint = { attributes: {} };
+  const point: OtlpPoint = { attributes: {}, timeMs: 0, startTimeMs: 0 };
   while (!r.done()) {
     const [field, wire] = r.tag();
     if (field === 7 && wire === WIRE_LEN) readKeyValue(r.message(), point.attributes);
+    else if (field === 2 && wire === WIRE_FIXED64) point.startTimeMs = r.fixed64() / 1e6;
+    else if (field === 3 && wire === WIRE_FIXED64) point.timeMs = r.fixed64() / 1e6;
     else if (field === 4 && wire === WIRE_FIXED64) point.value = r.double();
     else if (field === 6 && wire === WIRE_FIXED64) point.value = r.sfixed64();
     else r.skip(wire);
@@ -254,10 +260,12 @@ function readHistogramData(r: ProtoReader): Omit<OtlpMetric, 'name' | 'unit' | '
 }
 
 function readHistogramPoint(r: ProtoReader): OtlpPoint {
-  const point: OtlpPoint = { attributes: {}, count: 0, sum: 0, bucketCounts: [], bounds: [] };
+  const point: OtlpPoint = { attributes: {}, timeMs: 0, startTimeMs: 0, count: 0, sum: 0, bucketCounts: [], bounds: [] };
   while (!r.done()) {
     const [field, wire] = r.tag();
     if (field === 9 && wire === WIRE_LEN) readKeyValue(r.message(), point.attributes);
+    else if (field === 2 && wire === WIRE_FIXED64) point.startTimeMs = r.fixed64() / 1e6;
+    else if (field === 3 && wire === WIRE_FIXED64) point.timeMs = r.fixed64() / 1e6;
     else if (field === 4 && wire === WIRE_FIXED64) point.count = r.fixed64();
     else if (field === 5 && wire === WIRE_FIXED64) point.sum = r.double();
     else if (field === 6 && (wire === WIRE_LEN || wire === WIRE_FIXED64)) r.packed(wire, (x) => x.fixed64(), point.bucketCounts!);
@@ -342,9 +350,14 @@ export function decodeMetricsJson(body: unknown): OtlpMetricGroup[] {
   });
 }
 
+/** A point's `timeUnixNano` and `startTimeUnixNano` in milliseconds (0 when absent). */
+function jsonPointTimes(p: Json): { timeMs: number; startTimeMs: number } {
+  return { timeMs: (asNumber(p.timeUnixNano) ?? 0) / 1e6, startTimeMs: (asNumber(p.startTimeUnixNano) ?? 0) / 1e6 };
+}
+
 function jsonNumberPoint(raw: unknown): OtlpPoint {
   const p = asObject(raw);
-  const point: OtlpPoint = { attributes: jsonAttributes(p.attributes) };
+  const point: OtlpPoint = { attributes: jsonAttributes(p.attributes), ...jsonPointTimes(p) };
   const value = asNumber(p.asDouble) ?? asNumber(p.asInt);
   if (value !== undefined) point.value = value;
   return point;
@@ -354,6 +367,7 @@ function jsonHistogramPoint(raw: unknown): OtlpPoint {
   const p = asObject(raw);
   return {
     attributes: jsonAttributes(p.attributes),
+    ...jsonPointTimes(p),
     count: asNumber(p.count) ?? 0,
     sum: asNumber(p.sum) ?? 0,
     bucketCounts: asArray(p.bucketCounts).map((c) => asNumber(c) ?? 0),

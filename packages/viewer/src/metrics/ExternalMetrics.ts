@@ -1,17 +1,31 @@
-import type { OtlpMetricGroup } from '../ingest/decodeOtlp.js';
-import type { MetricInfo, RawSeries } from './types.js';
+import type { OtlpMetric, OtlpMetricGroup, OtlpPoint } from '../ingest/decodeOtlp.js';
+import type { MetricInfo, PushedChange, RawSeries } from './types.js';
 
 /** Most label pairs kept per posted series. */
 const MAX_LABELS = 16;
 const MAX_LABEL_VALUE_LENGTH = 256;
+/** A pushed rate is shown until this many of the exporter's intervals pass without a new point. */
+const STALE_AFTER_INTERVALS = 2;
+/** ...and for at least this long (ms), so a fast exporter's rate does not flicker. */
+const MIN_STALE_MS = 2000;
 
 interface Entry extends RawSeries {
   counts: number[];
+  pushed: true;
+  /** Exporter time of the last point (ms), or the viewer's clock when the point had none. */
+  time: number;
+  /** `start_time_unix_nano` of the last cumulative point (ms; 0 when not given). */
+  startTime: number;
 }
 
 /**
  * Series that other processes posted over OTLP, kept as cumulative values (delta points are
  * added up) and bounded: past `maxSeries`, points of new series are dropped and counted.
+ *
+ * Counters and histograms get their rate (and histogram delta) from the exporter's own points:
+ * between the last two points of a cumulative series, by their timestamps, or over a delta
+ * point's start..time window, like Prometheus' `rate()` over samples. The change is shown on
+ * every read until the next point arrives, or until it is stale.
  */
 export class ExternalMetrics {
   private readonly _series = new Map<string, Entry>();
@@ -25,8 +39,8 @@ export class ExternalMetrics {
     return this._series.size;
   }
 
-  /** Adds the points of an OTLP metrics request; `source` is the resource's `service.name`. */
-  add(groups: readonly OtlpMetricGroup[], sourceOf: (resource: Record<string, unknown>) => string): number {
+  /** Adds the points of an OTLP metrics request received at `now` (ms); `source` is the resource's `service.name`. */
+  add(groups: readonly OtlpMetricGroup[], sourceOf: (resource: Record<string, unknown>) => string, now: number): number {
     let points = 0;
     for (const group of groups) {
       const source = sourceOf(group.resource);
@@ -46,30 +60,12 @@ export class ExternalMetrics {
               this.dropped++;
               continue;
             }
-            entry = { metric: info, labels, key, value: 0, counts: [] };
+            entry = { metric: info, labels, key, value: 0, counts: [], pushed: true, time: 0, startTime: 0 };
             if (m.kind === 'histogram') entry.sum = 0;
             this._series.set(key, entry);
           }
           points++;
-          if (m.kind === 'histogram') {
-            const bounds = p.bounds ?? [];
-            const counts = p.bucketCounts ?? [];
-            if (info.bounds === undefined || !sameBounds(info.bounds, bounds)) {
-              info.bounds = bounds;
-              entry.counts = [];
-            }
-            if (!m.delta || entry.counts.length !== counts.length) {
-              entry.counts = counts.slice();
-              entry.value = p.count ?? 0;
-              entry.sum = p.sum ?? 0;
-            } else {
-              for (let i = 0; i < counts.length; i++) entry.counts[i]! += counts[i]!;
-              entry.value += p.count ?? 0;
-              entry.sum = (entry.sum ?? 0) + (p.sum ?? 0);
-            }
-          } else if (p.value !== undefined) {
-            entry.value = m.delta ? entry.value + p.value : p.value;
-          }
+          addPoint(entry, info, m, p, now);
         }
       }
     }
@@ -84,6 +80,69 @@ export class ExternalMetrics {
     this._series.clear();
     this._metrics.clear();
   }
+}
+
+/** Adds one point to its series and, for counters and histograms, works out what changed. */
+function addPoint(entry: Entry, info: MetricInfo, m: OtlpMetric, p: OtlpPoint, now: number): void {
+  const time = p.timeMs > 0 ? p.timeMs : now;
+  const rated = m.kind === 'counter' || m.kind === 'histogram';
+  // A point no newer than the last one (a retry, or out of order) changes nothing.
+  if (rated && entry.time > 0 && time <= entry.time) return;
+  const first = entry.time === 0;
+  const previous = { value: entry.value, sum: entry.sum ?? 0, counts: entry.counts, time: entry.time };
+  // Delta points carry their own window; cumulative ones are compared with the previous point.
+  const windowMs = m.delta ? (p.startTimeMs > 0 && p.startTimeMs < time ? time - p.startTimeMs : first ? 0 : time - previous.time) : first ? 0 : time - previous.time;
+  // A new start time or a lower value is a restart: count from zero, as Prometheus' rate() does.
+  const restarted = !m.delta && !first && ((p.startTimeMs > 0 && entry.startTime > 0 && p.startTimeMs !== entry.startTime) || (p.count ?? p.value ?? 0) < previous.value);
+  entry.time = time;
+  if (!m.delta) entry.startTime = p.startTimeMs;
+
+  if (m.kind === 'histogram') {
+    const bounds = p.bounds ?? [];
+    const counts = p.bucketCounts ?? [];
+    let reset = false;
+    if (info.bounds === undefined || !sameBounds(info.bounds, bounds)) {
+      info.bounds = bounds;
+      entry.counts = [];
+      reset = true;
+    }
+    let deltaCounts: number[];
+    let deltaSum: number;
+    let deltaCount: number;
+    if (m.delta) {
+      deltaCounts = counts.slice();
+      deltaSum = p.sum ?? 0;
+      deltaCount = p.count ?? 0;
+      if (entry.counts.length !== counts.length) {
+        entry.counts = counts.slice();
+        entry.value = deltaCount;
+        entry.sum = deltaSum;
+      } else {
+        for (let i = 0; i < counts.length; i++) entry.counts[i]! += counts[i]!;
+        entry.value += deltaCount;
+        entry.sum = (entry.sum ?? 0) + deltaSum;
+      }
+    } else {
+      const from = restarted || reset || previous.counts.length !== counts.length ? undefined : previous;
+      deltaCounts = counts.map((c, i) => (from === undefined ? c : Math.max(0, c - from.counts[i]!)));
+      deltaSum = (p.sum ?? 0) - (from?.sum ?? 0);
+      deltaCount = (p.count ?? 0) - (from?.value ?? 0);
+      entry.counts = counts.slice();
+      entry.value = p.count ?? 0;
+      entry.sum = p.sum ?? 0;
+    }
+    if (windowMs > 0) entry.change = { ...changeOver(deltaCount, windowMs, now), deltaCounts, deltaSum, deltaCount };
+    return;
+  }
+  if (p.value === undefined) return;
+  const increase = m.delta ? p.value : restarted ? p.value : p.value - previous.value;
+  entry.value = m.delta ? entry.value + p.value : p.value;
+  if (m.kind === 'counter' && windowMs > 0) entry.change = changeOver(increase, windowMs, now);
+}
+
+/** A rate of `increase` over `windowMs`, shown until the exporter is overdue. */
+function changeOver(increase: number, windowMs: number, now: number): PushedChange {
+  return { rate: increase / (windowMs / 1000), until: now + Math.max(MIN_STALE_MS, STALE_AFTER_INTERVALS * windowMs) };
 }
 
 function toLabels(attributes: Record<string, unknown>): Record<string, string> {

@@ -10,8 +10,9 @@ interface Previous {
 
 /**
  * Turns successive reads of cumulative series into what a page charts: rates for counters and
- * histograms, p50/p95/p99 and the mean of the observations between two reads. Keeps one small
- * entry per series; series that disappear are forgotten.
+ * histograms, p50/p95/p99 and the mean of the observations between two reads. Pushed series
+ * bring their own change (see `ExternalMetrics`) and are not differenced. Keeps one small
+ * entry per series read from a registry; series that disappear are forgotten.
  */
 export class MetricsCollector {
   private _previous = new Map<string, Previous>();
@@ -24,29 +25,33 @@ export class MetricsCollector {
     const next = new Map<string, Previous>();
     const points: SeriesPoint[] = [];
     for (const s of series) {
-      const prev = this._previous.get(s.key);
       const point: SeriesPoint = { metric: s.metric, labels: s.labels, value: s.value };
       const kind = s.metric.kind;
-      if (kind === 'counter' || kind === 'histogram') {
-        // A value below the previous one is a restart: count from zero, as Prometheus' rate() does.
-        const base = prev === undefined ? undefined : s.value >= prev.value ? prev.value : 0;
-        if (base !== undefined && dt > 0) point.rate = (s.value - base) / dt;
-        if (kind === 'histogram' && s.counts !== undefined) {
-          const counts = s.counts;
-          const restarted = prev?.counts === undefined || prev.counts.length !== counts.length || s.value < prev.value;
-          const delta = new Array<number>(counts.length);
-          for (let i = 0; i < counts.length; i++) delta[i] = restarted ? counts[i]! : Math.max(0, counts[i]! - prev!.counts![i]!);
-          const deltaSum = (s.sum ?? 0) - (restarted || prev === undefined ? 0 : prev.sum);
-          const deltaCount = s.value - (restarted || prev === undefined ? 0 : prev.value);
-          point.deltaCounts = delta;
-          point.deltaSum = deltaSum;
-          const q = quantilesOf(s.metric.bounds ?? [], delta);
-          if (q !== undefined) point.quantiles = q;
-          if (deltaCount > 0) point.mean = deltaSum / deltaCount;
-        }
+      points.push(point);
+      if (kind !== 'counter' && kind !== 'histogram') continue;
+      if (s.pushed === true) {
+        // Pushed series change when their exporter posts, not between our reads: show the
+        // change between its last two points until it is stale.
+        const c = s.change;
+        if (c === undefined || now > c.until) continue;
+        point.rate = c.rate;
+        if (kind === 'histogram' && c.deltaCounts !== undefined) withDelta(point, c.deltaCounts, c.deltaSum ?? 0, c.deltaCount ?? 0);
+        continue;
+      }
+      const prev = this._previous.get(s.key);
+      // A value below the previous one is a restart: count from zero, as Prometheus' rate() does.
+      const base = prev === undefined ? undefined : s.value >= prev.value ? prev.value : 0;
+      if (base !== undefined && dt > 0) point.rate = (s.value - base) / dt;
+      if (kind === 'histogram' && s.counts !== undefined) {
+        const counts = s.counts;
+        const restarted = prev?.counts === undefined || prev.counts.length !== counts.length || s.value < prev.value;
+        const delta = new Array<number>(counts.length);
+        for (let i = 0; i < counts.length; i++) delta[i] = restarted ? counts[i]! : Math.max(0, counts[i]! - prev!.counts![i]!);
+        const deltaSum = (s.sum ?? 0) - (restarted || prev === undefined ? 0 : prev.sum);
+        const deltaCount = s.value - (restarted || prev === undefined ? 0 : prev.value);
+        withDelta(point, delta, deltaSum, deltaCount);
       }
       next.set(s.key, { value: s.value, sum: s.sum ?? 0, counts: s.counts === undefined ? undefined : s.counts.slice() });
-      points.push(point);
     }
     this._previous = next;
     return points;
@@ -56,6 +61,15 @@ export class MetricsCollector {
     this._previous.clear();
     this._lastTime = undefined;
   }
+}
+
+/** Sets a histogram point's per-bucket delta, its p50/p95/p99 and the mean of its observations. */
+function withDelta(point: SeriesPoint, deltaCounts: number[], deltaSum: number, deltaCount: number): void {
+  point.deltaCounts = deltaCounts;
+  point.deltaSum = deltaSum;
+  const q = quantilesOf(point.metric.bounds ?? [], deltaCounts);
+  if (q !== undefined) point.quantiles = q;
+  if (deltaCount > 0) point.mean = deltaSum / deltaCount;
 }
 
 /**

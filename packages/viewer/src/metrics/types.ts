@@ -26,6 +26,25 @@ export interface RawSeries {
   sum?: number;
   /** Histograms: per-bucket counts, not cumulative; the last is `+Inf`. */
   counts?: readonly number[];
+  /**
+   * True for pushed series (OTLP posts): their rate and histogram delta are `change`, computed
+   * from the exporter's own points and timestamps, never by differencing reads.
+   */
+  pushed?: boolean;
+  /** Pushed series: the change between their last two points, once there is one. */
+  change?: PushedChange;
+}
+
+/** What changed between a pushed series' last two points, by the exporter's timestamps. */
+export interface PushedChange {
+  /** Increase per second. */
+  rate: number;
+  /** Histograms: observations per bucket, their sum and count. */
+  deltaCounts?: number[];
+  deltaSum?: number;
+  deltaCount?: number;
+  /** When (ms, the viewer's clock) the change goes stale and is no longer shown. */
+  until: number;
 }
 
 /** One series with what changed since the previous read. */
@@ -33,7 +52,7 @@ export interface SeriesPoint {
   metric: MetricInfo;
   labels: Record<string, string>;
   value: number;
-  /** Counters and histograms: increase per second since the previous read (undefined on the first). */
+  /** Counters and histograms: increase per second since the previous read (undefined on the first), or between a pushed series' last two points. */
   rate?: number;
   /** Histograms: p50, p95, p99 of the observations since the previous read. */
   quantiles?: [number, number, number];

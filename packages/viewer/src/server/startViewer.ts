@@ -437,14 +437,14 @@ class ViewerServer {
         return sendText(res, 200, 'application/json', '{}');
       }
       if (contentType === 'application/x-protobuf' || contentType === 'application/protobuf') {
-        if (path === '/v1/metrics') this._external.add(decodeMetricsProto(body), sourceOfResource);
+        if (path === '/v1/metrics') this._external.add(decodeMetricsProto(body), sourceOfResource, now);
         else for (const r of mapOtlpLogs(decodeLogsProto(body), now)) this._hub.publish(r);
         // An empty Export*ServiceResponse: full success.
         return sendBytes(res, 200, 'application/x-protobuf', new Uint8Array(0));
       }
       const json = JSON.parse(new TextDecoder().decode(body)) as unknown;
       if (isOtlpMetricsJson(json)) {
-        this._external.add(decodeMetricsJson(json), sourceOfResource);
+        this._external.add(decodeMetricsJson(json), sourceOfResource, now);
         return sendText(res, 200, 'application/json', '{}');
       }
       if (isOtlpLogsJson(json)) {
