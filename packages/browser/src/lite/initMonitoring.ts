@@ -1,4 +1,4 @@
-import { isPlainObject } from '@lookout/core/page';
+import { isPlainObject, scrubString } from '@lookout/core/page';
 import type { FieldCheck } from '@lookout/core/page';
 import { createRateGate, describeThrown, watchPageErrors } from '@lookout/errors/lite';
 import type { LiteMechanism } from '@lookout/errors/lite';
@@ -182,7 +182,8 @@ function wire(o: LiteMonitoringOptions, warn: Warn, client: LiteClient, undo: Ar
   const errors: LiteErrorOptions | false = o.errors !== false && { ...(o.errors as LiteErrorOptions) };
   const gate = createRateGate((errors && errors.maxPerMinute) || DEFAULT_LITE_ERRORS_PER_MINUTE);
   const capture = (thrown: unknown, mechanism: LiteMechanism): string | undefined => {
-    const error = describeThrown(thrown, mechanism);
+    // Scrubbed before it is cut: a secret cut at the limit would no longer be recognised.
+    const error = describeThrown(thrown, mechanism, scrubString);
     if (gate(error.type + error.message)) return client.track(ERROR_EVENT_NAME, { ...error, route: routeNow() });
     client.stats.dropped.rate_limited++;
   };

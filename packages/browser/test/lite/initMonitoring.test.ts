@@ -747,6 +747,17 @@ describe('initMonitoring (lite)', () => {
       expect(JSON.stringify(events)).not.toContain('carol@example.com');
     });
 
+    it('should scrub the message before cutting it to 1024 characters, so an address at the cut is masked', async () => {
+      const { monitoring, sent } = start({ webVitals: false });
+      // Cut first, `carol@exam` no longer looked like an address and went out.
+      monitoring.captureException(new Error('x'.repeat(1010) + ' carol@example.com'));
+      const events = await sent();
+      const message = String(events[0]?.attributes['message']);
+      expect(message).toHaveLength(1024);
+      expect(message.startsWith('x'.repeat(1010) + ' [REDACTED:')).toBe(true);
+      expect(JSON.stringify(events)).not.toContain('carol');
+    });
+
     it('should send the same error at most errors.maxPerMinute times a minute, counting the rest rate_limited', async () => {
       vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
       const { monitoring, sent } = start({ webVitals: false, errors: { maxPerMinute: 2 } });

@@ -37,17 +37,21 @@ const text = (value: unknown): string | undefined => (typeof value == 'string' ?
  * Type, message and stack of anything thrown, for pages where every kilobyte counts: Errors and
  * objects with a string `message` give theirs, strings become the message of an `Error`, other
  * values are named by their type (`NonError`, "number was thrown"). Network failures of `fetch`
- * are categorised `network`. Not scrubbed: the caller does that. Never throws.
+ * are categorised `network`. Message and stack go through `scrub` (core's `scrubString`, say;
+ * default: kept as is) before they are cut to their limits, so a secret at the cut is still
+ * recognised; only the first 4× the limit is scrubbed, to bound the cost. Never throws, unless
+ * `scrub` does.
  */
-export function describeThrown(thrown: unknown, mechanism: LiteMechanism): LiteError {
+export function describeThrown(thrown: unknown, mechanism: LiteMechanism, scrub: (text: string) => string = String): LiteError {
+  const fit = (t: string, max: number): string => scrub(t.slice(0, 4 * max)).slice(0, max);
   const message = text(read(thrown, 'message'));
   const errorLike = typeof thrown == 'object' && thrown !== null && message !== undefined;
   const said = errorLike ? message : typeof thrown == 'string' ? thrown : `${thrown === null ? 'null' : typeof thrown} was thrown`;
   const type = ((errorLike && text(read(thrown, 'name'))) || (errorLike || typeof thrown == 'string' ? 'Error' : 'NonError')).slice(0, 128);
   return {
     type,
-    message: said.slice(0, MAX_LITE_MESSAGE_LENGTH),
-    stack: ((errorLike && text(read(thrown, 'stack'))) || '').slice(0, MAX_LITE_STACK_LENGTH),
+    message: fit(said, MAX_LITE_MESSAGE_LENGTH),
+    stack: fit((errorLike && text(read(thrown, 'stack'))) || '', MAX_LITE_STACK_LENGTH),
     category: NETWORK_MESSAGE.test(said) || /^(?:Abort|Timeout|Network)Error$/.test(type) ? 'network' : 'javascript',
     severity: 'high',
     mechanism,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
+import { scrubString } from '@lookout/core/page';
 import { createRateGate, describeThrown, MAX_LITE_MESSAGE_LENGTH, MAX_LITE_STACK_LENGTH, watchPageErrors } from '@lookout/errors/lite';
 import type { LiteMechanism } from '@lookout/errors/lite';
 
@@ -160,6 +161,28 @@ describe('describeThrown', () => {
       const d = describeThrown({ message: 'm'.repeat(MAX_LITE_MESSAGE_LENGTH), stack: 's'.repeat(MAX_LITE_STACK_LENGTH) }, 'manual');
       expect(d.message).toHaveLength(MAX_LITE_MESSAGE_LENGTH);
       expect(d.stack).toHaveLength(MAX_LITE_STACK_LENGTH);
+    });
+
+    it('should scrub the message and the stack before cutting them, so a secret at the cut is still masked', () => {
+      // A JWT straddling each limit: cut first, its payload (sub, email) no longer matched the JWT rule and went out.
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const jwt = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: '42', email: 'jane.doe@example.com' })}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c`;
+      const around = (limit: number) => 'x'.repeat(limit - 60) + ' session ' + jwt + ' end';
+      const error = new Error(around(MAX_LITE_MESSAGE_LENGTH));
+      error.stack = around(MAX_LITE_STACK_LENGTH);
+      const d = describeThrown(error, 'manual', scrubString);
+      for (const text of [d.message, d.stack]) {
+        expect(text).toContain(' session [REDACTED:jwt]');
+        expect(text).not.toContain('eyJ');
+      }
+      expect(d.message.length).toBeLessThanOrEqual(MAX_LITE_MESSAGE_LENGTH);
+      expect(d.stack.length).toBeLessThanOrEqual(MAX_LITE_STACK_LENGTH);
+    });
+
+    it('should give scrub at most 4× each limit, so a huge message costs bounded time', () => {
+      const seen: number[] = [];
+      describeThrown({ message: 'm'.repeat(100_000), stack: 's'.repeat(100_000) }, 'manual', (t) => (seen.push(t.length), t));
+      expect(seen).toEqual([4 * MAX_LITE_MESSAGE_LENGTH, 4 * MAX_LITE_STACK_LENGTH]);
     });
 
     it('should cut the type to 128 characters', () => {
