@@ -32,5 +32,6 @@ describe('@lookout/core exports', () => {
     expect(typeof sdk.startMetricsSdk).toBe('function');
     expect(typeof sdk.createOtelMetricProducer).toBe('function');
     expect(typeof sdk.parseOtelEnv).toBe('function');
+    expect(typeof sdk.createMetricsResource).toBe('function');
   });
 });

@@ -10,6 +10,7 @@ import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 import { parseOtelEnv } from './env.js';
 import { metricsSdkOptionsSchema, type MetricsSdkOptions } from './options.js';
 import { createOtelMetricProducer } from './producer.js';
+import { createMetricsResource } from './resource.js';
 
 export const DEFAULT_OTLP_METRICS_ENDPOINT = 'http://localhost:4318/v1/metrics';
 
@@ -61,17 +62,7 @@ export function startMetricsSdk(options: MetricsSdkOptions = {}): MetricsSdk {
     }
     try {
       const [sdk, resources] = await Promise.all([import('@opentelemetry/sdk-metrics'), import('@opentelemetry/resources')]);
-      const attributes: Record<string, string> = { ...env.resourceAttributes, ...o.resourceAttributes };
-      // Code beats the environment; within each, the dedicated option or variable beats the
-      // generic attribute (OTEL_SERVICE_NAME over OTEL_RESOURCE_ATTRIBUTES, as the spec says).
-      const serviceName = o.serviceName ?? o.resourceAttributes?.['service.name'] ?? env.serviceName ?? env.resourceAttributes['service.name'];
-      if (serviceName !== undefined) attributes['service.name'] = serviceName;
-      else delete attributes['service.name'];
-      if (o.serviceVersion !== undefined) attributes['service.version'] = o.serviceVersion;
-      if (o.environment !== undefined) attributes['deployment.environment.name'] = o.environment;
-      // The SDK's defaults underneath, as `new MeterProvider()` has them: telemetry.sdk.* and
-      // service.name `unknown_service:<process.argv0>` when nothing names the service.
-      const resource = resources.defaultResource().merge(resources.resourceFromAttributes(attributes));
+      const resource = createMetricsResource(resources, o, env);
       const producer = createOtelMetricProducer(registry, resource);
       const otlp = o.otlp === true ? {} : o.otlp === false ? undefined : o.otlp;
       const wantOtlp = otlp !== undefined || (o.otlp === undefined && env.exporters?.includes('otlp') === true);

@@ -8,7 +8,11 @@ import { parseOtlpExitSnapshot, snapshotToResourceMetrics, takeOtlpExitSnapshot 
 export interface OtlpPusherOptions {
   registry: MetricsRegistry;
   otlp: OtlpMetricsOptions;
-  /** Resource attributes (`service.name` …); `OTEL_RESOURCE_ATTRIBUTES` fills what is not given. */
+  /**
+   * Resource attributes (`service.name` …), over `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`,
+   * which fill what is not given, over the SDK's default resource (`telemetry.sdk.*`), as
+   * `startMetricsSdk` has it.
+   */
   resource: Record<string, string>;
   /** Environment for `OTEL_EXPORTER_OTLP_*`. */
   env: Record<string, string | undefined>;
@@ -72,7 +76,8 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
         const env = sdk.parseOtelEnv(options.env, diag);
         const protocol = options.otlp.protocol ?? env.otlpProtocol ?? 'http/protobuf';
         const url = options.otlp.endpoint ?? env.otlpEndpoint ?? sdk.DEFAULT_OTLP_METRICS_ENDPOINT;
-        const resource = resources.resourceFromAttributes({ ...env.resourceAttributes, ...options.resource });
+        // As startMetricsSdk builds it (the SDK's defaults underneath, code beats the environment).
+        const resource = sdk.createMetricsResource(resources, { resourceAttributes: options.resource }, env);
         const producer = sdk.createOtelMetricProducer(options.registry, resource, options.timeoutMs);
         const serializer = protocol === 'http/json' ? transformer.JsonMetricsSerializer : transformer.ProtobufMetricsSerializer;
         sender = createSpoolingSender({
@@ -91,8 +96,8 @@ export function createOtlpPusher(options: OtlpPusherOptions): OtlpPusher {
         const encodeSnapshot = (body: Uint8Array): Uint8Array | undefined => {
           const snapshot = parseOtlpExitSnapshot(body, diag);
           if (snapshot === undefined) return undefined;
-          const fromEnv = snapshot.resourceEnv === undefined ? {} : sdk.parseOtelEnv({ OTEL_RESOURCE_ATTRIBUTES: snapshot.resourceEnv }, diag).resourceAttributes;
-          const snapshotResource = resources.resourceFromAttributes({ ...fromEnv, ...snapshot.resource });
+          const fromEnv = sdk.parseOtelEnv(snapshot.resourceEnv === undefined ? {} : { OTEL_RESOURCE_ATTRIBUTES: snapshot.resourceEnv }, diag);
+          const snapshotResource = sdk.createMetricsResource(resources, { resourceAttributes: snapshot.resource }, fromEnv);
           return serializer.serializeRequest(snapshotToResourceMetrics(snapshot, snapshotResource, sdk.LOOKOUT_SCOPE));
         };
         return { sender, encode, encodeSnapshot };
