@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { OtlpMetric, OtlpMetricGroup, OtlpPoint } from '../ingest/decodeOtlp.js';
 import type { MetricInfo, PushedChange, RawSeries } from './types.js';
 
 /** Most label pairs kept per posted series. */
 const MAX_LABELS = 16;
 const MAX_LABEL_VALUE_LENGTH = 256;
+/** The label that tells apart the series of several instances of one service. */
+export const INSTANCE_LABEL = 'service.instance.id';
 /** A pushed rate is shown until this many of the exporter's intervals pass without a new point. */
 const STALE_AFTER_INTERVALS = 2;
 /** ...and for at least this long (ms), so a fast exporter's rate does not flicker. */
@@ -16,6 +19,10 @@ interface Entry extends RawSeries {
   time: number;
   /** `start_time_unix_nano` of the last cumulative point (ms; 0 when not given). */
   startTime: number;
+  /** Which producer: its `service.instance.id`, else a hash of its resource. */
+  instance: string;
+  /** The metric's entry in `_instances`. */
+  metricKey: string;
 }
 
 /**
@@ -30,6 +37,8 @@ interface Entry extends RawSeries {
 export class ExternalMetrics {
   private readonly _series = new Map<string, Entry>();
   private readonly _metrics = new Map<string, MetricInfo>();
+  /** Producers seen per metric (bounded by the series they created). */
+  private readonly _instances = new Map<string, Set<string>>();
   /** Points refused because the store was full. */
   dropped = 0;
 
@@ -44,6 +53,8 @@ export class ExternalMetrics {
     let points = 0;
     for (const group of groups) {
       const source = sourceOf(group.resource);
+      // Several instances of one service post the same series: each resource is its own producer.
+      const resource = resourceIdentity(group.resource);
       for (const m of group.metrics) {
         const metricKey = `${source}\u0001${m.name}`;
         let info = this._metrics.get(metricKey);
@@ -53,16 +64,19 @@ export class ExternalMetrics {
         }
         for (const p of m.points) {
           const labels = toLabels(p.attributes);
-          const key = `${metricKey}\u0001${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join('\u0002')}`;
+          const key = `${metricKey}\u0001${resource.hash}\u0001${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join('\u0002')}`;
           let entry = this._series.get(key);
           if (entry === undefined) {
             if (this._series.size >= this._maxSeries) {
               this.dropped++;
               continue;
             }
-            entry = { metric: info, labels, key, value: 0, counts: [], pushed: true, time: 0, startTime: 0 };
+            entry = { metric: info, labels, key, value: 0, counts: [], pushed: true, time: 0, startTime: 0, instance: resource.instance, metricKey };
             if (m.kind === 'histogram') entry.sum = 0;
             this._series.set(key, entry);
+            let instances = this._instances.get(metricKey);
+            if (instances === undefined) this._instances.set(metricKey, (instances = new Set()));
+            instances.add(resource.instance);
           }
           points++;
           addPoint(entry, info, m, p, now);
@@ -72,13 +86,20 @@ export class ExternalMetrics {
     return points;
   }
 
+  /** Every series; those of a metric that more than one producer posts are labelled with {@link INSTANCE_LABEL}. */
   forEach(fn: (series: RawSeries) => void): void {
-    this._series.forEach(fn);
+    for (const entry of this._series.values()) {
+      if (!(INSTANCE_LABEL in entry.labels) && (this._instances.get(entry.metricKey)?.size ?? 0) > 1) {
+        entry.labels = { ...entry.labels, [INSTANCE_LABEL]: entry.instance };
+      }
+      fn(entry);
+    }
   }
 
   clear(): void {
     this._series.clear();
     this._metrics.clear();
+    this._instances.clear();
   }
 }
 
@@ -143,6 +164,17 @@ function addPoint(entry: Entry, info: MetricInfo, m: OtlpMetric, p: OtlpPoint, n
 /** A rate of `increase` over `windowMs`, shown until the exporter is overdue. */
 function changeOver(increase: number, windowMs: number, now: number): PushedChange {
   return { rate: increase / (windowMs / 1000), until: now + Math.max(MIN_STALE_MS, STALE_AFTER_INTERVALS * windowMs) };
+}
+
+/**
+ * A producer's identity: a hash of all its resource attributes (service.instance.id, host,
+ * pid…), and the instance name shown: its `service.instance.id`, else the hash's start.
+ */
+function resourceIdentity(resource: Record<string, unknown>): { hash: string; instance: string } {
+  const canonical = JSON.stringify(Object.keys(resource).sort().map((k) => [k, resource[k]]));
+  const hash = createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+  const id = resource[INSTANCE_LABEL];
+  return { hash, instance: typeof id === 'string' && id !== '' ? id.slice(0, MAX_LABEL_VALUE_LENGTH) : `resource-${hash.slice(0, 8)}` };
 }
 
 function toLabels(attributes: Record<string, unknown>): Record<string, string> {
