@@ -14,6 +14,7 @@ import {
   type InstrumentDescriptor,
 } from './internal/instruments.js';
 import { findHostMeterProvider, type OtelMeterLike, type OtelMeterProviderLike } from './internal/otelGlobal.js';
+import { isOwnInstrument, ownInstrument } from './internal/ownInstrument.js';
 import { PINNED } from './internal/series.js';
 import type { RegistryCore } from './internal/RegistryCore.js';
 import { isAcceptedUnit, isValidInstrumentName, openMetricsFamilyName, promFamilyName, promLabelName } from './names.js';
@@ -251,7 +252,7 @@ export class MetricsRegistry implements RegistryCore {
   private _selfMetrics(): { dropped: CounterImpl; overflow: CounterImpl; evicted: CounterImpl } {
     if (this._self === undefined) {
       const self = (name: string, description: string, labels: string[]): CounterImpl =>
-        this._define('counter', name, { description, labels, cardinalityLimit: 10_000 }) as unknown as CounterImpl;
+        this._define('counter', name, ownInstrument({ description, labels, cardinalityLimit: 10_000 })) as unknown as CounterImpl;
       this._self = {
         dropped: self('lookout.metric.records.dropped', 'Records Lookout dropped, by metric and reason', ['metric', 'reason']),
         overflow: self('lookout.metric.series.overflow', 'Records routed to the overflow series past the cardinality limit', ['metric']),
@@ -388,6 +389,7 @@ export class MetricsRegistry implements RegistryCore {
       return noopInstrument(kind, promName, () => this.countDropped(promName, 'conflict'));
     }
 
+    const own = isOwnInstrument(options);
     const d: InstrumentDescriptor = {
       name,
       kind,
@@ -397,7 +399,10 @@ export class MetricsRegistry implements RegistryCore {
       labelNames,
       promName,
       cardinalityLimit: positiveInt(options.cardinalityLimit, this._cardinalityLimit),
-      seriesTtlMs: nonNegative(options.seriesTtlMs, this._seriesTtlMs),
+      // Lookout's own series are kept and never cut: a drop count that vanished after the TTL (or
+      // whose metric label was cut) would lose, silently, what it counted.
+      seriesTtlMs: own ? 0 : nonNegative(options.seriesTtlMs, this._seriesTtlMs),
+      maxLabelValueLength: own ? Infinity : this.maxLabelValueLength,
     };
     let inst: AnyInstrument;
     switch (kind) {

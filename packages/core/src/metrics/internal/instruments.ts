@@ -40,7 +40,10 @@ export interface InstrumentDescriptor {
   /** Prometheus family name with unit suffix and `_total` for counters. */
   readonly promName: string;
   readonly cardinalityLimit: number;
+  /** 0: series are never dropped (TTL off, or one of Lookout's own instruments). */
   readonly seriesTtlMs: number;
+  /** Longer label values are cut to this; `Infinity` for Lookout's own instruments. */
+  readonly maxLabelValueLength: number;
 }
 
 const EMPTY_LABELS: Labels = Object.freeze({});
@@ -159,7 +162,7 @@ export abstract class SyncInstrument<S extends AnySeries> {
     const d = this.d;
     switch (typeof raw) {
       case 'string': {
-        const max = this.r.maxLabelValueLength;
+        const max = d.maxLabelValueLength;
         if (raw.length <= max) return raw;
         this.r.diag.warn('metric.label-truncated', `${d.promName}: value of label "${key}" is longer than ${max} characters; truncated`, `${d.promName}\u0000${key}`);
         return raw.slice(0, max);
