@@ -24,6 +24,8 @@ export const DEFAULT_MAX_STREAMS = 16;
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Series kept for metrics posted over OTLP by other processes. */
 export const DEFAULT_MAX_EXTERNAL_SERIES = 10_000;
+/** Memory (estimated bytes) those series may take. */
+export const DEFAULT_MAX_EXTERNAL_BYTES = 16 * 1024 * 1024;
 /** Name shown for what this process records itself. */
 export const DEFAULT_SOURCE_NAME = 'local';
 /** Shortest token accepted when the host passes its own. */
@@ -80,6 +82,8 @@ export const viewerOptionsSchema = z.strictObject({
   maxBodyBytes: z._default(positiveInt, DEFAULT_MAX_BODY_BYTES),
   /** Series kept for metrics other processes post over OTLP. Default 10,000. */
   maxExternalSeries: z._default(positiveInt, DEFAULT_MAX_EXTERNAL_SERIES),
+  /** Estimated bytes those series may take (names, labels, buckets); past it, new series are dropped and counted. Default 16 MiB. */
+  maxExternalBytes: z._default(z.int().check(z.minimum(64 * 1024)), DEFAULT_MAX_EXTERNAL_BYTES),
   /**
    * Origins (besides the viewer's own and any loopback `http://` origin) whose pages may post
    * beacons and OTLP to the viewer. They can never read the stream. Default none.

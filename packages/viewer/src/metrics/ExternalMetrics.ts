@@ -5,6 +5,15 @@ import type { MetricInfo, PushedChange, RawSeries } from './types.js';
 /** Most label pairs kept per posted series. */
 const MAX_LABELS = 16;
 const MAX_LABEL_VALUE_LENGTH = 256;
+const MAX_LABEL_KEY_LENGTH = 128;
+/** Longest metric name, unit and description kept (OpenTelemetry's instrument limits: 255, 63, 1023). */
+const MAX_NAME_LENGTH = 255;
+const MAX_UNIT_LENGTH = 63;
+const MAX_DESCRIPTION_LENGTH = 1023;
+/** Most histogram buckets kept; the rest are merged into the last (`+Inf`) one. */
+const MAX_BUCKETS = 256;
+/** What a series or metric costs besides its text and buckets (objects, map entries), in bytes. */
+const ENTRY_OVERHEAD_BYTES = 256;
 /** The label that tells apart the series of several instances of one service. */
 export const INSTANCE_LABEL = 'service.instance.id';
 /** A pushed rate is shown until this many of the exporter's intervals pass without a new point. */
@@ -23,11 +32,15 @@ interface Entry extends RawSeries {
   instance: string;
   /** The metric's entry in `_instances`. */
   metricKey: string;
+  /** What this entry is counted for in `_bytes`. */
+  bytes: number;
 }
 
 /**
  * Series that other processes posted over OTLP, kept as cumulative values (delta points are
- * added up) and bounded: past `maxSeries`, points of new series are dropped and counted.
+ * added up) and bounded: names, units, descriptions, label keys and values are clipped, past
+ * {@link MAX_BUCKETS} buckets are merged, and past `maxSeries` series or `maxBytes` (estimated
+ * from their text and buckets), points of new series are dropped and counted.
  *
  * Counters and histograms get their rate (and histogram delta) from the exporter's own points:
  * between the last two points of a cumulative series, by their timestamps, or over a delta
@@ -41,8 +54,13 @@ export class ExternalMetrics {
   private readonly _instances = new Map<string, Set<string>>();
   /** Points refused because the store was full. */
   dropped = 0;
+  /** Estimated bytes held by series and metrics. */
+  private _bytes = 0;
 
-  constructor(private readonly _maxSeries: number) {}
+  constructor(
+    private readonly _maxSeries: number,
+    private readonly _maxBytes: number,
+  ) {}
 
   get size(): number {
     return this._series.size;
@@ -56,22 +74,29 @@ export class ExternalMetrics {
       // Several instances of one service post the same series: each resource is its own producer.
       const resource = resourceIdentity(group.resource);
       for (const m of group.metrics) {
-        const metricKey = `${source}\u0001${m.name}`;
+        const name = clip(m.name, MAX_NAME_LENGTH);
+        const metricKey = `${source}\u0001${name}`;
         let info = this._metrics.get(metricKey);
         if (info === undefined || info.kind !== m.kind) {
-          info = { name: m.name, kind: m.kind, unit: m.unit, description: m.description, source };
-          if (this._metrics.size < this._maxSeries) this._metrics.set(metricKey, info);
+          info = { name, kind: m.kind, unit: clip(m.unit, MAX_UNIT_LENGTH), description: clip(m.description, MAX_DESCRIPTION_LENGTH), source };
+          const bytes = infoBytes(info);
+          if (this._metrics.size < this._maxSeries && this._bytes + bytes <= this._maxBytes) {
+            this._bytes += bytes - (this._metrics.has(metricKey) ? infoBytes(this._metrics.get(metricKey)!) : 0);
+            this._metrics.set(metricKey, info);
+          }
         }
         for (const p of m.points) {
           const labels = toLabels(p.attributes);
           const key = `${metricKey}\u0001${resource.hash}\u0001${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join('\u0002')}`;
           let entry = this._series.get(key);
           if (entry === undefined) {
-            if (this._series.size >= this._maxSeries) {
+            entry = { metric: info, labels, key, value: 0, counts: [], pushed: true, time: 0, startTime: 0, instance: resource.instance, metricKey, bytes: 0 };
+            entry.bytes = entryBytes(entry, Math.min(p.bucketCounts?.length ?? 0, MAX_BUCKETS + 1));
+            if (this._series.size >= this._maxSeries || this._bytes + entry.bytes > this._maxBytes) {
               this.dropped++;
               continue;
             }
-            entry = { metric: info, labels, key, value: 0, counts: [], pushed: true, time: 0, startTime: 0, instance: resource.instance, metricKey };
+            this._bytes += entry.bytes;
             if (m.kind === 'histogram') entry.sum = 0;
             this._series.set(key, entry);
             let instances = this._instances.get(metricKey);
@@ -79,7 +104,11 @@ export class ExternalMetrics {
             instances.add(resource.instance);
           }
           points++;
-          addPoint(entry, info, m, p, now);
+          addPoint(entry, info, m, m.kind === 'histogram' ? capBuckets(p) : p, now);
+          // Buckets can change with the bounds; keep the estimate true (and the total bounded by MAX_BUCKETS).
+          const bytes = entryBytes(entry, entry.counts.length);
+          this._bytes += bytes - entry.bytes;
+          entry.bytes = bytes;
         }
       }
     }
@@ -100,6 +129,7 @@ export class ExternalMetrics {
     this._series.clear();
     this._metrics.clear();
     this._instances.clear();
+    this._bytes = 0;
   }
 }
 
@@ -184,9 +214,35 @@ function toLabels(attributes: Record<string, unknown>): Record<string, string> {
     if (n++ >= MAX_LABELS) break;
     const v = attributes[key];
     const text = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
-    labels[key] = text.length > MAX_LABEL_VALUE_LENGTH ? text.slice(0, MAX_LABEL_VALUE_LENGTH) : text;
+    labels[clip(key, MAX_LABEL_KEY_LENGTH)] = clip(text, MAX_LABEL_VALUE_LENGTH);
   }
   return labels;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+/** A histogram point with at most {@link MAX_BUCKETS} finite bounds: the buckets past them are merged into `+Inf`. */
+function capBuckets(p: OtlpPoint): OtlpPoint {
+  const bounds = p.bounds ?? [];
+  const counts = p.bucketCounts ?? [];
+  if (bounds.length <= MAX_BUCKETS && counts.length <= MAX_BUCKETS + 1) return p;
+  const kept = counts.slice(0, MAX_BUCKETS);
+  let rest = 0;
+  for (let i = MAX_BUCKETS; i < counts.length; i++) rest += counts[i]!;
+  return { ...p, bounds: bounds.slice(0, MAX_BUCKETS), bucketCounts: [...kept, rest] };
+}
+
+/** Estimated bytes of a series: its key and labels (UTF-16), its buckets (current and previous counts), and overhead. */
+function entryBytes(entry: Entry, buckets: number): number {
+  let text = entry.key.length;
+  for (const k in entry.labels) text += k.length + entry.labels[k]!.length;
+  return 2 * text + 16 * buckets + ENTRY_OVERHEAD_BYTES;
+}
+
+function infoBytes(info: MetricInfo): number {
+  return 2 * (info.name.length + info.unit.length + info.description.length + info.source.length) + 8 * (info.bounds?.length ?? 0) + ENTRY_OVERHEAD_BYTES;
 }
 
 function sameBounds(a: readonly number[], b: readonly number[]): boolean {

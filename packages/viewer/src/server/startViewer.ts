@@ -13,7 +13,7 @@ import { VIEWER_HTML } from '../page/html.js';
 import { VIEWER_SCRIPT } from '../page/script.js';
 import { VIEWER_STYLE } from '../page/style.js';
 import { fromErrorRecord, fromSecurityEvent, normalisePublishInput, type RecordDraft, type RecordIssue } from '../records/normaliseRecord.js';
-import { matchesRecord, parseFilter, ALL_SIGNALS } from '../stream/filter.js';
+import { matchesRecord, parseFilter, ALL_SIGNALS, type StreamFilter } from '../stream/filter.js';
 import { Hub } from '../stream/Hub.js';
 import { SseStream } from '../stream/SseStream.js';
 import type { ErrorRecordLike, PublishInput, SecurityEventLike, Viewer, ViewerStats } from '../types.js';
@@ -87,7 +87,7 @@ class ViewerServer {
     this._registry.enable();
     this._token = _o.token ?? generateToken();
     this._hub = new Hub(_o.historySize, _o.maxRecordsPerSecond, _o.redact ? createRedactor({ diagnostics: this._diag }) : undefined, Date.now);
-    this._external = new ExternalMetrics(_o.maxExternalSeries);
+    this._external = new ExternalMetrics(_o.maxExternalSeries, _o.maxExternalBytes);
     this._allowedOrigins = new Set(_o.allowedOrigins);
     this._port = _o.port;
     this._hosts = allowedHosts(_o.port);
@@ -355,7 +355,7 @@ class ViewerServer {
     stream.send('hello', JSON.stringify({ stream: stream.id, filter: filter.text, signals: [...filter.signals], allSignals: ALL_SIGNALS, limits, source: this._o.sourceName, serverTime: Date.now() }));
     for (const json of this._hub.history((r) => matchesRecord(filter, r))) stream.pushRecord(json);
     stream.flush();
-    if (this._pointsTime > 0) stream.replace('metrics', JSON.stringify(buildMetricsFrame(this._points, filter, this._o.maxSeries, this._pointsTime, this._o.metricsIntervalMs)));
+    if (this._pointsTime > 0) stream.replace('metrics', this._metricsJson(filter, this._pointsTime));
     stream.replace('status', this._statusJson(stream.dropped));
     if (this._pointsTime === 0 || Date.now() - this._pointsTime > this._o.metricsIntervalMs) void this._collect();
     const done = (): void => {
@@ -380,9 +380,7 @@ class ViewerServer {
       this._points = this._collector.update(raws, now);
       this._pointsTime = now;
       this._seriesCount = raws.length;
-      for (const stream of this._hub.streams) {
-        stream.replace('metrics', JSON.stringify(buildMetricsFrame(this._points, stream.filter, this._o.maxSeries, now, this._o.metricsIntervalMs)));
-      }
+      for (const stream of this._hub.streams) stream.replace('metrics', this._metricsJson(stream.filter, now));
       const shared = this._statusJson(0);
       for (const stream of this._hub.streams) stream.replace('status', `{"dropped":${stream.dropped},${shared.slice(shared.indexOf(',') + 1)}`);
     } catch (error) {
@@ -390,6 +388,20 @@ class ViewerServer {
     } finally {
       this._collecting = false;
     }
+  }
+
+  /**
+   * The metrics message for a stream. One that would take more than half of what a stream may
+   * hold is built again with each metric aggregated over its labels, with the series limit
+   * scaled down to what fits; one still too large is dropped (and counted) by the stream.
+   */
+  private _metricsJson(filter: StreamFilter, time: number): string {
+    const frame = buildMetricsFrame(this._points, filter, this._o.maxSeries, time, this._o.metricsIntervalMs);
+    const json = JSON.stringify(frame);
+    const budget = this._o.streamBufferBytes / 2;
+    if (json.length <= budget) return json;
+    const shown = Math.floor(frame.totalSeries * (budget / json.length));
+    return JSON.stringify(buildMetricsFrame(this._points, filter, shown, time, this._o.metricsIntervalMs));
   }
 
   /** The status message: this stream's drops, load, totals by name, series count. */

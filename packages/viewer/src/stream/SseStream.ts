@@ -126,6 +126,11 @@ export class SseStream {
   private _enqueue(kind: FrameKind, data: string, records: number): void {
     const text = `event: ${kind}\ndata: ${data}\n\n`;
     const bytes = text.length;
+    // A message that alone exceeds what the page may hold is never queued, only counted.
+    if (bytes > this._limitBytes) {
+      this.dropped += kind === 'records' ? records : 1;
+      return;
+    }
     this._makeRoom(bytes);
     this._queue.push({ kind, text, bytes, records });
     this._queuedBytes += bytes;
