@@ -16,6 +16,9 @@ import type { Monitoring, MonitoringOptions } from '../types.js';
 
 // Page-wide state. Nothing runs at import: these are plain values until initMonitoring().
 let current: Monitoring | undefined;
+// The instance started last, stopped or not: calls made after its shutdown go to it, which drops
+// and counts them, instead of being queued for (and replayed into) a later instance.
+let last: Monitoring | undefined;
 const pending = createPendingCalls<Monitoring>();
 
 const MAX_DOWNLOAD_FIELD_LENGTH = 128;
@@ -48,7 +51,7 @@ export function initMonitoring(options?: MonitoringOptions): Monitoring {
     failedIn(early ?? getDiagnostics(), error, 'browser.initMonitoring');
     monitoring = createNoopMonitoring();
   }
-  current = monitoring;
+  current = last = monitoring;
   replay(monitoring, early ?? getDiagnostics());
   return monitoring;
 }
@@ -139,6 +142,9 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
     };
   };
 
+  // After shutdown the capture is closed: a record is dropped, and counted as the event client counts its events.
+  const capturing = (): PageErrorCapture | undefined => (stopped ? void (errors && telemetry.stats.dropped.shutdown++) : errors);
+
   let stopping: Promise<void> | undefined;
   const monitoring: Monitoring = {
     track: guard('track', undefined, (name: string, properties?: Record<string, unknown>) => telemetry.track(name, properties)),
@@ -152,8 +158,8 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
       }
       return telemetry.track(DOWNLOAD_EVENT_NAME, fields);
     }),
-    captureException: guard('captureException', undefined, (error: unknown, context?: CaptureContext) => errors?.captureError(error, context)),
-    captureMessage: guard('captureMessage', undefined, (message: string, severity?: Severity, context?: CaptureContext) => errors?.captureMessage(message, severity, context)),
+    captureException: guard('captureException', undefined, (error: unknown, context?: CaptureContext) => capturing()?.captureError(error, context)),
+    captureMessage: guard('captureMessage', undefined, (message: string, severity?: Severity, context?: CaptureContext) => capturing()?.captureMessage(message, severity, context)),
     setRoute: guard('setRoute', undefined, (name: string) => {
       if (vitals !== undefined) vitals.setRoute(name);
       else pendingRoute = name;
@@ -244,6 +250,7 @@ function failedIn(diagnostics: Diagnostics, error: unknown, where: string): void
 function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {
   const { calls, dropped } = pending.take();
   if (dropped > 0) {
+    monitoring.telemetry.stats.dropped.queue_full += dropped;
     diagnostics.warn('browser/pending-overflow', `initMonitoring: ${dropped} call(s) made before init were dropped (at most ${MAX_PENDING_CALLS} are kept)`, 'browser:pending-overflow');
   }
   for (const call of calls) {
@@ -257,17 +264,20 @@ function replay(monitoring: Monitoring, diagnostics: Diagnostics): void {
 
 /**
  * Runs `call` on the running instance, or keeps it for `initMonitoring` (at most
- * {@link MAX_PENDING_CALLS}; later ones are counted and reported at init).
+ * {@link MAX_PENDING_CALLS}; later ones are counted `queue_full` in the new instance's stats and
+ * reported at init). After `shutdown()`, until the next init, `call` runs on the stopped
+ * instance, which drops what it would send (counted `shutdown`).
  */
 export function callOrQueue<R>(call: (monitoring: Monitoring) => R): R | undefined {
-  if (current !== undefined) return call(current);
+  const target = current ?? last;
+  if (target !== undefined) return call(target);
   pending.add(call);
   return undefined;
 }
 
 /** Test hook: forgets the running instance and the queued calls without shutting anything down. */
 export function resetMonitoringForTests(): void {
-  current = undefined;
+  current = last = undefined;
   pending.take();
 }
 

@@ -43,6 +43,8 @@ type Warn = (code: string, message: string) => void;
 
 // Page-wide state; nothing runs at import.
 let current: LiteMonitoring | undefined;
+// The instance started last, stopped or not: calls after its shutdown go to it, which drops and counts them.
+let last: LiteMonitoring | undefined;
 const pending = createPendingCalls<LiteMonitoring>();
 
 /**
@@ -86,9 +88,13 @@ export function initMonitoring(options?: LiteMonitoringOptions): LiteMonitoring 
     if (verdict !== true) warn(`config.invalid:${key}`, `initMonitoring: ${key}${typeof verdict == 'string' ? `.${verdict}` : ''} is invalid or unknown; the default is used`);
   }
   // Never breaks the page: if starting fails in a way nothing above foresaw, a handle that does nothing.
-  const monitoring = (current = attempt(() => start(o as LiteMonitoringOptions, warn), (error) => warn('browser/internal:init', `initMonitoring: could not start: ${(error as Error | undefined)?.message}`)) ?? inert());
+  const monitoring = (current = last = attempt(() => start(o as LiteMonitoringOptions, warn), (error) => warn('browser/internal:init', `initMonitoring: could not start: ${(error as Error | undefined)?.message}`)) ?? inert());
   const { calls, dropped } = pending.take();
-  if (dropped) warn('browser/pending-overflow', `initMonitoring: ${dropped} call(s) made before init were dropped`);
+  if (dropped) {
+    const counts = monitoring.stats.dropped as Record<string, number>;
+    counts.queue_full = ~~counts.queue_full! + dropped;
+    warn('browser/pending-overflow', `initMonitoring: ${dropped} call(s) made before init were dropped`);
+  }
   for (const call of calls) call(monitoring);
   return monitoring;
 }
@@ -98,16 +104,21 @@ export function getMonitoring(): LiteMonitoring | undefined {
   return current;
 }
 
-/** Runs `call` on the running instance, or keeps it for `initMonitoring` (at most 100; more are counted and reported at init). */
+/**
+ * Runs `call` on the running instance, or keeps it for `initMonitoring` (at most 100; more are
+ * counted `queue_full` in the new instance's stats). After `shutdown()`, until the next init, on
+ * the stopped instance, which drops what it would send (counted `shutdown`).
+ */
 export function callOrQueue<R>(call: (monitoring: LiteMonitoring) => R): R | undefined {
-  if (current) return call(current);
+  const target = current ?? last;
+  if (target) return call(target);
   pending.add(call);
   return undefined;
 }
 
 /** Test hook: forgets the running instance and the queued calls without stopping anything. */
 export function resetLiteMonitoringForTests(): void {
-  current = undefined;
+  current = last = undefined;
   pending.take();
 }
 
