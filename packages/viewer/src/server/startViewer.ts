@@ -77,7 +77,8 @@ class ViewerServer {
   private _closed: Promise<void> | undefined;
   private readonly _timers: ReturnType<typeof setInterval>[] = [];
   private readonly _selfMetric: ObservableCallback<'reason'>;
-  private readonly _selfInstrument;
+  /** Registered once listening: a viewer that could not listen must not report (or shadow another's figures). */
+  private _selfInstrument: { removeCallback(callback: ObservableCallback<'reason'>): void } | undefined;
   readonly ready: Promise<boolean>;
 
   constructor(private readonly _o: ResolvedViewerOptions) {
@@ -98,11 +99,6 @@ class ViewerServer {
       observer.observe(s.invalid, { reason: 'invalid' });
       observer.observe(this._external.dropped, { reason: 'series_limit' });
     };
-    this._selfInstrument = this._registry.observableCounter(
-      'lookout.viewer.records.dropped',
-      { description: 'Records and points the live viewer did not show, by reason (sampled, slow_stream, invalid, series_limit)', labels: ['reason'] },
-      this._selfMetric,
-    );
     this.ready = this._listen();
   }
 
@@ -162,7 +158,8 @@ class ViewerServer {
   private async _close(): Promise<void> {
     for (const t of this._timers) clearInterval(t);
     this._timers.length = 0;
-    this._selfInstrument.removeCallback(this._selfMetric);
+    this._selfInstrument?.removeCallback(this._selfMetric);
+    this._selfInstrument = undefined;
     for (const s of this._hub.streams) s.close();
     this._hub.streams.clear();
     const server = this._server;
@@ -233,6 +230,7 @@ class ViewerServer {
           const address = server.address();
           if (address !== null && typeof address === 'object') this._port = address.port;
           this._hosts = allowedHosts(this._port);
+          this._registerSelfMetric();
           this._startTimers();
           resolve(true);
         });
@@ -242,6 +240,18 @@ class ViewerServer {
         resolve(false);
       }
     });
+  }
+
+  private _registerSelfMetric(): void {
+    try {
+      this._selfInstrument = this._registry.observableCounter(
+        'lookout.viewer.records.dropped',
+        { description: 'Records and points the live viewer did not show, by reason (sampled, slow_stream, invalid, series_limit)', labels: ['reason'] },
+        this._selfMetric,
+      );
+    } catch (error) {
+      this._diag.internalError(error, 'viewer: registering lookout.viewer.records.dropped');
+    }
   }
 
   private _startTimers(): void {
