@@ -333,7 +333,11 @@ class ViewerServer {
     }
     if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'text/plain; charset=utf-8', 'GET only\n', { allow: 'GET, HEAD' });
     if (path === '/' || path === '/index.html') return sendText(res, 200, 'text/html; charset=utf-8', VIEWER_HTML, { 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY' });
-    if (path === '/stream') return this._openStream(req, res, url.searchParams);
+    if (path === '/stream') {
+      // A probe: the headers a stream would get, no body and no stream (Node sends nothing for a HEAD it is told to stream).
+      if (method === 'HEAD') return sendText(res, 200, 'text/event-stream; charset=utf-8', '');
+      return this._openStream(req, res, url.searchParams);
+    }
     if (path === '/api/snapshot') return this._snapshot(res, url.searchParams);
     return sendText(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   }
