@@ -24,3 +24,15 @@ export function textField(min: number, max: number): FieldCheck {
 export function methodsField(...names: string[]): FieldCheck {
   return (v) => typeof v === 'object' && v !== null && names.every((name) => typeof (v as Record<string, unknown>)[name] === 'function');
 }
+/** Accepts an integer from `min` to `max` (a safe integer by default). */
+export function integerField(min: number, max = Number.MAX_SAFE_INTEGER): FieldCheck {
+  return (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+/** Accepts a finite number of at least `min`. */
+export function finiteNumberField(min: number): FieldCheck {
+  return (v) => typeof v === 'number' && Number.isFinite(v) && v >= min;
+}
+/** Accepts one of `values` (compared with `===`). */
+export function oneOfField(...values: readonly unknown[]): FieldCheck {
+  return (v) => values.includes(v);
+}

@@ -28,6 +28,8 @@ export function quickResolve(
   fields: Readonly<Record<string, FieldCheck>>,
   component: string,
   diagnostics?: Diagnostics,
+  /** `false` for API arguments that have no `strict` (they never throw): a `strict` key is then unknown like any other. */
+  strictAllowed = true,
 ): QuickResolveResult {
   const options: Record<string, unknown> = {};
   const invalid: string[] = [];
@@ -36,7 +38,7 @@ export function quickResolve(
     if (input !== undefined) {
       if (input === null || typeof input !== 'object' || Array.isArray(input)) invalid.push('');
       else {
-        strict = (input as { strict?: unknown }).strict === true;
+        strict = strictAllowed && (input as { strict?: unknown }).strict === true;
         for (const key of Object.keys(input)) {
           const value = (input as Record<string, unknown>)[key];
           const known = Object.prototype.hasOwnProperty.call(fields, key);

@@ -1,3 +1,5 @@
+import { functionField, integerField, methodsField, oneOfField, type FieldCheck } from '../config/fieldChecks.js';
+import { quickResolve } from '../config/quickResolve.js';
 import { createDiagnostics } from './createDiagnostics.js';
 import type { Diagnostics, DiagnosticsOptions } from './types.js';
 
@@ -14,9 +16,29 @@ export function getDiagnostics(): Diagnostics {
   return (slot()[DIAGNOSTICS_KEY] ??= createDiagnostics());
 }
 
-/** Replaces the process-wide Diagnostics, e.g. to route Lookout's messages to the host's logger. */
+/** The checks of {@link DiagnosticsOptions}, without zod (the root entry stays zod-free). */
+const DIAGNOSTICS_FIELDS: Readonly<Record<keyof DiagnosticsOptions, FieldCheck>> = {
+  logger: methodsField('error', 'warn', 'info', 'debug'),
+  level: oneOfField('none', 'error', 'warn', 'info', 'debug'),
+  // 0 or a negative limit would silence every later diagnostic.
+  maxPerMinute: integerField(1),
+  onInternalError: functionField,
+  now: functionField,
+};
+
+/**
+ * Replaces the process-wide Diagnostics, e.g. to route Lookout's messages to the host's logger.
+ * Options are checked like every option object: an invalid or unknown field gets one
+ * diagnostic naming it (`config.invalid`), reported through the new sink, and takes its
+ * default. Never throws.
+ */
 export function configureDiagnostics(options: DiagnosticsOptions): Diagnostics {
-  const created = createDiagnostics(options);
+  // Problems are held until the sink exists, and go where the host now looks for them.
+  const problems: Array<[code: string, message: string, key: string | undefined]> = [];
+  const holder = { warn: (code: string, message: string, key?: string) => void problems.push([code, message, key]) } as Diagnostics;
+  const valid = quickResolve(options, DIAGNOSTICS_FIELDS, 'configureDiagnostics', holder, false).options as DiagnosticsOptions;
+  const created = createDiagnostics(valid);
+  for (const [code, message, key] of problems) created.warn(code, message, key);
   slot()[DIAGNOSTICS_KEY] = created;
   return created;
 }

@@ -47,7 +47,7 @@ export interface DiagnosticsOptions {
   logger?: Logger;
   /** Lowest level that is emitted. Default `'warn'`: problems a user should see are visible by default. */
   level?: DiagLevel;
-  /** At most this many messages per minute; the rest are counted as suppressed. Default 60. */
+  /** At most this many messages per minute (a positive integer); the rest are counted as suppressed. Default 60. */
   maxPerMinute?: number;
   /** Receives unexpected internal errors. Called inside try/catch. */
   onInternalError?: (error: unknown, where: string) => void;

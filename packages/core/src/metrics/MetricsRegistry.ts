@@ -1,3 +1,5 @@
+import { finiteNumberField, functionField, integerField, methodsField, type FieldCheck } from '../config/fieldChecks.js';
+import { diagnosticsIn, quickResolve } from '../config/quickResolve.js';
 import { getDiagnostics, safeString, type Diagnostics } from '../diagnostics/index.js';
 import { defaultBucketsFor, normaliseBuckets } from './buckets.js';
 import {
@@ -33,6 +35,15 @@ import type {
   RegistryOptions,
   UpDownCounter,
 } from './types.js';
+
+/** The checks of {@link RegistryOptions}; what they refuse falls back to its default. */
+const REGISTRY_FIELDS: Readonly<Record<keyof RegistryOptions, FieldCheck>> = {
+  cardinalityLimit: integerField(1),
+  seriesTtlMs: finiteNumberField(0),
+  maxLabelValueLength: integerField(1),
+  diagnostics: methodsField('warn', 'internalError'),
+  now: functionField,
+};
 
 export const DEFAULT_CARDINALITY_LIMIT = 2000;
 export const DEFAULT_MAX_LABEL_VALUE_LENGTH = 256;
@@ -77,7 +88,10 @@ export class MetricsRegistry implements RegistryCore {
   private _self: { dropped: CounterImpl; overflow: CounterImpl; evicted: CounterImpl } | undefined;
 
   /** @param mode `local` for registries the host reads itself; the default registry starts `off`. */
-  constructor(options: RegistryOptions = {}, mode: RegistryMode = 'local') {
+  constructor(input: RegistryOptions = {}, mode: RegistryMode = 'local') {
+    // Checked like every option object (without zod: the recording path costs nothing at
+    // startup): an invalid or unknown field gets one diagnostic naming it and takes its default.
+    const options = quickResolve(input, REGISTRY_FIELDS, 'createMetricsRegistry', diagnosticsIn(input), false).options as RegistryOptions;
     this.diag = options.diagnostics ?? getDiagnostics();
     this._cardinalityLimit = positiveInt(options.cardinalityLimit, DEFAULT_CARDINALITY_LIMIT);
     this._seriesTtlMs = nonNegative(options.seriesTtlMs, 0);
