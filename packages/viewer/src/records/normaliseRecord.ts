@@ -18,13 +18,14 @@ export interface RecordIssue {
   message: string;
 }
 
-type Result = { ok: true; record: RecordDraft } | { ok: false; issue: RecordIssue };
+/** A record, or why there is none. */
+export type RecordResult = { ok: true; record: RecordDraft } | { ok: false; issue: RecordIssue };
 
 /**
  * Turns a `publish()` input into a record, or says which field is wrong. Reads each field once
  * inside try/catch, so hostile getters and proxies become an issue, never an exception.
  */
-export function normalisePublishInput(input: unknown, defaultSource: string, now: number): Result {
+export function normalisePublishInput(input: unknown, defaultSource: string, now: number): RecordResult {
   try {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) return fail('(record)', 'must be an object');
     const o = input as Record<string, unknown>;
@@ -113,7 +114,7 @@ export function normalisePublishInput(input: unknown, defaultSource: string, now
 }
 
 /** A record for an `@lookout/errors` `ErrorRecord`. */
-export function fromErrorRecord(record: ErrorRecordLike, source: string, now: number): Result {
+export function fromErrorRecord(record: ErrorRecordLike, source: string, now: number): RecordResult {
   if (record === null || typeof record !== 'object') return fail('(record)', 'must be an object');
   const attributes: Record<string, unknown> = { ...(record.tags ?? {}) };
   if (typeof record.category === 'string') attributes.category = record.category;
@@ -128,7 +129,7 @@ export function fromErrorRecord(record: ErrorRecordLike, source: string, now: nu
 }
 
 /** A record for an `@lookout/security` `SecurityEvent`. */
-export function fromSecurityEvent(event: SecurityEventLike, source: string, now: number): Result {
+export function fromSecurityEvent(event: SecurityEventLike, source: string, now: number): RecordResult {
   if (event === null || typeof event !== 'object') return fail('(record)', 'must be an object');
   const attributes: Record<string, unknown> = { ...(event.details ?? {}) };
   if (typeof event.type === 'string') attributes.eventType = event.type;
@@ -214,10 +215,11 @@ function optionalNumber(value: unknown): number | undefined | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function ok(record: RecordDraft): Result {
+function ok(record: RecordDraft): RecordResult {
   return { ok: true, record };
 }
 
-function fail(path: string, message: string): Result {
+/** A refusal: `path` names the field, `message` says what is wrong. */
+export function fail(path: string, message: string): RecordResult {
   return { ok: false, issue: { path, message } };
 }

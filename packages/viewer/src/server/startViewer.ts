@@ -4,7 +4,7 @@ import { createRedactor, getDefaultRegistry, getDiagnostics, LookoutConfigError,
 import type { Diagnostics, MetricsRegistry, ObservableCallback } from '@lookout/core';
 import { resolveViewerOptions, viewerOptionsSchema, type ResolvedViewerOptions, type ViewerOptions } from '../config.js';
 import { decodeLogsJson, decodeLogsProto, decodeMetricsJson, decodeMetricsProto, isOtlpLogsJson, isOtlpMetricsJson } from '../ingest/decodeOtlp.js';
-import { mapOtlpLogs, mapSentryEnvelope, mapTelemetryEvents, sourceOfResource } from '../ingest/mapRecords.js';
+import { mapOtlpLogs, mapSentryEnvelope, mapTelemetryEvents, sourceOfResource, type MappedRecords } from '../ingest/mapRecords.js';
 import { ExternalMetrics } from '../metrics/ExternalMetrics.js';
 import { buildMetricsFrame, MetricsCollector } from '../metrics/MetricsCollector.js';
 import { readRegistry } from '../metrics/readRegistry.js';
@@ -179,6 +179,17 @@ class ViewerServer {
   private _publishInput(input: unknown): void {
     if (this._closed !== undefined) return;
     this._publishResult(safeCall(() => normalisePublishInput(input, this._o.sourceName, Date.now())), 'publish');
+  }
+
+  /** Publishes what a request mapped to; counts what it could not, with one diagnostic per kind of issue. */
+  private _publishMapped(mapped: MappedRecords, via: string): MappedRecords {
+    for (const r of mapped.records) this._hub.publish(r);
+    if (mapped.invalid > 0) {
+      this._invalid += mapped.invalid;
+      const issue = mapped.issue ?? { path: '(record)', message: 'could not be read' };
+      this._diag.warn('viewer.record-invalid', `viewer.${via}: ${issue.path}: ${issue.message}; ${mapped.invalid} record(s) dropped`, `viewer.${via}\u0000${issue.path}`);
+    }
+    return mapped;
   }
 
   private _publishResult(result: { ok: true; record: RecordDraft } | { ok: false; issue: RecordIssue }, via: string): void {
@@ -457,14 +468,12 @@ class ViewerServer {
     const source = query.get('source') ?? undefined;
     try {
       if (SENTRY_ENVELOPE_PATH.test(path)) {
-        const { records, invalid } = mapSentryEnvelope(body, now);
-        for (const r of records) this._hub.publish(r);
-        this._invalid += invalid;
+        this._publishMapped(mapSentryEnvelope(body, now), 'sentry');
         return sendText(res, 200, 'application/json', '{}');
       }
       if (contentType === 'application/x-protobuf' || contentType === 'application/protobuf') {
         if (path === '/v1/metrics') this._external.add(decodeMetricsProto(body), sourceOfResource, now);
-        else for (const r of mapOtlpLogs(decodeLogsProto(body), now)) this._hub.publish(r);
+        else this._publishMapped(mapOtlpLogs(decodeLogsProto(body), now), 'otlp');
         // An empty Export*ServiceResponse: full success.
         return sendBytes(res, 200, 'application/x-protobuf', new Uint8Array(0));
       }
@@ -474,14 +483,12 @@ class ViewerServer {
         return sendText(res, 200, 'application/json', '{}');
       }
       if (isOtlpLogsJson(json)) {
-        for (const r of mapOtlpLogs(decodeLogsJson(json), now)) this._hub.publish(r);
+        this._publishMapped(mapOtlpLogs(decodeLogsJson(json), now), 'otlp');
         return sendText(res, 200, 'application/json', '{}');
       }
       const events = (json as { events?: unknown }).events;
       if (Array.isArray(events)) {
-        const { records, invalid } = mapTelemetryEvents(events, source, now);
-        for (const r of records) this._hub.publish(r);
-        this._invalid += invalid;
+        const { records, invalid } = this._publishMapped(mapTelemetryEvents(events, source, now), 'telemetry');
         return sendText(res, 200, 'application/json', JSON.stringify({ accepted: records.length, invalid }));
       }
       const list = Array.isArray(json) ? json : (json as { records?: unknown }).records;
