@@ -124,9 +124,9 @@ export interface StreamStats {
   filter: string;
   /** Records and messages dropped because the page did not read fast enough. */
   dropped: number;
-  /** Bytes waiting for the page. Never above `streamBufferBytes` plus one message. */
+  /** Bytes (UTF-8) waiting for the page. Never above `streamBufferBytes` plus one status message. */
   bufferedBytes: number;
-  /** Bytes written to the socket so far. */
+  /** Bytes (UTF-8) written to the socket so far. */
   sentBytes: number;
 }
 

@@ -22,6 +22,8 @@ import { BodyError, readBody } from './readBody.js';
 
 /** How often an idle stream gets a comment line, so nothing between times it out. */
 const PING_INTERVAL_MS = 15_000;
+/** How long a page waits before it reopens a stream that ended. */
+const STREAM_RETRY_MS = 2000;
 const SENTRY_ENVELOPE_PATH = /^\/api\/\d+\/envelope\/?$/;
 const INGEST_PATHS = new Set(['/v1/logs', '/v1/metrics', '/ingest']);
 
@@ -366,9 +368,9 @@ class ViewerServer {
     }
     const filter = parseFilter(query);
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 2000\n\n');
     req.socket.setNoDelay(true);
     const stream = new SseStream(++this._streamIds, filter, res, this._o.streamBufferBytes);
+    stream.retry(STREAM_RETRY_MS);
     this._hub.streams.add(stream);
     const limits = {
       maxSeries: this._o.maxSeries,
@@ -424,8 +426,9 @@ class ViewerServer {
     const frame = buildMetricsFrame(this._points, filter, this._o.maxSeries, time, this._o.metricsIntervalMs);
     const json = JSON.stringify(frame);
     const budget = this._o.streamBufferBytes / 2;
-    if (json.length <= budget) return json;
-    const shown = Math.floor(frame.totalSeries * (budget / json.length));
+    const bytes = Buffer.byteLength(json);
+    if (bytes <= budget) return json;
+    const shown = Math.floor(frame.totalSeries * (budget / bytes));
     return JSON.stringify(buildMetricsFrame(this._points, filter, shown, time, this._o.metricsIntervalMs));
   }
 

@@ -17,7 +17,7 @@ interface Frame {
  * One Server-Sent Events stream to one page. Records wait in `pending` until the next flush,
  * which writes them as one `records` message; metrics and status messages replace any older
  * one still queued. Nothing is written while the socket needs draining, and everything held for
- * the page (pending plus queued) stays under `limitBytes`: past it the oldest records are dropped
+ * the page (pending plus queued, counted in UTF-8 bytes) stays under `limitBytes`: past it the oldest records are dropped
  * and counted, and the page is told how many in the next status message.
  */
 export class SseStream {
@@ -25,6 +25,8 @@ export class SseStream {
   dropped = 0;
   sentBytes = 0;
   private _pending: string[] = [];
+  /** Bytes of each pending record (UTF-8, plus its separator). */
+  private _pendingSizes: number[] = [];
   private _pendingHead = 0;
   private _pendingBytes = 0;
   private _queue: Frame[] = [];
@@ -52,13 +54,14 @@ export class SseStream {
   /** Adds one record (already JSON) to the next `records` message. */
   pushRecord(json: string): void {
     if (this._closed) return;
-    const bytes = json.length + 1;
+    const bytes = Buffer.byteLength(json) + 1;
     if (bytes > this._limitBytes) {
       this.dropped++;
       return;
     }
     this._makeRoom(bytes);
     this._pending.push(json);
+    this._pendingSizes.push(bytes);
     this._pendingBytes += bytes;
   }
 
@@ -93,6 +96,7 @@ export class SseStream {
       const records = this._pendingHead === 0 ? this._pending : this._pending.slice(this._pendingHead);
       const data = `{"records":[${records.join(',')}]}`;
       this._pending = [];
+      this._pendingSizes = [];
       this._pendingHead = 0;
       this._pendingBytes = 0;
       this._enqueue('records', data, count);
@@ -100,9 +104,15 @@ export class SseStream {
     this._pump();
   }
 
+  /** Tells the browser how long to wait before it reconnects (ms). */
+  retry(ms: number): void {
+    const line = `retry: ${ms}\n\n`;
+    if (!this._closed) this._write(line, Buffer.byteLength(line));
+  }
+
   /** A comment line that keeps proxies and the browser from timing the stream out. */
   ping(): void {
-    if (!this._closed && !this._res.writableNeedDrain) this._write(': ping\n\n');
+    if (!this._closed && !this._res.writableNeedDrain) this._write(': ping\n\n', 8);
   }
 
   stats(): StreamStats {
@@ -113,6 +123,7 @@ export class SseStream {
     if (this._closed) return;
     this._closed = true;
     this._pending = [];
+    this._pendingSizes = [];
     this._queue = [];
     this._pendingBytes = 0;
     this._queuedBytes = 0;
@@ -125,7 +136,7 @@ export class SseStream {
 
   private _enqueue(kind: FrameKind, data: string, records: number): void {
     const text = `event: ${kind}\ndata: ${data}\n\n`;
-    const bytes = text.length;
+    const bytes = Buffer.byteLength(text);
     // A message that alone exceeds what the page may hold is never queued, only counted.
     if (bytes > this._limitBytes) {
       this.dropped += kind === 'records' ? records : 1;
@@ -150,13 +161,14 @@ export class SseStream {
       }
     }
     while (this._pendingBytes + this._queuedBytes + bytes > this._limitBytes && this._pendingHead < this._pending.length) {
-      this._pendingBytes -= this._pending[this._pendingHead]!.length + 1;
+      this._pendingBytes -= this._pendingSizes[this._pendingHead]!;
       this._pendingHead++;
       this.dropped++;
     }
     // Reclaim the dropped head now and then, so a page that never reads cannot grow the array.
     if (this._pendingHead > 1024 && this._pendingHead * 2 > this._pending.length) {
       this._pending = this._pending.slice(this._pendingHead);
+      this._pendingSizes = this._pendingSizes.slice(this._pendingHead);
       this._pendingHead = 0;
     }
   }
@@ -165,14 +177,14 @@ export class SseStream {
     while (!this._closed && this._queue.length > 0 && !this._res.writableNeedDrain) {
       const f = this._queue.shift()!;
       this._queuedBytes -= f.bytes;
-      this._write(f.text);
+      this._write(f.text, f.bytes);
     }
   }
 
-  private _write(text: string): void {
+  private _write(text: string, bytes: number): void {
     try {
       this._res.write(text);
-      this.sentBytes += text.length;
+      this.sentBytes += bytes;
     } catch {
       this.close();
     }
