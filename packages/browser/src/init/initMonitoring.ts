@@ -88,9 +88,10 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
   };
 
   let errors: PageErrorCapture | undefined;
+  let sentry: ReturnType<typeof createLazySentrySink> | undefined;
   if (o.errors !== false) {
     const sinks: ErrorSink[] = [createErrorEventSink(telemetry, route)];
-    if (o.sentry !== undefined) sinks.push(createLazySentrySink(o.sentry, () => telemetry.consent === 'granted', diagnostics));
+    if (o.sentry !== undefined) sinks.push((sentry = createLazySentrySink(o.sentry, () => telemetry.consent === 'granted', diagnostics)));
     errors = createPageErrorCapture({
       // Records are scrubbed before any sink sees them (Sentry's included), with the event client's rules.
       redactor: scrubber,
@@ -169,8 +170,16 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
       telemetry.identify(userId);
       errors?.setUser(userId);
     }),
-    optIn: guard('optIn', undefined, () => telemetry.optIn()),
-    optOut: guard('optOut', undefined, () => telemetry.optOut()),
+    optIn: guard('optIn', undefined, () => {
+      // Consent given again: nothing from before (held records, breadcrumbs) goes to Sentry.
+      if (telemetry.consent !== 'granted') sentry?.clear();
+      telemetry.optIn();
+    }),
+    optOut: guard('optOut', undefined, () => {
+      telemetry.optOut();
+      // Nothing captured before goes to Sentry either: held records and queued envelopes are dropped.
+      sentry?.clear();
+    }),
     get consent(): ConsentState {
       return telemetry.consent;
     },

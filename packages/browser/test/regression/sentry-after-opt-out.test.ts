@@ -34,6 +34,12 @@ function options() {
   } as const;
 }
 
+/** Resolves once `ready()` holds (polled every 10 ms, for at most 5 s). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready() && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  expect(ready()).toBe(true);
+}
+
 const sentryRequests = () => receiver.requests.filter((r) => r.url.includes('/api/42/'));
 
 describe('initMonitoring', () => {
@@ -68,6 +74,41 @@ describe('initMonitoring', () => {
       await monitoring.flush(3000);
       await monitoring.shutdown(3000);
       expect(sentryRequests().map((r) => r.text().includes('before opt-out'))).toEqual([true]);
+    });
+
+    it('should forward nothing from before optOut() when optIn() follows before the adapter has loaded', async () => {
+      const monitoring = initMonitoring(options());
+      monitoring.captureException(new Error('captured before opting out'));
+      monitoring.optOut();
+      monitoring.optIn();
+      monitoring.captureException(new Error('captured after opting in'));
+      await receiver.waitFor(() => sentryRequests().length === 1, 5000);
+      await monitoring.flush(3000);
+      expect(sentryRequests().map((r) => r.text().includes('captured after opting in'))).toEqual([true]);
+      // Not even as a breadcrumb of the later record.
+      expect(sentryRequests().some((r) => r.text().includes('before opting out'))).toBe(false);
+    });
+
+    it('should drop what Lookout\'s Sentry transport holds for a retry at optOut(), and not send it', async () => {
+      // Sentry answers 503 to every request made before optOut() (retried with backoff); one made after it is a leak.
+      const requests: Array<{ afterOptOut: boolean; body: string }> = [];
+      let optedOut = false;
+      const realFetch = globalThis.fetch;
+      vi.stubGlobal('fetch', async (url: string, init: { body?: string | Uint8Array }) => {
+        if (!String(url).includes('/api/42/')) return realFetch(url, init as RequestInit);
+        requests.push({ afterOptOut: optedOut, body: typeof init.body === 'string' ? init.body : new TextDecoder().decode(init.body) });
+        return new Response('', { status: optedOut ? 200 : 503 });
+      });
+      const monitoring = initMonitoring(options());
+      monitoring.captureException(new Error('held for a retry'));
+      await until(() => requests.length >= 1);
+      monitoring.optOut();
+      optedOut = true;
+      // Past the retries' backoff (500 ms, then 1 s, jittered).
+      await new Promise((r) => setTimeout(r, 2000));
+      await monitoring.flush(1000);
+      expect(requests.filter((r) => r.afterOptOut)).toEqual([]);
+      expect(requests.every((r) => r.body.includes('held for a retry'))).toBe(true);
     });
 
     it('should still forward errors held while the adapter loads when consent stays granted', async () => {

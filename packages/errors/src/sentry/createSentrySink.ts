@@ -65,6 +65,13 @@ export interface SentrySink extends ErrorSink {
   getClient(): SentryClientLike | undefined;
   /** Lookout's transport of a client this sink created, once ready. */
   getTransport(): LookoutSentryTransport | undefined;
+  /**
+   * For consent withdrawn: forgets the records held while the Sentry SDK loads and drops the
+   * envelopes Lookout's transport holds (see {@link LookoutSentryTransport.clear}), so nothing
+   * captured before is sent. Records captured later are forwarded as usual. A host's own `client`
+   * keeps its own queue.
+   */
+  clear(): void;
 }
 
 /** Platform glue given by `./sentry-node` and `./sentry-browser`. */
@@ -126,6 +133,10 @@ export function createSentrySink(platform: SentryPlatform, options: SentrySinkOp
       else if (droppedWhileLoading++ === 0) {
         diagnostics().warn('errors/sentry-pending-full', `${platform.name}: more than ${maxPending} errors while the Sentry SDK loads; later ones are dropped until it is ready`, platform.name);
       }
+    },
+    clear() {
+      if (pending !== undefined) pending = [];
+      transport?.clear();
     },
     async flush(timeoutMs) {
       await sink.ready;

@@ -14,6 +14,9 @@ import type {
   TransportResult,
 } from '@lookout/core';
 import type { SentryDropReason, SentryTransportStats } from '../types.js';
+
+/** Why the transport dropped envelopes: the kernel's reasons, a Sentry rate limit, or consent withdrawn ({@link LookoutSentryTransport.clear}). */
+export type SentryTransportDropReason = SentryDropReason | 'consent';
 import { DEFAULT_SENTRY_GZIP_MIN_BYTES } from './gzip.js';
 import type { SentryGzip } from './gzip.js';
 import { envelopeCategories, itemCategory, serializeEnvelope } from './envelope.js';
@@ -137,8 +140,15 @@ export interface LookoutSentryTransport {
    * dropped, counted as `shutdown`, with one diagnostic saying so. Returns how many were spooled.
    */
   exitNow(): number;
+  /**
+   * For consent withdrawn (the page's `optOut()`): drops every envelope held, queued or waiting
+   * for a retry, counted as `consent` and reported to Sentry as nothing (no client report: nothing
+   * more is sent). The one in flight cannot be called back; should it fail, it is not retried but
+   * dropped the same way. Later envelopes are sent as usual. Returns how many were dropped now.
+   */
+  clear(): number;
   /** A snapshot of the queue's counters. */
-  readonly stats: SentryTransportStats;
+  readonly stats: SentryTransportStats & { dropped: Record<SentryTransportDropReason, number> };
 }
 
 /**
@@ -165,7 +175,11 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   let spooled = 0;
   /** Envelopes dropped because of a Sentry rate limit (the `rate_limited` drop reason). */
   let rateLimited = 0;
-  /** Of those, the ones the queue was told were sent (so that it neither retries them nor counts a failure): taken off `sent`. */
+  /** Envelopes dropped by `clear()` (the `consent` drop reason). */
+  let withdrawnCount = 0;
+  /** The envelope in flight at `clear()`: should it come back for a retry, it is dropped instead. */
+  let withdrawn: SpooledEnvelope | undefined;
+  /** Envelopes the queue was told were sent though they were dropped here (rate limit, consent), so that it neither retries them nor counts a failure: taken off `sent`. */
   let limitedAsSent = 0;
   /** Items put back into the queue after a `drain()`: taken off `enqueued`. */
   let requeued = 0;
@@ -233,6 +247,14 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     async send(request: TransportRequest): Promise<TransportResult> {
       const { [CATEGORIES_HEADER]: categoryList, ...headers } = request.headers ?? {};
       const categories = typeof categoryList === 'string' && categoryList !== '' ? categoryList.split(',') : [];
+      // The envelope in flight when consent was withdrawn, back for a retry (`current` is the one the queue sends).
+      if (current !== undefined && current === withdrawn) {
+        withdrawn = undefined;
+        compressor.release();
+        withdrawnCount++;
+        limitedAsSent++;
+        return { kind: 'success' };
+      }
       // Queued envelopes are dropped when a limit arrives; this catches one that slipped through.
       if (limits.waitMs(categories, now()) > 0) return limitedAnswer(categories, true);
       const outgoing = await compressor.compress({ ...request, headers });
@@ -285,9 +307,9 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     ...(typeof o.now === 'function' ? { now: o.now } : {}),
   });
   // The queue's counters, corrected for what the transport did around it, and what the gzip step did.
-  const stats = (): SentryTransportStats => {
+  const stats = (): LookoutSentryTransport['stats'] => {
     const q = queue.stats;
-    const dropped: Record<SentryDropReason, number> = { ...q.dropped, shutdown: q.dropped.shutdown - shutdownSpooled + exitDropped, rate_limited: rateLimited };
+    const dropped: Record<SentryTransportDropReason, number> = { ...q.dropped, shutdown: q.dropped.shutdown - shutdownSpooled + exitDropped, rate_limited: rateLimited, consent: withdrawnCount };
     return { ...q, enqueued: q.enqueued - requeued, sent: q.sent - limitedAsSent, sentBatches: q.sentBatches - limitedAsSent, dropped, spooled, compression: { ...compressor.stats } };
   };
   try {
@@ -417,7 +439,19 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
         return 0;
       }
     },
-    get stats(): SentryTransportStats {
+    clear() {
+      try {
+        const left = queue.drain();
+        // What is still held after a drain is the send in flight.
+        if (queue.stats.queuedItems > 0) withdrawn = current;
+        withdrawnCount += left.length;
+        return left.length;
+      } catch (error) {
+        diagnostics().internalError(error, 'errors.sentryTransport.clear');
+        return 0;
+      }
+    },
+    get stats() {
       return stats();
     },
   };

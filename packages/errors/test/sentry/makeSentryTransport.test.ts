@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDiagnostics, createMetricsRegistry, renderPrometheus, resetDefaultRegistryForTests } from '@lookout/core';
 import type { FetchLike } from '@lookout/core';
 import { DEFAULT_SENTRY_GZIP_MIN_BYTES, makeSentryTransport } from '@lookout/errors/sentry-node';
@@ -115,6 +115,56 @@ describe('makeSentryTransport', () => {
       } finally {
         resetDefaultRegistryForTests();
       }
+    });
+  });
+
+  describe('clear', () => {
+    afterEach(() => {
+      receiver.fault = () => 'ok';
+    });
+
+    it('should drop the envelopes queued and waiting for a retry, counted as consent, report nothing to Sentry, and send later ones', async () => {
+      receiver.envelopes.length = 0;
+      receiver.requests.length = 0;
+      let withdrawn = false;
+      // Every request made before clear() fails and is retried; one made after it would be a leak.
+      receiver.fault = () => (withdrawn ? 'ok' : { status: 503 });
+      const dropped: string[] = [];
+      const t = transport({ retry: { initialBackoffMs: 200, maxBackoffMs: 200, jitter: false } }, dropped);
+      for (let i = 0; i < 3; i++) await t.send(envelope(String(i).repeat(32)));
+      await new Promise((r) => setTimeout(r, 100));
+      // The first failed and waits for its retry; the others are queued behind it.
+      expect(receiver.requests).toHaveLength(1);
+      expect(t.clear()).toBe(3);
+      withdrawn = true;
+      expect(t.stats.dropped.consent).toBe(3);
+      expect(t.stats.queuedItems).toBe(0);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(receiver.requests).toHaveLength(1);
+      await t.send(envelope('a'.repeat(32)));
+      expect(await t.flush(3000)).toBe(true);
+      expect(receiver.events().map((e) => e['event_id'])).toEqual(['a'.repeat(32)]);
+      expect(dropped).toEqual([]);
+      expect(t.stats.sent).toBe(1);
+      await t.shutdown(100);
+    });
+
+    it('should not retry the envelope in flight at clear() when it fails, counting it as consent', async () => {
+      receiver.envelopes.length = 0;
+      receiver.requests.length = 0;
+      receiver.fault = (i) => (i === 0 ? 'hang' : 'ok');
+      const t = transport({ sendTimeoutMs: 300, retry: { initialBackoffMs: 10, maxBackoffMs: 10, jitter: false } });
+      await t.send(envelope('f'.repeat(32)));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(receiver.requests).toHaveLength(1);
+      expect(t.clear()).toBe(0);
+      // The hung request times out (retryable): it is dropped instead of sent again.
+      await new Promise((r) => setTimeout(r, 700));
+      expect(receiver.requests).toHaveLength(1);
+      expect(receiver.events()).toEqual([]);
+      expect(t.stats.dropped.consent).toBe(1);
+      expect(t.stats.sent).toBe(0);
+      await t.shutdown(100);
     });
   });
 
