@@ -16,15 +16,20 @@ export function getDiagnostics(): Diagnostics {
   return (slot()[DIAGNOSTICS_KEY] ??= createDiagnostics());
 }
 
-/** The checks of {@link DiagnosticsOptions}, without zod (the root entry stays zod-free). */
-const DIAGNOSTICS_FIELDS: Readonly<Record<keyof DiagnosticsOptions, FieldCheck>> = {
-  logger: methodsField('error', 'warn', 'info', 'debug'),
-  level: oneOfField('none', 'error', 'warn', 'info', 'debug'),
-  // 0 or a negative limit would silence every later diagnostic.
-  maxPerMinute: integerField(1),
-  onInternalError: functionField,
-  now: functionField,
-};
+/**
+ * The checks of {@link DiagnosticsOptions}, without zod (the root entry stays zod-free). Built on
+ * call, not at import: a page bundle that never configures diagnostics keeps none of it.
+ */
+function diagnosticsFields(): Readonly<Record<keyof DiagnosticsOptions, FieldCheck>> {
+  return {
+    logger: methodsField('error', 'warn', 'info', 'debug'),
+    level: oneOfField('none', 'error', 'warn', 'info', 'debug'),
+    // 0 or a negative limit would silence every later diagnostic.
+    maxPerMinute: integerField(1),
+    onInternalError: functionField,
+    now: functionField,
+  };
+}
 
 /**
  * Replaces the process-wide Diagnostics, e.g. to route Lookout's messages to the host's logger.
@@ -36,7 +41,7 @@ export function configureDiagnostics(options: DiagnosticsOptions): Diagnostics {
   // Problems are held until the sink exists, and go where the host now looks for them.
   const problems: Array<[code: string, message: string, key: string | undefined]> = [];
   const holder = { warn: (code: string, message: string, key?: string) => void problems.push([code, message, key]) } as Diagnostics;
-  const valid = quickResolve(options, DIAGNOSTICS_FIELDS, 'configureDiagnostics', holder, false).options as DiagnosticsOptions;
+  const valid = quickResolve(options, diagnosticsFields(), 'configureDiagnostics', holder, false).options as DiagnosticsOptions;
   const created = createDiagnostics(valid);
   for (const [code, message, key] of problems) created.warn(code, message, key);
   slot()[DIAGNOSTICS_KEY] = created;

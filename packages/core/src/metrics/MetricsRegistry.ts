@@ -36,14 +36,16 @@ import type {
   UpDownCounter,
 } from './types.js';
 
-/** The checks of {@link RegistryOptions}; what they refuse falls back to its default. */
-const REGISTRY_FIELDS: Readonly<Record<keyof RegistryOptions, FieldCheck>> = {
-  cardinalityLimit: integerField(1),
-  seriesTtlMs: finiteNumberField(0),
-  maxLabelValueLength: integerField(1),
-  diagnostics: methodsField('warn', 'internalError'),
-  now: functionField,
-};
+/** The checks of {@link RegistryOptions}, built on call (no work at import); what they refuse falls back to its default. */
+function registryFields(): Readonly<Record<keyof RegistryOptions, FieldCheck>> {
+  return {
+    cardinalityLimit: integerField(1),
+    seriesTtlMs: finiteNumberField(0),
+    maxLabelValueLength: integerField(1),
+    diagnostics: methodsField('warn', 'internalError'),
+    now: functionField,
+  };
+}
 
 export const DEFAULT_CARDINALITY_LIMIT = 2000;
 export const DEFAULT_MAX_LABEL_VALUE_LENGTH = 256;
@@ -91,7 +93,7 @@ export class MetricsRegistry implements RegistryCore {
   constructor(input: RegistryOptions = {}, mode: RegistryMode = 'local') {
     // Checked like every option object (without zod: the recording path costs nothing at
     // startup): an invalid or unknown field gets one diagnostic naming it and takes its default.
-    const options = quickResolve(input, REGISTRY_FIELDS, 'createMetricsRegistry', diagnosticsIn(input), false).options as RegistryOptions;
+    const options = quickResolve(input, registryFields(), 'createMetricsRegistry', diagnosticsIn(input), false).options as RegistryOptions;
     this.diag = options.diagnostics ?? getDiagnostics();
     this._cardinalityLimit = positiveInt(options.cardinalityLimit, DEFAULT_CARDINALITY_LIMIT);
     this._seriesTtlMs = nonNegative(options.seriesTtlMs, 0);
