@@ -5,7 +5,6 @@ import { profileSchema } from '../config/schemas.js';
 import { GLOBAL_TIMERS } from '../delivery/timers.js';
 import { getDiagnostics, type Diagnostics } from '../diagnostics/index.js';
 import { getDefaultRegistry } from '../metrics/defaultRegistry.js';
-import { ownInstrument } from '../metrics/internal/ownInstrument.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 import type { Counter, Gauge } from '../metrics/types.js';
 import { createTrendDetector, createZScoreDetector, type TrendDetector, type TrendOptions, type TrendPoint, type TrendResult, type ZScoreDetector, type ZScoreOptions, type ZScoreResult } from './anomaly.js';
@@ -235,11 +234,11 @@ export function createBudgetMonitor(options: BudgetMonitorOptions = {}): BudgetM
   const stateInstruments = (): StateInstruments | undefined => {
     if (stateRegistry === undefined) return undefined;
     return (instruments ??= {
-      state: stateRegistry.gauge('lookout.budget.state', ownInstrument({ description: 'Budget state: 0 ok, 1 warning, 2 critical', labels: ['budget'] })),
-      value: stateRegistry.gauge('lookout.budget.value', ownInstrument({ description: "A budget's value over its window, in the metric's unit", labels: ['budget'] })),
-      score: stateRegistry.gauge('lookout.performance.score', ownInstrument({ description: 'Performance score across budgets, 0-100 (A+ from 95, A 85, B 70, C 55)', unit: '1' })),
-      transitions: stateRegistry.counter('lookout.budget.transitions', ownInstrument({ description: 'Budget state changes, by new state', labels: ['budget', 'state'] })),
-      suppressed: stateRegistry.counter('lookout.budget.notifications.suppressed', ownInstrument({ description: 'Transition notifications held back by the cooldown', labels: ['budget'] })),
+      state: stateRegistry.gauge('lookout.budget.state', { description: 'Budget state: 0 ok, 1 warning, 2 critical', labels: ['budget'] }),
+      value: stateRegistry.gauge('lookout.budget.value', { description: "A budget's value over its window, in the metric's unit", labels: ['budget'] }),
+      score: stateRegistry.gauge('lookout.performance.score', { description: 'Performance score across budgets, 0-100 (A+ from 95, A 85, B 70, C 55)', unit: '1' }),
+      transitions: stateRegistry.counter('lookout.budget.transitions', { description: 'Budget state changes, by new state', labels: ['budget', 'state'] }),
+      suppressed: stateRegistry.counter('lookout.budget.notifications.suppressed', { description: 'Transition notifications held back by the cooldown', labels: ['budget'] }),
     });
   };
 

@@ -16,7 +16,7 @@ import {
   type InstrumentDescriptor,
 } from './internal/instruments.js';
 import { findHostMeterProvider, type OtelMeterLike, type OtelMeterProviderLike } from './internal/otelGlobal.js';
-import { isOwnInstrument, ownInstrument } from './internal/ownInstrument.js';
+import { isOwnInstrument } from './internal/ownInstrument.js';
 import { PINNED } from './internal/series.js';
 import type { RegistryCore } from './internal/RegistryCore.js';
 import { isAcceptedUnit, isValidInstrumentName, openMetricsFamilyName, promFamilyName, promLabelName } from './names.js';
@@ -268,7 +268,7 @@ export class MetricsRegistry implements RegistryCore {
   private _selfMetrics(): { dropped: CounterImpl; overflow: CounterImpl; evicted: CounterImpl } {
     if (this._self === undefined) {
       const self = (name: string, description: string, labels: string[]): CounterImpl =>
-        this._define('counter', name, ownInstrument({ description, labels, cardinalityLimit: 10_000 })) as unknown as CounterImpl;
+        this._define('counter', name, { description, labels, cardinalityLimit: 10_000 }) as unknown as CounterImpl;
       this._self = {
         dropped: self('lookout.metric.records.dropped', 'Records Lookout dropped, by metric and reason', ['metric', 'reason']),
         overflow: self('lookout.metric.series.overflow', 'Records routed to the overflow series past the cardinality limit', ['metric']),
@@ -405,7 +405,7 @@ export class MetricsRegistry implements RegistryCore {
       return noopInstrument(kind, promName, () => this.countDropped(promName, 'conflict'));
     }
 
-    const own = isOwnInstrument(options);
+    const own = isOwnInstrument(name);
     const d: InstrumentDescriptor = {
       name,
       kind,

@@ -1,6 +1,5 @@
 import { getDiagnostics, safeString } from '../diagnostics/index.js';
 import type { CompressionStats } from '../delivery/gzip.js';
-import { ownInstrument } from '../metrics/internal/ownInstrument.js';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.js';
 import type { InstrumentOptions, ObservableCallback, ObservableGauge } from '../metrics/types.js';
 
@@ -61,7 +60,7 @@ export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string,
     state = { generation: registry.generation, queues, counters };
     byRegistry.set(registry, state);
     const counter = (name: string, options: InstrumentOptions<string>, callback: ObservableCallback<string>): void => {
-      counters.push(registry.observableCounter(name, ownInstrument(options), callback));
+      counters.push(registry.observableCounter(name, options, callback));
     };
     const each = (fn: (signal: string, q: DeliveryStatsSource) => void): void => {
       for (const [s, q] of queues) fn(s, q);
@@ -83,7 +82,7 @@ export function observeDeliveryStats(queue: DeliveryStatsSource, signal: string,
     counter('lookout.delivery.circuit.opened', { description: 'Times the circuit breaker opened', labels: ['signal'] }, (o) =>
       each((s, q) => o.observe(q.stats.circuitOpened, { signal: s })),
     );
-    registry.observableGauge('lookout.delivery.queue.items', ownInstrument({ description: 'Items waiting for delivery', unit: '{item}', labels: ['signal'] }), (o) =>
+    registry.observableGauge('lookout.delivery.queue.items', { description: 'Items waiting for delivery', unit: '{item}', labels: ['signal'] }, (o) =>
       each((s, q) => o.observe(q.stats.queuedItems, { signal: s })),
     );
     counter(

@@ -37,6 +37,16 @@ describe('MetricsRegistry', () => {
       expect(text).toMatch(/^lookout_metric_series_evicted_total\{metric="user_total"\} 1$/m);
     });
 
+    // The other packages' own metrics (security, errors, telemetry, node, viewer) live in the same namespace.
+    it('should keep every lookout.* series past the TTL and uncut, whichever package defined it', async () => {
+      const { registry, clock } = clocked({ seriesTtlMs: 60_000, maxLabelValueLength: 5 });
+      registry.counter('lookout.security.events.dropped', { labels: ['reason'] }).add(2, { reason: 'queue_full' });
+      registry.counter('lookoutish', { labels: ['reason'] }).add(1, { reason: 'queue_full' });
+      const text = await scrapeFor(registry, clock, 300_000);
+      expect(text).toMatch(/^lookout_security_events_dropped_total\{reason="queue_full"\} 2$/m);
+      expect(text).not.toMatch(/^lookoutish_total\{/m);
+    });
+
     it("should keep the budget monitor's series between evaluations further apart than the TTL", async () => {
       const { registry, clock } = clocked({ seriesTtlMs: 60_000 });
       registry.gauge('heap', { unit: 'By' }).set(5);
