@@ -192,7 +192,7 @@ function isNativePromise(value: unknown): value is Promise<unknown> {
  * so that a rejection it leaves unhandled is still reported by the runtime, with the same reason:
  * a handler on the original would mark its rejection handled. Own properties the callee added to
  * its promise (`Object.assign(promise, { cancel })`) are copied over, methods bound to the
- * original, as sentry-javascript does (packages/core/src/utils/chain-and-copy-promiselike.ts).
+ * original, so a decorated promise keeps its API.
  */
 function chainNative(result: Promise<unknown>, start: number, done: Done, failed: Failed): Promise<unknown> {
   let chained: Promise<unknown>;
