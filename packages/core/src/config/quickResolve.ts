@@ -34,25 +34,29 @@ export function quickResolve(
   const options: Record<string, unknown> = {};
   const invalid: string[] = [];
   let strict = false;
+  let keys: string[] = [];
   try {
     if (input !== undefined) {
       if (input === null || typeof input !== 'object' || Array.isArray(input)) invalid.push('');
-      else {
-        strict = strictAllowed && (input as { strict?: unknown }).strict === true;
-        for (const key of Object.keys(input)) {
-          const value = (input as Record<string, unknown>)[key];
-          const known = Object.prototype.hasOwnProperty.call(fields, key);
-          if (value === undefined && known) continue;
-          const verdict = known ? fields[key]?.(value) : false;
-          if (verdict === true) options[key] = value;
-          else invalid.push(typeof verdict === 'string' ? `${key}.${verdict}` : key);
-        }
-      }
+      else keys = Object.keys(input);
     }
   } catch {
-    // Hostile getters or proxies: nothing of the input is trusted.
-    for (const key of Object.keys(options)) delete options[key];
+    // A proxy whose keys cannot be listed: nothing of the input is trusted.
     invalid.push('');
+  }
+  for (const key of keys) {
+    // Each field on its own: a getter that throws costs that field only.
+    try {
+      const value = (input as Record<string, unknown>)[key];
+      if (key === 'strict' && strictAllowed) strict = value === true;
+      const known = Object.prototype.hasOwnProperty.call(fields, key);
+      if (value === undefined && known) continue;
+      const verdict = known ? fields[key]?.(value) : false;
+      if (verdict === true) options[key] = value;
+      else invalid.push(typeof verdict === 'string' ? `${key}.${verdict}` : key);
+    } catch {
+      invalid.push(key);
+    }
   }
   if (invalid.length === 0) return { options, invalid };
   if (strict) throw new LookoutConfigError(component, invalid.map((path) => ({ path, message: path === '' ? 'must be an object' : 'invalid' })));
@@ -63,15 +67,19 @@ export function quickResolve(
   return { options, invalid };
 }
 
+const DIAGNOSTICS_METHODS = ['warn', 'error', 'info', 'debug', 'internalError'] as const;
+
 /**
- * The `diagnostics` of host options when it looks like a {@link Diagnostics}, else `undefined`;
+ * The `diagnostics` of host options when it looks like a {@link Diagnostics} (its `warn`, `error`,
+ * `info`, `debug` and `internalError` are functions), else `undefined`;
  * read before validation so that problems with the other options go to the host's own.
  * Never throws (hostile getters give `undefined`).
  */
 export function diagnosticsIn(input: unknown): Diagnostics | undefined {
   try {
     const d = (input as { diagnostics?: Diagnostics } | null | undefined)?.diagnostics;
-    return typeof d === 'object' && d !== null && typeof d.warn === 'function' && typeof d.internalError === 'function' ? d : undefined;
+    // Every method Lookout calls on it: one missing would throw from inside a catch.
+    return typeof d === 'object' && d !== null && DIAGNOSTICS_METHODS.every((m) => typeof d[m] === 'function') ? d : undefined;
   } catch {
     return undefined;
   }

@@ -38,10 +38,14 @@ describe('quickResolve', () => {
     expect(() => quickResolve({ strict: true, name: '' }, { ...FIELDS, strict: (v) => typeof v === 'boolean' }, 'thing')).toThrow(LookoutConfigError);
   });
 
-  it('should treat hostile getters as unreadable options and never throw', () => {
-    const hostile = Object.defineProperty({}, 'name', { enumerable: true, get: () => { throw new Error('boom'); } });
-    const { diagnostics } = recording();
-    expect(quickResolve(hostile, FIELDS, 'thing', diagnostics).invalid).toEqual(['']);
+  // One unreadable field threw every other option away ("(options): must be an object"), endpoint included.
+  it('should treat a field whose getter throws as invalid, keep the others, and never throw', () => {
+    const hostile = Object.defineProperty({ limits: { max: 1 } }, 'name', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const { diagnostics, warnings } = recording();
+    expect(quickResolve(hostile, FIELDS, 'thing', diagnostics)).toEqual({ options: { limits: { max: 1 } }, invalid: ['name'] });
+    expect(warnings).toEqual([expect.stringContaining('thing: name: invalid or unknown; the default is used')]);
+    const unlistable = new Proxy({}, { ownKeys: () => { throw new Error('no'); } });
+    expect(quickResolve(unlistable, FIELDS, 'thing', diagnostics).invalid).toEqual(['']);
     fc.assert(
       fc.property(fc.anything().filter((v) => (v as { strict?: unknown } | null)?.strict !== true), (input) => {
         expect(() => quickResolve(input, FIELDS, 'thing', recording().diagnostics)).not.toThrow();
@@ -65,6 +69,10 @@ describe('diagnosticsIn', () => {
     const diagnostics = createDiagnostics();
     expect(diagnosticsIn({ diagnostics })).toBe(diagnostics);
     expect(diagnosticsIn({ diagnostics: { warn: 1 } })).toBeUndefined();
+    // Lookout calls each of these: one missing would throw from inside a catch.
+    const fn = () => {};
+    expect(diagnosticsIn({ diagnostics: { warn: fn, internalError: fn } })).toBeUndefined();
+    expect(diagnosticsIn({ diagnostics: { warn: fn, error: fn, info: fn, debug: fn, internalError: fn } })).toBeDefined();
     expect(diagnosticsIn(null)).toBeUndefined();
     expect(diagnosticsIn(Object.defineProperty({}, 'diagnostics', { get: () => { throw new Error('x'); } }))).toBeUndefined();
   });
