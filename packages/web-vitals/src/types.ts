@@ -122,8 +122,10 @@ export interface WebVitalsOptions {
 /** A running collector. No method throws. */
 export interface WebVitalsCollector {
   /**
-   * The router-driven signal: names the route from now on. When the route changes and the browser
-   * does not report soft navigations itself, a soft navigation event is sent.
+   * The router-driven signal: names the route from now on. When the route changes with the URL, a
+   * soft navigation event is sent, unless the browser reports soft navigations itself and reports
+   * this one (a `soft-navigation` entry for the new path) within 1 s: Chromium reports only URL
+   * changes that follow a user interaction, so a redirect on a timer still gets the event.
    */
   setRoute(route: string): void;
   /** The route label reports would carry now. */

@@ -45,7 +45,7 @@ describe('@lookout/web-vitals', () => {
 
     it('should export the lite reporter from ./lite, with the same route labels and defaults as the root', async () => {
       const lite = await import('@lookout/web-vitals/lite');
-      expect(Object.keys(lite).sort()).toEqual(['BUDGETS_CHECK', 'DEFAULT_BUDGETS', 'DEFAULT_SOFT_NAVIGATION_EVENT_NAME', 'DEFAULT_VITAL_EVENT_NAME', 'UNKNOWN_ROUTE', 'cleanRoute', 'routeFromPath', 'softNavigationSupport', 'startLiteVitals']);
+      expect(Object.keys(lite).sort()).toEqual(['BUDGETS_CHECK', 'DEFAULT_BUDGETS', 'DEFAULT_SOFT_NAVIGATION_EVENT_NAME', 'DEFAULT_VITAL_EVENT_NAME', 'SOFT_NAVIGATION_WAIT_MS', 'UNKNOWN_ROUTE', 'cleanRoute', 'routeFromPath', 'softNavigationSupport', 'startLiteVitals', 'unlessSoftNavigation']);
       expect(lite.routeFromPath).toBe(root.routeFromPath);
       expect(lite.DEFAULT_BUDGETS).toBe(root.DEFAULT_BUDGETS);
     });

@@ -4,7 +4,7 @@ import { createRateGate, describeThrown, watchPageErrors } from '@lookout/errors
 import type { LiteMechanism } from '@lookout/errors/lite';
 import { createLiteClient } from '@lookout/telemetry/lite';
 import type { LiteClient } from '@lookout/telemetry/lite';
-import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, softNavigationSupport, startLiteVitals } from '@lookout/web-vitals/lite';
+import { BUDGETS_CHECK, cleanRoute, DEFAULT_SOFT_NAVIGATION_EVENT_NAME, DEFAULT_VITAL_EVENT_NAME, routeFromPath, softNavigationSupport, startLiteVitals, unlessSoftNavigation } from '@lookout/web-vitals/lite';
 import { DEFAULT_SERVICE_NAME, DEFAULT_SHUTDOWN_TIMEOUT_MS, DOWNLOAD_EVENT_NAME, ERROR_EVENT_NAME } from '../constants.js';
 import { NAME_CHECK, SHARED_FIELD_CHECKS, VERSION_CHECK } from '../fieldChecks.js';
 import type { LiteVitalsOptions } from '@lookout/web-vitals/lite';
@@ -206,9 +206,12 @@ function wire(o: LiteMonitoringOptions, warn: Warn, client: LiteClient, undo: Ar
   // window's capture phase, before the client's page-hide flush on the document.
   const vitals: LiteVitalsOptions | false = o.webVitals !== false && { ...(o.webVitals as LiteVitalsOptions) };
   if (vitals) vitals.reportSoftNavs ??= true;
-  // Where the browser reports soft navigations, web-vitals does (per navigation, with its URL);
-  // elsewhere `setRoute()` sends the router-driven `soft_navigation` event.
+  // Where the browser reports soft navigations, web-vitals does (per navigation, with its URL), and
+  // `setRoute()` sends the router-driven `soft_navigation` event only for one the browser did not
+  // report within a second (not started by the user: a redirect on a timer); elsewhere it always does.
   const browserSoftNavs = vitals && vitals.reportSoftNavs && softNavigationSupport();
+  // `performance.now()` at the last route change with the URL: a browser entry that started earlier is of an earlier navigation.
+  let movedAt = 0;
   let stopVitals: (() => void) | undefined;
   const startVitals = (): void =>
     void attempt(() => {
@@ -241,7 +244,12 @@ function wire(o: LiteMonitoringOptions, warn: Warn, client: LiteClient, undo: Ar
       named.delete(path());
       if (named.size >= 50) named.delete(named.keys().next().value!);
       named.set(path(), next);
-      if (moved && next != from && !browserSoftNavs) client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
+      if (moved && next != from) {
+        const send = () => void client.track(DEFAULT_SOFT_NAVIGATION_EVENT_NAME, { from, to: next, route: next, source: 'router' });
+        if (browserSoftNavs) unlessSoftNavigation(path(), movedAt, send);
+        else send();
+        movedAt = performance.now();
+      }
     },
     identify(userId: string | undefined) {
       if (userId === undefined || NAME_CHECK(userId) === true) client.identify(userId);

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bundleFixture } from '../../../../testing/bundleFixture.js';
 import { CHROMIUM_ARGS, findChromium, startHttpReceiver } from '../../../../testing/backends.js';
 import type { HttpReceiverHandle } from '../../../../testing/backends.js';
@@ -62,4 +62,15 @@ export async function startTierSite(script: string): Promise<TierSite> {
       await new Promise((r) => server.close(() => r(undefined)));
     },
   };
+}
+
+/** Clears the receiver, then opens `/products/1` of `tier` in a context of its own and, once it has painted, names the route `product`. */
+export async function openProductPage(site: TierSite, tier: Tier): Promise<{ context: BrowserContext; page: Page }> {
+  site.receiver.clear();
+  const context = await site.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.url}/products/1?tier=${tier}`);
+  await sleep(600);
+  await page.evaluate(() => (globalThis as unknown as { L: { setRoute(route: string): void } }).L.setRoute('product'));
+  return { context, page };
 }

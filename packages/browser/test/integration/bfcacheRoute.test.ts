@@ -4,7 +4,7 @@
 // Both tiers, in Debian's Chromium with the bfcache on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEvents } from '../helpers/otlpJson.js';
-import { sleep, SLOW_BUTTON_SCRIPT, startTierSite, TIERS } from '../helpers/tierSite.js';
+import { openProductPage, sleep, SLOW_BUTTON_SCRIPT, startTierSite, TIERS } from '../helpers/tierSite.js';
 import type { TierSite } from '../helpers/tierSite.js';
 
 declare const window: { L: { setRoute(route: string): void }; restored: number; go(): void };
@@ -26,12 +26,7 @@ afterAll(async () => {
 describe.each(TIERS)('initMonitoring (%s tier, headless Chromium)', (tier) => {
   describe('bfcache restore', () => {
     it('should label the metrics of the restored view with the route the page is on', async () => {
-      site.receiver.clear();
-      const context = await site.browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${site.url}/products/1?tier=${tier}`);
-      await sleep(600);
-      await page.evaluate(() => window.L.setRoute('product'));
+      const { context, page } = await openProductPage(site, tier);
       await page.click('#button');
       await page.evaluate(() => window.go());
       await sleep(500);

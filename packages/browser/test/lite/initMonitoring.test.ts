@@ -636,9 +636,16 @@ describe('initMonitoring (lite)', () => {
       ]);
     });
 
-    it('should leave soft navigations to web-vitals where the browser reports them', async () => {
-      // A browser with the Soft Navigation API as web-vitals 6 reads it.
-      const observer = Object.assign(function PerformanceObserver() {}, { supportedEntryTypes: ['soft-navigation', 'largest-contentful-paint'] });
+    it('should leave soft navigations to web-vitals where the browser reports them, and send the router signal for one it does not report within a second', async () => {
+      // A browser with the Soft Navigation API as web-vitals 6 reads it, and an observer of its entries.
+      const observing = new Set<{ callback: (list: unknown) => void }>();
+      const observer = Object.assign(
+        function PerformanceObserver(this: { callback: unknown; observe(): void; disconnect(): void }, callback: (list: unknown) => void) {
+          const self = { callback, observe: () => void observing.add(self), disconnect: () => void observing.delete(self) };
+          return self;
+        },
+        { supportedEntryTypes: ['soft-navigation', 'largest-contentful-paint'] },
+      );
       vi.stubGlobal('PerformanceObserver', observer);
       vi.stubGlobal('PerformanceSoftNavigation', { prototype: { getLargestInteractionContentfulPaint() {} } });
       const { monitoring, sent } = start();
@@ -646,11 +653,18 @@ describe('initMonitoring (lite)', () => {
       expect(webVitals.subscribed.map((s) => (s.options as { reportSoftNavs?: boolean }).reportSoftNavs)).toEqual(Array(5).fill(true));
       page.go('/checkout/42');
       monitoring.setRoute('checkout');
-      // web-vitals reports the soft navigation's metrics with its URL: they carry the route named there.
+      // The browser reports it (after a user's click)...
+      for (const o of [...observing]) o.callback({ getEntries: () => [{ name: 'http://shop.test/checkout/42', startTime: performance.now() }] });
+      // ...and web-vitals its metrics with its URL: they carry the route named there.
       emitVital({ name: 'LCP', value: 900, navigationType: 'soft-navigation', navigationURL: 'http://shop.test/checkout/42' });
+      // A redirect on a timer, which the browser does not report.
+      page.go('/login');
+      monitoring.setRoute('login');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       const events = await sent();
-      expect(events.filter((e) => e.name === 'soft_navigation')).toEqual([]);
+      expect(events.filter((e) => e.name === 'soft_navigation').map((e) => [e.attributes['from'], e.attributes['to'], e.attributes['source']])).toEqual([['checkout', 'login', 'router']]);
       expect(events.filter((e) => e.name === 'web_vital').map((e) => [e.attributes['navigation_type'], e.attributes['route']])).toEqual([['soft-navigation', 'checkout']]);
+      expect(observing.size).toBe(0);
     });
 
     it('should send the router signal when the host turns reportSoftNavs off, even where the browser reports them', async () => {

@@ -1,7 +1,7 @@
 import { diagnosticsIn, getDiagnostics } from '@lookout/core/page';
 import type { Diagnostics } from '@lookout/core';
 import { readWebVitalsOptions } from '../config.js';
-import { softNavigationSupport } from './softNavigationSupport.js';
+import { softNavigationSupport, unlessSoftNavigation } from './softNavigationSupport.js';
 import { reportedBefore } from './reportedBefore.js';
 import { urlOf } from './urlOf.js';
 import type { AttributionSummary, SoftNavigation, VitalName, VitalRating, VitalReport, WebVitalsCollector, WebVitalsOptions } from '../types.js';
@@ -189,10 +189,17 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
     diagnostics.debug('web-vitals/not-a-browser', 'createWebVitalsCollector: no document or PerformanceObserver here; nothing is collected');
   }
 
-  // The router-driven signal: an event when the frame after the route change has rendered.
+  // `performance.now()` when the route last changed with the URL: a soft-navigation entry of the
+  // browser that started before it belongs to an earlier navigation.
+  let movedAt = 0;
+  // The router-driven signal: an event when the frame after the route change has rendered. Where
+  // the browser reports soft navigations, only if it did not report this one (`unlessSoftNavigation`).
   const softNavigation = (from: string, to: string): void => {
     const performance = g.performance;
     const started = performance?.now();
+    const path = currentPath() ?? '';
+    const since = movedAt;
+    movedAt = started ?? 0;
     let done = false;
     const emit = (timed: boolean): void => {
       if (stopped || done) return;
@@ -203,9 +210,14 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         navigation.durationMs = performance.now() - started;
         properties['duration_ms'] = round(navigation.durationMs, 1);
       }
-      track(o.softNavigationEventName, properties, 'softNavigation');
-      const onSoftNavigation = o.onSoftNavigation;
-      if (onSoftNavigation !== undefined) guard('onSoftNavigation', () => onSoftNavigation(navigation));
+      const send = (): void => {
+        if (stopped) return;
+        track(o.softNavigationEventName, properties, 'softNavigation');
+        const onSoftNavigation = o.onSoftNavigation;
+        if (onSoftNavigation !== undefined) guard('onSoftNavigation', () => onSoftNavigation(navigation));
+      };
+      if (softNavigations) unlessSoftNavigation(path, since, send);
+      else send();
     };
     const setTimer = g.setTimeout;
     if (started === undefined || typeof g.requestAnimationFrame !== 'function' || typeof setTimer !== 'function' || g.document?.visibilityState !== 'visible') {
@@ -230,7 +242,7 @@ export function createCollector(source: VitalsSource, input: WebVitalsOptions | 
         const moved = currentRoute !== undefined || currentHref() !== startHref;
         currentRoute = next;
         nameRoute(currentPath(), next);
-        if (moved && !stopped && isBrowser && next !== previous && !softNavigations) softNavigation(previous, next);
+        if (moved && !stopped && isBrowser && next !== previous) softNavigation(previous, next);
       });
     },
     get route() {

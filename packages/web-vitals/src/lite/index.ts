@@ -3,7 +3,7 @@
 // attribution and soft-navigation timing.
 export { startLiteVitals } from './startLiteVitals.js';
 export { routeFromPath, cleanRoute, UNKNOWN_ROUTE } from '../collector/route.js';
-export { softNavigationSupport } from '../collector/softNavigationSupport.js';
+export { softNavigationSupport, unlessSoftNavigation, SOFT_NAVIGATION_WAIT_MS } from '../collector/softNavigationSupport.js';
 export { BUDGETS_CHECK } from '../budgetsCheck.js';
 export { DEFAULT_BUDGETS, DEFAULT_VITAL_EVENT_NAME, DEFAULT_SOFT_NAVIGATION_EVENT_NAME } from '../constants.js';
 export type { LiteVitalsOptions } from './types.js';
