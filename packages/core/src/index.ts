@@ -67,7 +67,7 @@ export type { StandardMetrics, StandardMetricsOptions } from './standard/standar
 // Configuration: the shared way options are resolved (schemas live with each package).
 export { resolveOptions, resolveChanges, LookoutConfigError } from './config/resolveOptions.js';
 export type { ConfigIssue, ResolveResult, ResolveContext, ChangesContext, SafeParser, SchemaIssue } from './config/resolveOptions.js';
-export { quickResolve, diagnosticsIn, isPlainObject, booleanField, functionField, textField, methodsField } from './config/quickResolve.js';
+export { quickResolve, diagnosticsIn, isPlainObject, booleanField, functionField, textField, methodsField, diagnosticsField } from './config/quickResolve.js';
 export type { FieldCheck, QuickResolveResult } from './config/quickResolve.js';
 export { PROFILES, PROFILE_DEFAULTS, DEFAULT_PROFILE } from './config/profiles.js';
 export type { Profile, ProfileDefaults } from './config/profiles.js';

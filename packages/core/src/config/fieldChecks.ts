@@ -20,6 +20,12 @@ export const functionField: FieldCheck = (v) => typeof v === 'function';
 export function textField(min: number, max: number): FieldCheck {
   return (v) => typeof v === 'string' && v.length >= min && v.length <= max;
 }
+/** The methods Lookout calls on a host's `Diagnostics`: one missing would throw from inside a catch. */
+export const DIAGNOSTICS_METHODS = ['warn', 'error', 'info', 'debug', 'internalError'] as const;
+
+/** Accepts a host's `Diagnostics` (every method of {@link DIAGNOSTICS_METHODS}); every option table's `diagnostics` check. */
+export const diagnosticsField: FieldCheck = (v) => methodsField(...DIAGNOSTICS_METHODS)(v);
+
 /** Accepts an object that has each of `names` as a method (a registry, a sink, a diagnostics). */
 export function methodsField(...names: string[]): FieldCheck {
   return (v) => typeof v === 'object' && v !== null && names.every((name) => typeof (v as Record<string, unknown>)[name] === 'function');

@@ -1,9 +1,10 @@
 import { getDiagnostics } from '../diagnostics/index.js';
 import type { Diagnostics } from '../diagnostics/index.js';
 import { LookoutConfigError } from './LookoutConfigError.js';
+import { diagnosticsField } from './fieldChecks.js';
 import type { FieldCheck } from './fieldChecks.js';
 
-export { isPlainObject, booleanField, functionField, textField, methodsField } from './fieldChecks.js';
+export { isPlainObject, booleanField, functionField, textField, methodsField, diagnosticsField } from './fieldChecks.js';
 export type { FieldCheck } from './fieldChecks.js';
 
 /** What {@link quickResolve} found. */
@@ -67,8 +68,6 @@ export function quickResolve(
   return { options, invalid };
 }
 
-const DIAGNOSTICS_METHODS = ['warn', 'error', 'info', 'debug', 'internalError'] as const;
-
 /**
  * The `diagnostics` of host options when it looks like a {@link Diagnostics} (its `warn`, `error`,
  * `info`, `debug` and `internalError` are functions), else `undefined`;
@@ -78,8 +77,7 @@ const DIAGNOSTICS_METHODS = ['warn', 'error', 'info', 'debug', 'internalError'] 
 export function diagnosticsIn(input: unknown): Diagnostics | undefined {
   try {
     const d = (input as { diagnostics?: Diagnostics } | null | undefined)?.diagnostics;
-    // Every method Lookout calls on it: one missing would throw from inside a catch.
-    return typeof d === 'object' && d !== null && DIAGNOSTICS_METHODS.every((m) => typeof d[m] === 'function') ? d : undefined;
+    return diagnosticsField(d) === true ? (d as Diagnostics) : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { finiteNumberField, functionField, integerField, methodsField, type FieldCheck } from '../config/fieldChecks.js';
+import { diagnosticsField, finiteNumberField, functionField, integerField, type FieldCheck } from '../config/fieldChecks.js';
 import { diagnosticsIn, quickResolve } from '../config/quickResolve.js';
 import { getDiagnostics, safeString, type Diagnostics } from '../diagnostics/index.js';
 import { defaultBucketsFor, normaliseBuckets } from './buckets.js';
@@ -42,7 +42,7 @@ function registryFields(): Readonly<Record<keyof RegistryOptions, FieldCheck>> {
     cardinalityLimit: integerField(1),
     seriesTtlMs: finiteNumberField(0),
     maxLabelValueLength: integerField(1),
-    diagnostics: methodsField('warn', 'internalError'),
+    diagnostics: diagnosticsField,
     now: functionField,
   };
 }

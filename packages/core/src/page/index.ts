@@ -10,7 +10,7 @@ export { getDiagnostics } from '../diagnostics/globalDiagnostics.js';
 export type { Diagnostics, Logger, DiagLevel } from '../diagnostics/types.js';
 export { quickResolve, diagnosticsIn } from '../config/quickResolve.js';
 export type { QuickResolveResult } from '../config/quickResolve.js';
-export { isPlainObject, booleanField, functionField, textField, methodsField } from '../config/fieldChecks.js';
+export { isPlainObject, booleanField, functionField, textField, methodsField, diagnosticsField } from '../config/fieldChecks.js';
 export type { FieldCheck } from '../config/fieldChecks.js';
 export { LookoutConfigError } from '../config/LookoutConfigError.js';
 export { isHttpUrl } from '../internal/url.js';

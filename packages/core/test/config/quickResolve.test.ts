@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { booleanField, createDiagnostics, diagnosticsIn, functionField, isPlainObject, LookoutConfigError, methodsField, quickResolve, textField } from '@lookout/core';
+import { booleanField, createDiagnostics, createMetricsRegistry, diagnosticsField, diagnosticsIn, functionField, isPlainObject, LookoutConfigError, methodsField, quickResolve, textField } from '@lookout/core';
 import type { FieldCheck } from '@lookout/core';
 
 function recording() {
@@ -98,5 +98,19 @@ describe('the separate ./page build', () => {
       }));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({ diagnostics: true, budget: true, instance: true, other: false });
+  });
+});
+
+// The registry and the page error capture accepted a diagnostics with fewer methods than
+// diagnosticsIn asks for: kept and called, while the same call's option problems went elsewhere.
+describe('diagnosticsField', () => {
+  it('should accept exactly what diagnosticsIn accepts, so an accepted diagnostics also hears about the other options', () => {
+    const fn = () => {};
+    for (const d of [createDiagnostics(), { warn: fn, error: fn, info: fn, debug: fn, internalError: fn }, { warn: fn, internalError: fn }, { warn: fn }, null, 1]) {
+      expect(diagnosticsField(d) === true).toBe(diagnosticsIn({ diagnostics: d }) !== undefined);
+    }
+    const { diagnostics, warnings } = recording();
+    createMetricsRegistry({ diagnostics, cardinalityLimit: -1 });
+    expect(warnings).toEqual([expect.stringContaining('createMetricsRegistry: cardinalityLimit: invalid or unknown')]);
   });
 });

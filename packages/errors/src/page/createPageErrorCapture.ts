@@ -1,4 +1,4 @@
-import { booleanField, diagnosticsIn, functionField, getDiagnostics, methodsField, quickResolve, randomId } from '@lookout/core/page';
+import { booleanField, diagnosticsField, diagnosticsIn, functionField, getDiagnostics, methodsField, quickResolve, randomId } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, Redactor } from '@lookout/core/page';
 import { isNetworkFailure } from '../capture/classify.js';
 import { normaliseThrown } from '../capture/normaliseThrown.js';
@@ -36,7 +36,7 @@ const listOf =
 // Checks of `quickResolve`, which drops what fails them (one diagnostic per field, its default used).
 const OPTIONS: Record<keyof PageErrorCaptureOptions, FieldCheck> = {
   sinks: listOf(methodsField('capture')),
-  diagnostics: methodsField('warn', 'error', 'internalError'),
+  diagnostics: diagnosticsField,
   redactor: methodsField('redact', 'redactString'),
   maxPerGroupPerMinute: isInt(1, 1e9),
   ignoreErrors: listOf((v) => isString(v) || v instanceof RegExp),
