@@ -63,7 +63,7 @@ export interface Monitoring {
   track(name: string, properties?: Record<string, unknown>): string | undefined;
   /** Records a `download` event `{ platform, method, version }`, e.g. `('linux', 'deb', '2.1.0')`. */
   trackDownload(platform: string, method: string, version: string): string | undefined;
-  /** Captures an error (anything thrown) with optional context. Returns the record id. */
+  /** Captures an error (anything thrown) with optional context. Returns the record's id, or `undefined` when it was ignored, dropped by `beforeCapture`, or captured after shutdown or before init. */
   captureException(error: unknown, context?: CaptureContext): string | undefined;
   /** Captures a message at `severity` (default `low`). */
   captureMessage(message: string, severity?: Severity, context?: CaptureContext): string | undefined;

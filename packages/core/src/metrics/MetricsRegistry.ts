@@ -16,7 +16,7 @@ import {
   type InstrumentDescriptor,
 } from './internal/instruments.js';
 import { findHostMeterProvider, type OtelMeterLike, type OtelMeterProviderLike } from './internal/otelGlobal.js';
-import { isOwnInstrument } from './internal/ownInstrument.js';
+import { isOwnInstrument } from './internal/ownNamespace.js';
 import { PINNED } from './internal/series.js';
 import type { RegistryCore } from './internal/RegistryCore.js';
 import { isAcceptedUnit, isValidInstrumentName, openMetricsFamilyName, promFamilyName, promLabelName } from './names.js';

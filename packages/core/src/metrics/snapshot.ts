@@ -44,7 +44,7 @@ export interface MetricSnapshot {
   readonly labelNames: readonly string[];
   /** OpenTelemetry attribute keys, in the same order as {@link labelNames}. */
   readonly attributeKeys: readonly string[];
-  /** When the instrument was created (ms since the epoch, registry clock): where its cumulative series start. */
+  /** When the instrument was created (ms since the epoch, registry clock); each series' own start is its `startTime` (never earlier). */
   readonly startTime: number;
   /** Histogram only: finite upper bounds; one more bucket (`+Inf`) follows the last. */
   readonly bounds?: readonly number[];

@@ -16,14 +16,14 @@ describe('createErrorTracker (regression: fields that bypassed the redactor)', (
     tracker.setSession(JWT);
     tracker.addBreadcrumb({ category: `login ${EMAIL}`, message: 'ok' });
     tracker.captureError(new Error('x'), { fingerprint: ['checkout', `bob ${EMAIL}`] });
-    tracker.configure({ tags: { reviewer: EMAIL } });
+    tracker.configure({ tags: { approver: EMAIL } });
     tracker.captureError(new Error('y'));
     const text = JSON.stringify([sink.records, sink.records.map(toSentryEvent)]);
     expect(text).not.toContain(EMAIL);
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(JWT);
     expect(Object.keys(sink.records[0]?.tags ?? {})).toEqual(['deploy_token', 'owner']);
-    expect(sink.records[1]?.tags['reviewer']).toBeDefined();
+    expect(sink.records[1]?.tags['approver']).toBe('[REDACTED:email]');
   });
 
   it('should redact before truncating, so a secret cut at the limit is still masked', () => {

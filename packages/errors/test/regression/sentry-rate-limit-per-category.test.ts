@@ -37,7 +37,8 @@ describe('makeSentryTransport (regression: a rate limit on one category held eve
     for (const c of ['b', 'c', 'd']) await t.send(envelope(id(c), 'event'));
     await t.send(envelope(id('e'), 'transaction'));
     expect(await t.flush(2000)).toBe(true);
-    expect(Date.now() - start).toBeLessThan(1000);
+    // Held, they waited out the 60 s limit; a loaded machine still sends four envelopes well within 10 s.
+    expect(Date.now() - start).toBeLessThan(10_000);
     expect(receiver.events().map((e) => e['event_id'])).toEqual([id('b'), id('c'), id('d')]);
     expect(receiver.requests).toHaveLength(4);
     // The 429'd transaction was counted by Sentry itself; the one dropped locally is a client report.
