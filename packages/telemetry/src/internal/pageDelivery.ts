@@ -69,8 +69,9 @@ export interface PageDelivery {
   /** Removes and returns what is queued (not what is in flight); a waiting flush ends, `false` if anything was removed. */
   clear(): TelemetryEvent[];
   /**
-   * Stops the timer and the page-hide listeners; requests still unanswered are given up, their
-   * events counted as dropped (`shutdown`); returns what was still queued (now removed), as `clear`.
+   * Stops the timer and the page-hide listeners; a request of the normal path still unanswered is
+   * given up, its events counted as dropped (`shutdown`), while page-hide requests, which outlive
+   * the page, are still counted when they answer; returns what was still queued (now removed), as `clear`.
    */
   stop(): TelemetryEvent[];
 }
@@ -83,9 +84,12 @@ export interface PageDelivery {
  * page is hidden or closed, everything queued leaves at once inside the shared budget (`fetch`
  * keepalive, or `beacon` where there is no `fetch`); a batch that does not fit is cut to the oldest
  * events that fit, and what fits nowhere goes to `keep` or is dropped as `page_hidden`. An event
- * sent at page hide is never sent again. Every request is bounded by `sendTimeoutMs` with a timer
- * of its own, not only by the `AbortSignal` given to `fetch`: a page's fetch wrapper that drops
- * the signal and never settles would otherwise hold the loop, and its keepalive bytes, for good.
+ * sent at page hide is never sent again. Every request of the normal path is bounded by
+ * `sendTimeoutMs` with a timer of its own, not only by the `AbortSignal` given to `fetch`: a page's
+ * fetch wrapper that drops the signal and never settles would otherwise hold the loop, and its
+ * keepalive bytes, for good. Page-hide requests have no timer and are not given up at `stop`: they
+ * do not hold the loop, and the browser keeps them going after the page (giving one up would free
+ * its bytes early and keep its events for the next page, though they may still arrive).
  */
 export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
   const g = globalThis as unknown as Page;
@@ -97,10 +101,8 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
   let attempts = 0;
   let stopped = false;
   const waiters = new Set<(end?: boolean, dropped?: boolean) => void>();
-  /** Rejected at `stop`, which counts the events of unanswered requests: they are given up. */
-  let halt!: () => void;
-  const halted = new Promise<never>((_, reject) => (halt = reject));
-  halted.catch(() => undefined);
+  /** While a request of the normal path is in flight: gives it up (at `stop`), its events counted as dropped. */
+  let halt: (() => void) | undefined;
   const sending = (): boolean => o.allowed() && !stopped;
   const keep = (events: TelemetryEvent[]): void => {
     if (!o.keep?.(events)) o.drop('page_hidden', events.length);
@@ -167,17 +169,26 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     let result: TransportResult = { kind: 'retryable', reason: 'network' };
     inflight += n;
     let deadline: unknown;
-    // Past `sendTimeoutMs`, the request is given up as a network error.
-    const expired = new Promise<never>((_, reject) => (deadline = g.setTimeout(reject, o.sendTimeoutMs)));
+    // Past `sendTimeoutMs` or at `stop`, a request of the normal path is given up as a network
+    // error; a page-hide request is waited for (see above).
+    const expired = new Promise<never>((_, reject) => {
+      if (!hide) {
+        deadline = g.setTimeout(reject, o.sendTimeoutMs);
+        halt = () => {
+          o.drop('shutdown', n);
+          reject();
+        };
+      }
+    });
     try {
       if (g.fetch) {
         const request = g.fetch(o.endpoint, { method: 'POST', headers: o.headers, body, keepalive, signal: hide ? undefined : g.AbortSignal?.timeout?.(o.sendTimeoutMs) });
         if (hide && counters.beaconed !== undefined) counters.beaconed += n;
-        const response = await Promise.race([request, expired, halted]);
+        const response = await Promise.race([request, expired]);
         result = classifyHttpStatus(response.status, response.headers.get('retry-after'));
         // A keepalive request counts against the browser's quota until its response is read,
         // not when its headers arrive: read it before giving the bytes back to the budget.
-        await Promise.race([response.arrayBuffer?.(), expired, halted]).catch(() => undefined);
+        await Promise.race([response.arrayBuffer?.(), expired]).catch(() => undefined);
       } else if (hide) {
         const sent = o.beacon?.(body);
         inflight -= n;
@@ -193,9 +204,12 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     g.clearTimeout(deadline);
     if (keepalive) budget.release(bytes);
     inflight -= n;
-    if (!hide) busy = false;
+    if (!hide) {
+      busy = false;
+      halt = undefined;
+    }
     // Given up at `stop`, which counted these events.
-    if (stopped) return;
+    if (stopped && !hide) return;
     if (result.kind == 'success') {
       counters.sent += n;
       attempts = 0;
@@ -269,8 +283,7 @@ export function createPageDelivery(o: PageDeliveryOptions): PageDelivery {
     stop() {
       stopped = true;
       g.clearTimeout(timer);
-      if (inflight) o.drop('shutdown', inflight);
-      halt();
+      halt?.();
       g.document?.removeEventListener('visibilitychange', onVisibility);
       g.removeEventListener?.('pagehide', hide);
       return d.clear();
