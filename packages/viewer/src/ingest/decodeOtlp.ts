@@ -33,6 +33,7 @@ export interface OtlpPoint {
   startTimeMs: number;
   value?: number;
   count?: number;
+  /** Histograms: the sum of the observations; undefined when the point has none (OTLP leaves it out once a value was negative). */
   sum?: number;
   bucketCounts?: number[];
   bounds?: number[];
@@ -260,7 +261,7 @@ function readHistogramData(r: ProtoReader): Omit<OtlpMetric, 'name' | 'unit' | '
 }
 
 function readHistogramPoint(r: ProtoReader): OtlpPoint {
-  const point: OtlpPoint = { attributes: {}, timeMs: 0, startTimeMs: 0, count: 0, sum: 0, bucketCounts: [], bounds: [] };
+  const point: OtlpPoint = { attributes: {}, timeMs: 0, startTimeMs: 0, count: 0, bucketCounts: [], bounds: [] };
   while (!r.done()) {
     const [field, wire] = r.tag();
     if (field === 9 && wire === WIRE_LEN) readKeyValue(r.message(), point.attributes);
@@ -369,7 +370,7 @@ function jsonHistogramPoint(raw: unknown): OtlpPoint {
     attributes: jsonAttributes(p.attributes),
     ...jsonPointTimes(p),
     count: asNumber(p.count) ?? 0,
-    sum: asNumber(p.sum) ?? 0,
+    sum: asNumber(p.sum),
     bucketCounts: asArray(p.bucketCounts).map((c) => asNumber(c) ?? 0),
     bounds: asArray(p.explicitBounds).map((b) => asNumber(b) ?? 0),
   };

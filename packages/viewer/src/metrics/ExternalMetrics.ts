@@ -97,7 +97,6 @@ export class ExternalMetrics {
               continue;
             }
             this._bytes += entry.bytes;
-            if (m.kind === 'histogram') entry.sum = 0;
             this._series.set(key, entry);
             let instances = this._instances.get(metricKey);
             if (instances === undefined) this._instances.set(metricKey, (instances = new Set()));
@@ -140,7 +139,7 @@ function addPoint(entry: Entry, info: MetricInfo, m: OtlpMetric, p: OtlpPoint, n
   // A point no newer than the last one (a retry, or out of order) changes nothing.
   if (rated && entry.time > 0 && time <= entry.time) return;
   const first = entry.time === 0;
-  const previous = { value: entry.value, sum: entry.sum ?? 0, counts: entry.counts, time: entry.time };
+  const previous = { value: entry.value, sum: entry.sum, counts: entry.counts, time: entry.time };
   // Delta points carry their own window; cumulative ones are compared with the previous point.
   const windowMs = m.delta ? (p.startTimeMs > 0 && p.startTimeMs < time ? time - p.startTimeMs : first ? 0 : time - previous.time) : first ? 0 : time - previous.time;
   // A new start time or a lower value is a restart: count from zero, as Prometheus' rate() does.
@@ -158,11 +157,12 @@ function addPoint(entry: Entry, info: MetricInfo, m: OtlpMetric, p: OtlpPoint, n
       reset = true;
     }
     let deltaCounts: number[];
-    let deltaSum: number;
+    // Undefined where a point has no sum: its mean is not known (never taken as 0).
+    let deltaSum: number | undefined;
     let deltaCount: number;
     if (m.delta) {
       deltaCounts = counts.slice();
-      deltaSum = p.sum ?? 0;
+      deltaSum = p.sum;
       deltaCount = p.count ?? 0;
       if (entry.counts.length !== counts.length) {
         entry.counts = counts.slice();
@@ -171,16 +171,17 @@ function addPoint(entry: Entry, info: MetricInfo, m: OtlpMetric, p: OtlpPoint, n
       } else {
         for (let i = 0; i < counts.length; i++) entry.counts[i]! += counts[i]!;
         entry.value += deltaCount;
-        entry.sum = (entry.sum ?? 0) + deltaSum;
+        entry.sum = entry.sum === undefined || deltaSum === undefined ? undefined : entry.sum + deltaSum;
       }
     } else {
       const from = restarted || reset || previous.counts.length !== counts.length ? undefined : previous;
       deltaCounts = counts.map((c, i) => (from === undefined ? c : Math.max(0, c - from.counts[i]!)));
-      deltaSum = (p.sum ?? 0) - (from?.sum ?? 0);
+      const fromSum = from === undefined ? 0 : from.sum;
+      deltaSum = p.sum === undefined || fromSum === undefined ? undefined : p.sum - fromSum;
       deltaCount = (p.count ?? 0) - (from?.value ?? 0);
       entry.counts = counts.slice();
       entry.value = p.count ?? 0;
-      entry.sum = p.sum ?? 0;
+      entry.sum = p.sum;
     }
     if (windowMs > 0) entry.change = { ...changeOver(deltaCount, windowMs, now), deltaCounts, deltaSum, deltaCount };
     return;

@@ -4,7 +4,7 @@ import type { MetricInfo, MetricsFrame, MetricView, RawSeries, SeriesPoint } fro
 
 interface Previous {
   value: number;
-  sum: number;
+  sum: number | undefined;
   counts: readonly number[] | undefined;
 }
 
@@ -35,7 +35,7 @@ export class MetricsCollector {
         const c = s.change;
         if (c === undefined || now > c.until) continue;
         point.rate = c.rate;
-        if (kind === 'histogram' && c.deltaCounts !== undefined) withDelta(point, c.deltaCounts, c.deltaSum ?? 0, c.deltaCount ?? 0);
+        if (kind === 'histogram' && c.deltaCounts !== undefined) withDelta(point, c.deltaCounts, c.deltaSum, c.deltaCount ?? 0);
         continue;
       }
       const prev = this._previous.get(s.key);
@@ -47,11 +47,13 @@ export class MetricsCollector {
         const restarted = prev?.counts === undefined || prev.counts.length !== counts.length || s.value < prev.value;
         const delta = new Array<number>(counts.length);
         for (let i = 0; i < counts.length; i++) delta[i] = restarted ? counts[i]! : Math.max(0, counts[i]! - prev!.counts![i]!);
-        const deltaSum = (s.sum ?? 0) - (restarted || prev === undefined ? 0 : prev.sum);
+        // No sum known (now or at the previous read): no mean, rather than one of 0.
+        const from = restarted ? 0 : prev!.sum;
+        const deltaSum = s.sum === undefined || from === undefined ? undefined : s.sum - from;
         const deltaCount = s.value - (restarted || prev === undefined ? 0 : prev.value);
         withDelta(point, delta, deltaSum, deltaCount);
       }
-      next.set(s.key, { value: s.value, sum: s.sum ?? 0, counts: s.counts === undefined ? undefined : s.counts.slice() });
+      next.set(s.key, { value: s.value, sum: s.sum, counts: s.counts === undefined ? undefined : s.counts.slice() });
     }
     this._previous = next;
     return points;
@@ -63,12 +65,13 @@ export class MetricsCollector {
   }
 }
 
-/** Sets a histogram point's per-bucket delta, its p50/p95/p99 and the mean of its observations. */
-function withDelta(point: SeriesPoint, deltaCounts: number[], deltaSum: number, deltaCount: number): void {
+/** Sets a histogram point's per-bucket delta, its p50/p95/p99 and, when their sum is known, the mean of its observations. */
+function withDelta(point: SeriesPoint, deltaCounts: number[], deltaSum: number | undefined, deltaCount: number): void {
   point.deltaCounts = deltaCounts;
-  point.deltaSum = deltaSum;
   const q = quantilesOf(point.metric.bounds ?? [], deltaCounts);
   if (q !== undefined) point.quantiles = q;
+  if (deltaSum === undefined) return;
+  point.deltaSum = deltaSum;
   if (deltaCount > 0) point.mean = deltaSum / deltaCount;
 }
 
@@ -114,7 +117,8 @@ function round(v: number): number {
 function aggregate(info: MetricInfo, list: readonly SeriesPoint[]): SeriesPoint {
   let value = 0;
   let rate: number | undefined;
-  let deltaSum = 0;
+  /** Undefined once a series' sum is not known: the merged mean would be wrong. */
+  let deltaSum: number | undefined = 0;
   let deltaCounts: number[] | undefined;
   for (const p of list) {
     value += p.value;
@@ -122,7 +126,7 @@ function aggregate(info: MetricInfo, list: readonly SeriesPoint[]): SeriesPoint 
     if (p.deltaCounts !== undefined) {
       deltaCounts ??= new Array<number>(p.deltaCounts.length).fill(0);
       if (deltaCounts.length === p.deltaCounts.length) for (let i = 0; i < deltaCounts.length; i++) deltaCounts[i]! += p.deltaCounts[i]!;
-      deltaSum += p.deltaSum ?? 0;
+      deltaSum = deltaSum === undefined || p.deltaSum === undefined ? undefined : deltaSum + p.deltaSum;
     }
   }
   const point: SeriesPoint = { metric: info, labels: { aggregated: `${list.length} series` }, value: info.kind === 'gauge' ? value / list.length : value };
@@ -131,7 +135,7 @@ function aggregate(info: MetricInfo, list: readonly SeriesPoint[]): SeriesPoint 
     const q = quantilesOf(info.bounds ?? [], deltaCounts);
     if (q !== undefined) point.quantiles = q;
     const n = deltaCounts.reduce((a, b) => a + b, 0);
-    if (n > 0) point.mean = deltaSum / n;
+    if (n > 0 && deltaSum !== undefined) point.mean = deltaSum / n;
   }
   return point;
 }

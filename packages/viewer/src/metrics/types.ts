@@ -22,7 +22,7 @@ export interface RawSeries {
   key: string;
   /** Counter total, gauge value, or histogram observation count. */
   value: number;
-  /** Histograms: sum of observations. */
+  /** Histograms: sum of observations; undefined when not known (a pushed point without one). */
   sum?: number;
   /** Histograms: per-bucket counts, not cumulative; the last is `+Inf`. */
   counts?: readonly number[];
@@ -39,7 +39,7 @@ export interface RawSeries {
 export interface PushedChange {
   /** Increase per second. */
   rate: number;
-  /** Histograms: observations per bucket, their sum and count. */
+  /** Histograms: observations per bucket, their sum (undefined when not known) and count. */
   deltaCounts?: number[];
   deltaSum?: number;
   deltaCount?: number;
@@ -56,10 +56,11 @@ export interface SeriesPoint {
   rate?: number;
   /** Histograms: p50, p95, p99 of the observations since the previous read. */
   quantiles?: [number, number, number];
-  /** Histograms: mean of the observations since the previous read. */
+  /** Histograms: mean of the observations since the previous read; undefined when their sum is not known. */
   mean?: number;
   /** Histograms: per-bucket observations since the previous read (to aggregate quantiles). */
   deltaCounts?: number[];
+  /** Histograms: sum of the observations since the previous read; undefined when not known. */
   deltaSum?: number;
 }
 
