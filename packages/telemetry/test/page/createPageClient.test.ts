@@ -328,7 +328,8 @@ describe('createPageClient', () => {
   describe('headers', () => {
     // fetch refuses such a header, failing every request alike: it was retried as a network error until retries_exhausted.
     it('should refuse headers fetch would refuse with one diagnostic, and send without them', async () => {
-      for (const headers of [{ authorization: 'Bearer s3cr3t\r\n' }, { 'bad name': 'x' }, { 'x-a': '\u20ac' }]) {
+      const refused: Array<Record<string, string>> = [{ authorization: 'Bearer s3cr3t\r\n' }, { 'bad name': 'x' }, { 'x-a': '\u20ac' }];
+      for (const headers of refused) {
         const net = fakeFetch();
         const { diagnostics, warnings } = recording();
         const client = createPageClient({ endpoint: ENDPOINT, diagnostics, headers, flushOnPageHide: false });
