@@ -31,6 +31,9 @@ const KIND_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const KEY_MASK = mask('key');
 const CARD_MASK = mask('credit_card');
 
+/** How far past `maxStringLength` the rules read, so a secret the cut crosses is seen whole: the longest token they mask. */
+const CUT_LOOKAHEAD = 65_536;
+
 /**
  * Creates a {@link Redactor}. With no options it masks emails, tokens, JWTs, API keys,
  * `password=…`-style pairs and card numbers, and the values of sensitive keys
@@ -123,7 +126,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const redactKey = createKeyRewriter(applyRules);
 
   const redactString = (value: string, key?: string): string => {
-    let s = applyRules(value.length > maxStringLength ? value.slice(0, maxStringLength) + STRING_TRUNCATED_SUFFIX : value);
+    // A long string is cut after the rules, which read past the cut as far as the longest token
+    // (64 KiB): cut first, a secret the cut crosses (an address, a JWT) was not recognised and its
+    // first part went out in clear.
+    let s = value.length > maxStringLength ? applyRules(value.slice(0, maxStringLength + CUT_LOOKAHEAD)).slice(0, maxStringLength) + STRING_TRUNCATED_SUFFIX : applyRules(value);
     if (typeof hook === 'function') {
       try {
         const result = hook(s, key);

@@ -151,6 +151,14 @@ describe('createRedactor', () => {
       expect(text('x'.repeat(50), { maxStringLength: 10 })).toBe(`${'x'.repeat(10)}…[truncated]`);
     });
 
+    // Cut first, the part of a secret before the cut no longer matched its rule and went out in clear.
+    it('should mask a secret the cut crosses before cutting', () => {
+      const jwt = `eyJ${'a'.repeat(40)}.${'b'.repeat(40)}.${'c'.repeat(40)}`;
+      expect(text(`${'x'.repeat(44)} alice.smith@example.com`, { maxStringLength: 50 })).toBe(`${'x'.repeat(44)} [REDA…[truncated]`);
+      expect(text(`${'x'.repeat(30)} ${jwt}`, { maxStringLength: 50 })).not.toContain('eyJ');
+      expect(text(`${'x'.repeat(30)} password=${'s'.repeat(40)}`, { maxStringLength: 50 })).not.toContain('sss');
+    });
+
     it('should apply custom patterns and the host redact hook last', () => {
       const seen: Array<string | undefined> = [];
       const r = createRedactor({
