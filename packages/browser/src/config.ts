@@ -1,4 +1,4 @@
-import { booleanField, getDiagnostics, methodsField, quickResolve } from '@lookout/core/page';
+import { booleanField, diagnosticsField, getDiagnostics, methodsField, quickResolve } from '@lookout/core/page';
 import type { FieldCheck } from '@lookout/core/page';
 import type { Diagnostics, MetricsRegistry } from '@lookout/core';
 import { DEFAULT_SERVICE_NAME } from './constants.js';
@@ -21,7 +21,7 @@ export const MONITORING_FIELD_CHECKS: Readonly<Record<keyof MonitoringOptions, F
   registry: methodsField('histogram'),
   // Every method Lookout calls: an object with only `warn` (the lite tier's shape) threw a TypeError
   // from inside the first `catch` that reported an internal error.
-  diagnostics: methodsField('warn', 'error', 'info', 'debug', 'internalError'),
+  diagnostics: diagnosticsField,
   strict: booleanField,
 };
 

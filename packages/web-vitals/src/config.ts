@@ -1,4 +1,4 @@
-import { booleanField, functionField, methodsField, quickResolve, textField } from '@lookout/core/page';
+import { booleanField, diagnosticsField, functionField, methodsField, quickResolve, textField } from '@lookout/core/page';
 import type { Diagnostics, FieldCheck, MetricsRegistry } from '@lookout/core';
 import { BUDGETS_CHECK } from './budgetsCheck.js';
 import type { BudgetBreach, SoftNavigation, VitalName, VitalReport, VitalsEventSink, WebVitalsOptions } from './types.js';
@@ -46,7 +46,7 @@ export const WEB_VITALS_FIELD_CHECKS: Readonly<Record<keyof WebVitalsOptions, Fi
   reportAllChanges: booleanField,
   maxAttributionLength: (v) => Number.isSafeInteger(v) && (v as number) >= 8 && (v as number) <= 1000,
   // Every method the collector calls (an object with only `warn` threw from inside its `catch`).
-  diagnostics: methodsField('warn', 'error', 'info', 'debug', 'internalError'),
+  diagnostics: diagnosticsField,
   strict: booleanField,
 };
 

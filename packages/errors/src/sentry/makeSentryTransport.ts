@@ -306,6 +306,8 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     ...(o.diagnostics === undefined ? {} : { diagnostics: o.diagnostics }),
     ...(typeof o.now === 'function' ? { now: o.now } : {}),
   });
+  /** The envelope in flight, if any: what the queue still holds after a drain. */
+  const inFlight = (): (SpooledEnvelope & { bytes: number }) | undefined => (queue.stats.queuedItems > 0 ? current : undefined);
   // The queue's counters, corrected for what the transport did around it, and what the gzip step did.
   const stats = (): LookoutSentryTransport['stats'] => {
     const q = queue.stats;
@@ -421,8 +423,8 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     exitNow() {
       try {
         const left = queue.drain();
-        // What is still held after a drain is the send in flight.
-        if (queue.stats.queuedItems > 0 && current !== undefined) left.unshift(current);
+        const sending = inFlight();
+        if (sending !== undefined) left.unshift(sending);
         if (left.length === 0) return 0;
         if (spool(left)) return left.length;
         exitDropped += left.length;
@@ -442,8 +444,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     clear() {
       try {
         const left = queue.drain();
-        // What is still held after a drain is the send in flight.
-        if (queue.stats.queuedItems > 0) withdrawn = current;
+        withdrawn = inFlight();
         withdrawnCount += left.length;
         return left.length;
       } catch (error) {
