@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, getDefaultRegistry, getDiagnostics } from '@lookout/core';
@@ -33,6 +33,7 @@ import {
 } from './format.js';
 import type { AuditHead, AuditKey, AuditSystemRecord } from './format.js';
 import { LineCursor } from './LineCursor.js';
+import { readSegmentEnd } from './segmentEnd.js';
 import { acquireAuditLock } from './writerLock.js';
 import type { AuditLockOwner, HeldAuditLock } from './writerLock.js';
 
@@ -489,33 +490,28 @@ class AuditLogWriter {
     for (let i = segments.length - 1; i >= 0; i--) {
       const seg = segments[i] as { name: string; firstSeq: number };
       const path = join(this.dir, seg.name);
-      let content = await readFile(path);
-      if (content.length > 0 && content[content.length - 1] !== 0x0a) {
-        const keep = content.lastIndexOf(0x0a) + 1;
-        await truncate(path, keep);
-        const removed = content.length - keep;
-        content = content.subarray(0, keep);
+      const end = await readSegmentEnd(path);
+      if (end.removed > 0) {
+        await truncate(path, end.size);
         this.stats.repairs++;
-        this._diag.warn('audit-log/repaired', `AuditLog: removed an incomplete last line (${removed} bytes) from ${seg.name}, left by an interrupted write`);
-        this._pending.push({ json: JSON.stringify({ op: 'repair', file: seg.name, removedBytes: removed } satisfies AuditSystemRecord), kind: 'sys', ts: this._now() });
+        this._diag.warn('audit-log/repaired', `AuditLog: removed an incomplete last line (${end.removed} bytes) from ${seg.name}, left by an interrupted write`);
+        this._pending.push({ json: JSON.stringify({ op: 'repair', file: seg.name, removedBytes: end.removed } satisfies AuditSystemRecord), kind: 'sys', ts: this._now() });
       }
       if (i === segments.length - 1) {
         const handle = await open(path, 'a');
-        this._current = { name: seg.name, handle, size: content.length, startedMs: this._firstRecordMs(content) };
+        this._current = { name: seg.name, handle, size: end.size, startedMs: this._firstRecordMs(end.firstLine) };
       }
-      if (content.length === 0) {
+      if (end.lastLine === undefined) {
         this._lastSeq = seg.firstSeq - 1;
         continue;
       }
-      const lastStart = content.lastIndexOf(0x0a, content.length - 2) + 1;
-      const lastLine = content.subarray(lastStart, content.length - 1);
-      const c = checkLine(lastLine, this._key);
+      const c = checkLine(end.lastLine, this._key, end.lastOverlong);
       if (c.ok) {
         this._lastSeq = c.record.seq;
         this._lastHash = c.record.hash;
       } else {
-        this._lastSeq = peekSeq(lastLine) ?? seg.firstSeq;
-        this._lastHash = sha256Hex(lastLine);
+        this._lastSeq = peekSeq(end.lastLine) ?? seg.firstSeq;
+        this._lastHash = end.lastLineHash!;
         this._diag.error('audit-log/corrupt-tail', `AuditLog: the last record of ${seg.name} fails its checks (${c.fault}); appending continues after it, and verification will report it`);
       }
       break;
@@ -528,11 +524,10 @@ class AuditLogWriter {
     }
   }
 
-  private _firstRecordMs(content: Buffer): number {
-    if (content.length === 0) return this._now();
-    const end = content.indexOf(0x0a);
+  /** When the segment's first record was written, from its first line (now if it has none or it cannot be read). */
+  private _firstRecordMs(firstLine: Buffer | undefined): number {
     try {
-      const ts = (JSON.parse(content.subarray(0, end === -1 ? content.length : end).toString('utf8')) as { ts?: string }).ts;
+      const ts = firstLine && (JSON.parse(firstLine.toString('utf8')) as { ts?: string }).ts;
       const ms = typeof ts === 'string' ? Date.parse(ts) : NaN;
       return Number.isFinite(ms) ? ms : this._now();
     } catch {
