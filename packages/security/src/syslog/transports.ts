@@ -33,9 +33,15 @@ export function splitOctetCounted(body: Uint8Array): Uint8Array[] {
   return out;
 }
 
-/** UDP (RFC 5426): one message per datagram. A send error is `retryable`. */
+/**
+ * UDP (RFC 5426): one message per datagram. A send error, the request's timeout or its signal
+ * stops the batch, `retryable`; the retry of that batch sends only the datagrams the kernel had
+ * not taken, so none is sent twice.
+ */
 export function makeUdpTransport(host: string, port: number): ClosableTransport {
   let socket: UdpSocket | undefined;
+  /** Datagrams of a batch the kernel took before its send stopped, by batch body. */
+  const takenBefore = new WeakMap<object, number>();
   const get = (): UdpSocket => {
     if (socket === undefined) {
       socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
@@ -49,14 +55,23 @@ export function makeUdpTransport(host: string, port: number): ClosableTransport 
   };
   return {
     send: async (request): Promise<TransportResult> => {
+      const { stopped, dispose } = whenStopped(request);
+      const key = typeof request.body === 'object' ? request.body : undefined;
+      let taken = key === undefined ? 0 : (takenBefore.get(key) ?? 0);
       try {
         const s = get();
-        for (const message of splitOctetCounted(toBytes(request.body))) {
-          await new Promise<void>((resolve, reject) => s.send(message, port, host, (error) => (error ? reject(error) : resolve())));
+        const messages = splitOctetCounted(toBytes(request.body));
+        for (; taken < messages.length; taken++) {
+          const message = messages[taken] as Uint8Array;
+          await Promise.race([new Promise<void>((resolve, reject) => s.send(message, port, host, (error) => (error ? reject(error) : resolve()))), stopped]);
         }
+        if (key !== undefined) takenBefore.delete(key);
         return { kind: 'success' };
       } catch (error) {
-        return { kind: 'retryable', reason: `udp send failed: ${describeError(error)}` };
+        if (key !== undefined && taken > 0) takenBefore.set(key, taken);
+        return { kind: 'retryable', reason: `udp send ${error instanceof SendStopped ? error.message : `failed: ${describeError(error)}`}` };
+      } finally {
+        dispose();
       }
     },
     close: () => {
