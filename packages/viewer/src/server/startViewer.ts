@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createRedactor, getDefaultRegistry, getDiagnostics, LookoutConfigError, safeString } from '@lookout/core';
-import type { Diagnostics, MetricsRegistry, ObservableCallback } from '@lookout/core';
+import type { Diagnostics, MetricsRegistry } from '@lookout/core';
 import { resolveViewerOptions, viewerOptionsSchema, type ResolvedViewerOptions, type ViewerOptions } from '../config.js';
 import { decodeLogsJson, decodeLogsProto, decodeMetricsJson, decodeMetricsProto, isOtlpLogsJson, isOtlpMetricsJson } from '../ingest/decodeOtlp.js';
 import { mapOtlpLogs, mapSentryEnvelope, mapTelemetryEvents, sourceOfResource, type MappedRecords } from '../ingest/mapRecords.js';
@@ -17,6 +17,7 @@ import { matchesRecord, parseFilter, ALL_SIGNALS, type StreamFilter } from '../s
 import { Hub } from '../stream/Hub.js';
 import { SseStream } from '../stream/SseStream.js';
 import type { ErrorRecordLike, PublishInput, SecurityEventLike, Viewer, ViewerStats } from '../types.js';
+import { countViewerDrops } from './dropsMetric.js';
 import { allowedHosts, generateToken, isLoopbackOrigin, tokenEquals, tokenOf } from './guard.js';
 import { BodyError, readBody } from './readBody.js';
 
@@ -78,9 +79,8 @@ class ViewerServer {
   private _droppedClosed = 0;
   private _closed: Promise<void> | undefined;
   private readonly _timers: ReturnType<typeof setInterval>[] = [];
-  private readonly _selfMetric: ObservableCallback<'reason'>;
-  /** Registered once listening: a viewer that could not listen must not report (or shadow another's figures). */
-  private _selfInstrument: { removeCallback(callback: ObservableCallback<'reason'>): void } | undefined;
+  /** Set once listening (a viewer that could not listen does not count): takes this viewer out of `lookout.viewer.records.dropped`. */
+  private _stopCountingDrops: (() => void) | undefined;
   readonly ready: Promise<boolean>;
 
   constructor(private readonly _o: ResolvedViewerOptions) {
@@ -94,13 +94,6 @@ class ViewerServer {
     this._allowedOrigins = new Set(_o.allowedOrigins);
     this._port = _o.port;
     this._hosts = allowedHosts(_o.port);
-    this._selfMetric = (observer) => {
-      const s = this.stats();
-      observer.observe(s.sampled, { reason: 'sampled' });
-      observer.observe(s.dropped, { reason: 'slow_stream' });
-      observer.observe(s.invalid, { reason: 'invalid' });
-      observer.observe(this._external.dropped, { reason: 'series_limit' });
-    };
     this.ready = this._listen();
   }
 
@@ -160,8 +153,8 @@ class ViewerServer {
   private async _close(): Promise<void> {
     for (const t of this._timers) clearInterval(t);
     this._timers.length = 0;
-    this._selfInstrument?.removeCallback(this._selfMetric);
-    this._selfInstrument = undefined;
+    this._stopCountingDrops?.();
+    this._stopCountingDrops = undefined;
     for (const s of this._hub.streams) s.close();
     this._hub.streams.clear();
     const server = this._server;
@@ -257,11 +250,10 @@ class ViewerServer {
 
   private _registerSelfMetric(): void {
     try {
-      this._selfInstrument = this._registry.observableCounter(
-        'lookout.viewer.records.dropped',
-        { description: 'Records and points the live viewer did not show, by reason (sampled, slow_stream, invalid, series_limit)', labels: ['reason'] },
-        this._selfMetric,
-      );
+      this._stopCountingDrops = countViewerDrops(this._registry, () => {
+        const s = this.stats();
+        return { sampled: s.sampled, slow_stream: s.dropped, invalid: s.invalid, series_limit: this._external.dropped };
+      });
     } catch (error) {
       this._diag.internalError(error, 'viewer: registering lookout.viewer.records.dropped');
     }

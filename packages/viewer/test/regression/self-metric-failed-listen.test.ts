@@ -25,5 +25,19 @@ describe('startViewer', () => {
       await b.close();
       expect(await exportedDrops(registry)).toMatchObject({ invalid: 3 });
     });
+
+    it('should count every listening viewer on one registry, and keep what a closed one counted', async () => {
+      const registry = createMetricsRegistry();
+      const a = await start({ registry });
+      const b = await start({ registry });
+      for (let i = 0; i < 3; i++) a.publish({ type: 'log', message: 'x', time: -1 });
+      for (let i = 0; i < 2; i++) b.publish({ type: 'log', message: 'x', time: -1 });
+      expect(await exportedDrops(registry)).toMatchObject({ invalid: 5, sampled: 0 });
+      await a.close();
+      b.publish({ type: 'log', message: 'x', time: -1 });
+      expect(await exportedDrops(registry)).toMatchObject({ invalid: 6 });
+      await b.close();
+      expect(await exportedDrops(registry)).toMatchObject({ invalid: 6 });
+    });
   });
 });
