@@ -488,19 +488,20 @@ class ViewerServer {
       }
       const list = Array.isArray(json) ? json : (json as { records?: unknown }).records;
       if (Array.isArray(list)) {
-        let accepted = 0;
+        // A page's beacon never reads the answer: what is refused also gets the diagnostic every ingest path gives.
+        const mapped: MappedRecords = { records: [], invalid: 0 };
         const issues: string[] = [];
         for (const item of list) {
           const result = normalisePublishInput(item, source ?? 'beacon', now);
-          if (result.ok) {
-            this._hub.publish(result.record);
-            accepted++;
-          } else {
-            this._invalid++;
+          if (result.ok) mapped.records.push(result.record);
+          else {
+            mapped.invalid++;
+            mapped.issue ??= result.issue;
             if (issues.length < 5) issues.push(`${result.issue.path}: ${result.issue.message}`);
           }
         }
-        return sendText(res, 200, 'application/json', JSON.stringify({ accepted, invalid: list.length - accepted, issues }));
+        this._publishMapped(mapped, 'beacon');
+        return sendText(res, 200, 'application/json', JSON.stringify({ accepted: mapped.records.length, invalid: mapped.invalid, issues }));
       }
       return sendText(res, 400, 'text/plain; charset=utf-8', 'lookout viewer: unknown body: expected OTLP logs or metrics, {"events":[…]} or {"records":[…]}\n');
     } catch (error) {
