@@ -50,8 +50,8 @@ const SEND_TIMEOUT_GRACE_MS = 1000;
 /**
  * The last part of `shutdown()`'s deadline (a quarter of it, at most this) is kept for the send it
  * aborts to answer: a transport that honours its signal answers at once, and its batch is then
- * counted (sent, or dropped as `shutdown` and handed to `onDrop`, which may spool it) before the
- * host can exit. One that does not answer is waited for no longer than the deadline.
+ * counted (sent, kept by `keep`, e.g. spooled, or dropped as `shutdown` and handed to `onDrop`)
+ * before the host can exit. One that does not answer is waited for no longer than the deadline.
  */
 const ABORT_SETTLE_MS = 250;
 
@@ -100,7 +100,8 @@ interface AbortControllerLike {
  * - **Circuit breaker:** after `circuit.failureThreshold` consecutive non-success sends the
  *   queue stops sending for `circuit.cooldownMs`, then sends one probe; success closes it,
  *   failure opens it again.
- * - Every drop is counted in `stats.dropped` and passed to `onDrop`. Timers are unref'd. No
+ * - Every drop is counted in `stats.dropped` and passed to `onDrop`, unless `keep` says the
+ *   caller kept the items (a spool): those are the caller's to count. Timers are unref'd. No
  *   method throws; `flush` and `shutdown` never reject and resolve by their deadline.
  */
 export function createBatchQueue<T>(options: BatchQueueOptions<T>): BatchQueue<T> {
@@ -507,7 +508,7 @@ class BatchQueueImpl<T> {
   }
 
   private _drop(reason: DropReason, items: readonly T[], count: number = items.length, warn = true): void {
-    if (count <= 0) return;
+    if (count <= 0 || (items.length > 0 && this._kept(reason, items))) return;
     this.stats.dropped[reason] += count;
     if (warn && WARNED_DROP_REASONS.has(reason)) {
       this._diagnostics().warn('delivery/dropped', `${this._name}: dropped ${count} item(s): ${reason}`, `${this._name}:${reason}`);
@@ -519,6 +520,18 @@ class BatchQueueImpl<T> {
       } catch (error) {
         this._diagnostics().internalError(error, `${this._name}.onDrop`);
       }
+    }
+  }
+
+  /** Whether the caller's `keep` kept these items (a spool), so that they are not a drop. */
+  private _kept(reason: DropReason, items: readonly T[]): boolean {
+    const keep = this._options.keep;
+    if (typeof keep !== 'function') return false;
+    try {
+      return keep(reason, items) === true;
+    } catch (error) {
+      this._diagnostics().internalError(error, `${this._name}.keep`);
+      return false;
     }
   }
 

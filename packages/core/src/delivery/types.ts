@@ -164,6 +164,14 @@ export interface BatchQueueOptions<T> {
   circuit?: CircuitOptions;
   /** Called after items are dropped, with the reason. Called inside try/catch. */
   onDrop?(reason: DropReason, items: readonly T[]): void;
+  /**
+   * Offered the items of every drop before it is counted (not the counts `recordDrop` is given
+   * without items). Return `true` when the caller has kept them, e.g. written them to a spool for
+   * the next start (the send that `shutdown()` aborts is offered this way): they are then not
+   * counted as dropped, not warned about and not passed to `onDrop`, and the caller counts them
+   * itself. Called inside try/catch; a throw or any other answer drops them as usual.
+   */
+  keep?(reason: DropReason, items: readonly T[]): boolean;
   /** Where the queue reports drops and internal errors. Default: the process-wide diagnostics. */
   diagnostics?: Diagnostics;
   /** Clock in ms. Default `Date.now`. */
@@ -183,7 +191,7 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 export interface FlushResult {
   /** `true` when nothing was left queued or in flight. */
   complete: boolean;
-  /** Items still held (queued, waiting for a retry, or in flight). After shutdown: items that were dropped or still in flight. */
+  /** Items still held (queued, waiting for a retry, or in flight). After shutdown: items that were dropped (or kept by `keep`) or still in flight. */
   pendingItems: number;
   /** Whether a send was still in flight. */
   inFlight: boolean;
@@ -207,9 +215,9 @@ export interface BatchQueue<T> {
    * Stops accepting items, then flushes; resolves by `deadlineMs` milliseconds from now. What is
    * still queued near the end is dropped as `shutdown`; a send still in flight is aborted, and the
    * end of the deadline (a quarter of it, at most 250 ms) is kept for it to answer, so that its
-   * batch is counted (sent, or dropped as `shutdown` and passed to `onDrop`) before the promise
-   * resolves. To keep those
-   * items (e.g. spool them to disk), call `flush`, then `drain`, then `shutdown`. Idempotent;
+   * batch is counted (sent, or dropped as `shutdown` and passed to `onDrop`, unless `keep` kept
+   * it) before the promise resolves. To keep the queued items (e.g. spool them to disk), call
+   * `flush`, then `drain`, then `shutdown`; the aborted send is offered to `keep`. Idempotent;
    * never rejects.
    */
   shutdown(deadlineMs?: number): Promise<FlushResult>;

@@ -356,6 +356,51 @@ describe('createBatchQueue', () => {
       expect(await queue.shutdown(10)).toBe(result);
     });
 
+    it('should leave to keep() the send it aborts: kept, it is neither counted as dropped, warned about nor passed to onDrop', async () => {
+      receiver.reply = () => ({ hang: true });
+      const kept: Array<{ reason: DropReason; ids: string[] }> = [];
+      const queue = makeQueue({
+        maxBatchItems: 1,
+        sendTimeoutMs: 5000,
+        transport: makeFetchTransport({ url: receiver.url, timeoutMs: 5000 }),
+        // A spool that takes what shutdown leaves, as the Sentry transport's does.
+        keep: (reason, list) => (kept.push({ reason, ids: ids(list) }), reason === 'shutdown'),
+      });
+      queue.enqueue({ id: 'in-flight' });
+      await waitFor(() => receiver.requests.length === 1);
+
+      const result = await queue.shutdown(200);
+
+      expect(result.complete).toBe(false);
+      expect(kept).toEqual([{ reason: 'shutdown', ids: ['in-flight'] }]);
+      expect(queue.stats.dropped.shutdown).toBe(0);
+      expect(drops).toEqual([]);
+      expect(lines.filter((line) => line.includes('dropped'))).toEqual([]);
+    });
+
+    it('should drop as usual what keep() does not keep, or throws on', async () => {
+      receiver.reply = () => ({ hang: true });
+      let calls = 0;
+      const queue = makeQueue({
+        maxBatchItems: 1,
+        sendTimeoutMs: 5000,
+        transport: makeFetchTransport({ url: receiver.url, timeoutMs: 5000 }),
+        keep: () => {
+          if (calls++ === 0) throw new Error('spool broken');
+          return false;
+        },
+      });
+      for (const item of items(2)) queue.enqueue(item);
+      await waitFor(() => receiver.requests.length === 1);
+
+      await queue.shutdown(200);
+
+      expect(calls).toBe(2);
+      expect(queue.stats.dropped.shutdown).toBe(2);
+      expect(drops.flatMap((d) => d.ids).sort()).toEqual(['e0', 'e1']);
+      expect(lines.some((line) => line.includes('dropped 1 item(s): shutdown'))).toBe(true);
+    });
+
     it('should resolve by its deadline when the send in flight ignores its abort', async () => {
       vi.useFakeTimers();
       try {

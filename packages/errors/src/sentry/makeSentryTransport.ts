@@ -183,8 +183,6 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   let limitedAsSent = 0;
   /** Items put back into the queue after a `drain()`: taken off `enqueued`. */
   let requeued = 0;
-  /** Envelopes the queue dropped as `shutdown` that went to the spool instead; taken off that reason. */
-  let shutdownSpooled = 0;
   /** Envelopes still held at process exit, without a spool to take them: added to `shutdown`. */
   let exitDropped = 0;
   /** The envelope sent last: while a send is in flight, the one in flight. */
@@ -295,12 +293,10 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
         headers: { [CATEGORIES_HEADER]: (item?.categories ?? []).join(',') },
       };
     },
+    // The send that shutdown aborted (or any envelope left at its deadline) goes to the spool when
+    // one is set: kept for the next start, so counted as spooled, not as dropped.
+    keep: (reason, items) => reason === 'shutdown' && spool(items),
     onDrop: (reason, items) => {
-      // The send that shutdown aborted (or any envelope left at its deadline) is kept when a spool is set.
-      if (reason === 'shutdown' && spool(items)) {
-        shutdownSpooled += items.length;
-        return;
-      }
       for (const item of items) reportDropped(sentry, SENTRY_DROP_REASON[reason], item.categories);
     },
     ...(o.diagnostics === undefined ? {} : { diagnostics: o.diagnostics }),
@@ -311,7 +307,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   // The queue's counters, corrected for what the transport did around it, and what the gzip step did.
   const stats = (): LookoutSentryTransport['stats'] => {
     const q = queue.stats;
-    const dropped: Record<SentryTransportDropReason, number> = { ...q.dropped, shutdown: q.dropped.shutdown - shutdownSpooled + exitDropped, rate_limited: rateLimited, consent: withdrawnCount };
+    const dropped: Record<SentryTransportDropReason, number> = { ...q.dropped, shutdown: q.dropped.shutdown + exitDropped, rate_limited: rateLimited, consent: withdrawnCount };
     return { ...q, enqueued: q.enqueued - requeued, sent: q.sent - limitedAsSent, sentBatches: q.sentBatches - limitedAsSent, dropped, spooled, compression: { ...compressor.stats } };
   };
   try {
@@ -352,6 +348,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     try {
       o.spool.save(items.map((i) => ({ body: i.body, categories: i.categories })));
       spooled += items.length;
+      diagnostics().info('errors/sentry-spooled', `Sentry transport: ${items.length} envelope(s) not sent yet were spooled, to be sent at the next start`, 'errors/sentry-spooled');
       return true;
     } catch (error) {
       diagnostics().internalError(error, 'errors.sentryTransport.spool');

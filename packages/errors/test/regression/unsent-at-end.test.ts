@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiagnostics } from '@lookout/core';
+import { createDiagnostics, createMetricsRegistry, renderPrometheus } from '@lookout/core';
 import { makeSentryTransport } from '@lookout/errors/sentry-node';
 import type { SpooledEnvelope } from '@lookout/errors/sentry-node';
 import { startSentryReceiver } from '../helpers/sentryReceiver.js';
@@ -35,6 +35,29 @@ describe('makeSentryTransport shutdown (regression: the envelope in flight was d
     expect(t.stats.spooled).toBe(2);
     expect(t.stats.dropped.shutdown).toBe(0);
     expect(reports).toEqual([]);
+    receiver.fault = () => 'ok';
+  });
+
+  // Regression: core's queue printed its generic "sentry: dropped 1 item(s): shutdown" for the
+  // aborted send the transport then spooled, and counted it as dropped in its own stats.
+  it('should say that it spooled the aborted in-flight envelope, never that it dropped it', async () => {
+    receiver.fault = () => 'hang';
+    const lines: string[] = [];
+    const into = (line: string): void => void lines.push(line);
+    const registry = createMetricsRegistry();
+    const t = makeSentryTransport({
+      gzip: false,
+      registry,
+      diagnostics: createDiagnostics({ level: 'info', logger: { error: into, warn: into, info: into, debug: into } }),
+      spool: { save: () => {} },
+    })({ url: `http://127.0.0.1:${receiver.port}/api/1/envelope/?sentry_key=k&sentry_version=7` });
+    await t.send([{ event_id: 'd'.repeat(32) }, [[{ type: 'event' }, { message: 'in flight at shutdown' }]]]);
+    await new Promise((r) => setTimeout(r, 100));
+    await t.shutdown(400);
+    expect(lines.filter((line) => /dropped/.test(line))).toEqual([]);
+    expect(lines.filter((line) => line.includes('errors/sentry-spooled'))).toHaveLength(1);
+    expect(t.stats).toMatchObject({ spooled: 1, dropped: { shutdown: 0 } });
+    expect(await renderPrometheus(registry)).toMatch(/lookout_delivery_items_dropped_total\{signal="errors",reason="shutdown"\} 0\n/);
     receiver.fault = () => 'ok';
   });
 });
