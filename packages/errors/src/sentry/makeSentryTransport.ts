@@ -130,14 +130,21 @@ export interface LookoutSentryTransport {
   send(envelope: EnvelopeLike): Promise<{ statusCode?: number }>;
   /** Resolves `true` once nothing is held, `false` at `timeoutMs` (default 5000). */
   flush(timeoutMs?: number): Promise<boolean>;
-  /** Flushes until `timeoutMs`, hands what is left to the spool (if any), then stops. */
+  /**
+   * Flushes until `timeoutMs`, hands what is left to the spool (if any), the send it aborts
+   * included, then stops. An envelope whose request went out unanswered (that one, or one waiting
+   * for a retry after a timeout) may already be in Sentry: it is spooled only when it holds events
+   * (Sentry drops an `event_id` it already has), else dropped, counted as `shutdown` with one
+   * `errors/sentry-not-resent` diagnostic (sessions and client reports would be counted twice).
+   */
   shutdown(timeoutMs?: number): Promise<boolean>;
-  /** Hands every envelope not in flight to the spool now, synchronously; returns how many. */
+  /** Hands every envelope not in flight to the spool now (as `shutdown` does), synchronously; returns how many. */
   spoolNow(): number;
   /**
    * For process `exit` (synchronous): every envelope still held, the one in flight included (its
-   * request cannot finish now), goes to the spool; without one (or when the spool fails) they are
-   * dropped, counted as `shutdown`, with one diagnostic saying so. Returns how many were spooled.
+   * request cannot finish now), goes to the spool, by the rule of `shutdown` (the one in flight
+   * may have reached Sentry); without a spool (or when it fails) they are dropped, counted as
+   * `shutdown`, with one diagnostic saying so. Returns how many were spooled.
    */
   exitNow(): number;
   /**
@@ -185,6 +192,11 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   let requeued = 0;
   /** Envelopes still held at process exit, without a spool to take them: added to `shutdown`. */
   let exitDropped = 0;
+  /**
+   * Envelopes whose request went out and got no answer (a timeout, a reset, the abort at shutdown,
+   * the one in flight at exit): Sentry may have them. See {@link resendable}.
+   */
+  const maybeDelivered = new WeakSet<SpooledEnvelope>();
   /** The envelope sent last: while a send is in flight, the one in flight. */
   let current: (SpooledEnvelope & { bytes: number }) | undefined;
   const last: { response: { status: number; rateLimits: string | null; retryAfter: string | null } | undefined } = { response: undefined };
@@ -243,6 +255,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
 
   const transport: Transport = {
     async send(request: TransportRequest): Promise<TransportResult> {
+      const item = current;
       const { [CATEGORIES_HEADER]: categoryList, ...headers } = request.headers ?? {};
       const categories = typeof categoryList === 'string' && categoryList !== '' ? categoryList.split(',') : [];
       // The envelope in flight when consent was withdrawn, back for a retry (`current` is the one the queue sends).
@@ -259,6 +272,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       last.response = undefined;
       const result = await http.send(outgoing);
       const response = readLast(last);
+      if (response === undefined && result.kind !== 'success' && item !== undefined) maybeDelivered.add(item);
       if (response !== undefined && (response.status === 429 || response.rateLimits !== null)) {
         limits.update(response.status, response.rateLimits, response.retryAfter, now());
         dropQueuedLimited();
@@ -295,7 +309,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     },
     // The send that shutdown aborted (or any envelope left at its deadline) goes to the spool when
     // one is set: kept for the next start, so counted as spooled, not as dropped.
-    keep: (reason, items) => reason === 'shutdown' && spool(items),
+    keep: (reason, items) => reason === 'shutdown' && settle(items) !== undefined,
     onDrop: (reason, items) => {
       for (const item of items) reportDropped(sentry, SENTRY_DROP_REASON[reason], item.categories);
     },
@@ -307,7 +321,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   // The queue's counters, corrected for what the transport did around it, and what the gzip step did.
   const stats = (): LookoutSentryTransport['stats'] => {
     const q = queue.stats;
-    const dropped: Record<SentryTransportDropReason, number> = { ...q.dropped, shutdown: q.dropped.shutdown + exitDropped, rate_limited: rateLimited, consent: withdrawnCount };
+    const dropped: Record<SentryTransportDropReason, number> = { ...q.dropped, shutdown: q.dropped.shutdown + exitDropped + notResent, rate_limited: rateLimited, consent: withdrawnCount };
     return { ...q, enqueued: q.enqueued - requeued, sent: q.sent - limitedAsSent, sentBatches: q.sentBatches - limitedAsSent, dropped, spooled, compression: { ...compressor.stats } };
   };
   try {
@@ -342,6 +356,38 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
     );
     requeue(limited.length === 0 ? held : held.filter((item) => !limited.includes(item)));
   }
+
+  /**
+   * Whether an envelope may be sent again in a later run. One Sentry may already have (see
+   * `maybeDelivered`) only when every item is an event: Sentry's ingestion drops an event whose
+   * `event_id` it processed in the last hour; sessions, client reports, transactions (their
+   * metrics) and the rest would be counted twice.
+   */
+  const resendable = (item: SpooledEnvelope): boolean => !maybeDelivered.has(item) || item.categories.every((c) => c === 'error' || c === 'attachment');
+  /** Envelopes Sentry may have, not spooled because a resend would be counted twice: added to `shutdown`. */
+  let notResent = 0;
+
+  /**
+   * At the end of a run: spools what may be sent again and drops (counted as `shutdown`, one
+   * diagnostic) what Sentry may already have and would count twice. Returns how many were
+   * spooled, or `undefined` without a spool or when it failed (nothing counted: the caller drops).
+   */
+  const settle = (items: readonly SpooledEnvelope[]): number | undefined => {
+    if (o.spool === undefined) return undefined;
+    const safe = items.filter(resendable);
+    if (safe.length > 0 && !spool(safe)) return undefined;
+    const unsure = items.length - safe.length;
+    if (unsure > 0) {
+      notResent += unsure;
+      const categories = [...new Set(items.filter((item) => !resendable(item)).flatMap((item) => item.categories))].join(', ');
+      diagnostics().warn(
+        'errors/sentry-not-resent',
+        `Sentry transport: ${unsure} envelope(s) (${categories}) may have reached Sentry before their request was cut short; they are not spooled, as Sentry would count them twice (counted as dropped: shutdown)`,
+        'errors/sentry-not-resent',
+      );
+    }
+    return safe.length;
+  };
 
   const spool = (items: readonly SpooledEnvelope[]): boolean => {
     if (items.length === 0 || o.spool === undefined) return false;
@@ -400,7 +446,7 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       const flushed = await queue.flush(timeoutMs);
       if (!flushed.complete && o.spool !== undefined) {
         const left = queue.drain();
-        if (!spool(left)) requeue(left);
+        if (settle(left) === undefined) requeue(left);
       }
       const result = await queue.shutdown(0);
       return flushed.complete || result.complete;
@@ -409,7 +455,8 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       try {
         if (o.spool === undefined) return 0;
         const left = queue.drain();
-        if (spool(left)) return left.length;
+        const kept = settle(left);
+        if (kept !== undefined) return kept;
         requeue(left);
         return 0;
       } catch (error) {
@@ -421,9 +468,14 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       try {
         const left = queue.drain();
         const sending = inFlight();
-        if (sending !== undefined) left.unshift(sending);
+        if (sending !== undefined) {
+          // Its request is out and cannot finish now: Sentry may have it.
+          maybeDelivered.add(sending);
+          left.unshift(sending);
+        }
         if (left.length === 0) return 0;
-        if (spool(left)) return left.length;
+        const kept = settle(left);
+        if (kept !== undefined) return kept;
         exitDropped += left.length;
         for (const item of left) reportDropped(sentry, SENTRY_DROP_REASON.shutdown, item.categories);
         const categories = [...new Set(left.flatMap((item) => item.categories))].join(', ');
