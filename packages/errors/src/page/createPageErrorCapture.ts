@@ -295,6 +295,10 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
         warn('addBreadcrumb');
       }
     },
+    clear: () => {
+      crumbs.length = 0;
+      groups.clear();
+    },
     setUser: guard((id) => void (user = asId(id, 'setUser')), 'set'),
     setSession: guard((id) => void (session = asId(id, 'setSession')), 'set'),
     installGlobalHandlers: () =>

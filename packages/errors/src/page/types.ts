@@ -66,6 +66,13 @@ export interface PageErrorCapture {
   captureMessage(message: string, severity?: Severity, context?: CaptureContext): string | undefined;
   /** Adds a breadcrumb; the ring keeps the last `maxBreadcrumbs`. */
   addBreadcrumb(breadcrumb: PageBreadcrumbInput): void;
+  /**
+   * For consent: forgets what was observed so far, the breadcrumbs and each group's count and
+   * rate-limit window, so no later record carries any of it (`groupCount` starts again at 1). Call
+   * it when consent is withdrawn and when it is granted after being `pending` or `denied`; the
+   * user, the session, the tags and the listeners stay.
+   */
+  clear(): void;
   /** Sets the user id of later records; `undefined` clears it. */
   setUser(userId: string | undefined): void;
   /** Sets the session id of later records; `undefined` clears it. */
