@@ -15,8 +15,8 @@ export const MAX_RECORDS_BEFORE_SENTRY = 50;
  * to Sentry, at the end of the task or once loaded: an `optOut()` in the same task as the capture
  * (or queued before init) keeps it from Sentry, as it does from the event client. `clear()` (the
  * page's `optOut()`, and `optIn()` when consent was not granted) forgets what is held and drops
- * what Lookout's transport still holds, and records forwarded later leave out the breadcrumbs
- * from before it: nothing from before goes to Sentry.
+ * what Lookout's transport still holds; the page's error capture forgets its breadcrumbs at the
+ * same moments: nothing from before goes to Sentry.
  */
 export function createLazySentrySink(options: MonitoringSentryOptions, allowed: () => boolean, diagnostics: Diagnostics): ErrorSink & { clear(): void } {
   let sink: SentrySink | undefined;
@@ -24,8 +24,6 @@ export function createLazySentrySink(options: MonitoringSentryOptions, allowed: 
   let held: ErrorRecord[] = [];
   // Counts `clear()` calls: a record handed over at the end of its task goes only if none came between.
   let cleared = 0;
-  // When `clear()` was called last: older breadcrumbs are not forwarded.
-  let since = 0;
   const loading = import('@lookout/errors/sentry-browser')
     .then((m) => {
       sink = m.createSentryBrowserSink({ ...options, diagnostics });
@@ -40,7 +38,6 @@ export function createLazySentrySink(options: MonitoringSentryOptions, allowed: 
     name: '@lookout/browser:sentry',
     capture(record) {
       if (failed || !allowed()) return;
-      record = { ...record, breadcrumbs: record.breadcrumbs?.filter((crumb) => crumb.timestamp > since) };
       // Sentry prepares and queues an event synchronously: handing it over at the end of the task
       // lets an `optOut()` made in the same task apply first.
       const at = cleared;
@@ -50,7 +47,6 @@ export function createLazySentrySink(options: MonitoringSentryOptions, allowed: 
     },
     clear() {
       cleared++;
-      since = Date.now();
       held = [];
       sink?.clear();
     },

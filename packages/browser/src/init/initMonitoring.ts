@@ -171,14 +171,15 @@ function start(input: MonitoringOptions | undefined, early: Diagnostics | undefi
       errors?.setUser(userId);
     }),
     optIn: guard('optIn', undefined, () => {
-      // Consent given again: nothing from before (held records, breadcrumbs) goes to Sentry.
-      if (telemetry.consent !== 'granted') sentry?.clear();
+      // Consent given now: nothing observed before (held records, breadcrumbs, group counts) leaves later.
+      if (telemetry.consent !== 'granted') sentry?.clear(), errors?.clear();
       telemetry.optIn();
     }),
     optOut: guard('optOut', undefined, () => {
       telemetry.optOut();
-      // Nothing captured before goes to Sentry either: held records and queued envelopes are dropped.
+      // Nothing captured before goes to Sentry either: held records and queued envelopes are dropped, breadcrumbs forgotten.
       sentry?.clear();
+      errors?.clear();
     }),
     get consent(): ConsentState {
       return telemetry.consent;

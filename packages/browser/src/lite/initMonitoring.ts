@@ -195,7 +195,8 @@ function wire(o: LiteMonitoringOptions, warn: Warn, client: LiteClient, undo: Ar
   const capture = (thrown: unknown, mechanism: LiteMechanism): string | undefined => {
     // Scrubbed before it is cut: a secret cut at the limit would no longer be recognised.
     const error = describeThrown(thrown, mechanism, scrubString);
-    if (gate(error.type + error.message)) return client.track(ERROR_EVENT_NAME, { ...error, route: routeNow() });
+    // While consent is denied the client drops it (counted `consent`): it does not use up the minute's allowance.
+    if (client.consent == 'denied' || gate(error.type + error.message)) return client.track(ERROR_EVENT_NAME, { ...error, route: routeNow() });
     client.stats.dropped.rate_limited++;
   };
   const unwatch = errors ? watchPageErrors((thrown, mechanism) => void attempt(() => capture(thrown, mechanism), failed('errors'))) : undefined;

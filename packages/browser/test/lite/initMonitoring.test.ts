@@ -787,6 +787,16 @@ describe('initMonitoring (lite)', () => {
       expect(events.map((e) => `${e.attributes['type']}: ${e.attributes['message']}`)).toEqual(['TypeError: same', 'TypeError: same', 'RangeError: same', 'TypeError: other', 'TypeError: same']);
     });
 
+    it('should not let errors captured while consent is denied use up the minute\'s allowance', async () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+      const { monitoring, sent } = start({ webVitals: false, consent: 'denied', errors: { maxPerMinute: 2 } });
+      for (let i = 0; i < 3; i++) monitoring.captureException(new TypeError('same'));
+      expect(monitoring.stats.dropped).toMatchObject({ consent: 3, rate_limited: 0 });
+      monitoring.optIn();
+      expect([1, 2].map(() => typeof monitoring.captureException(new TypeError('same')))).toEqual(['string', 'string']);
+      expect(await sent()).toHaveLength(2);
+    });
+
     it('should allow DEFAULT_LITE_ERRORS_PER_MINUTE (10) of the same error by default', async () => {
       expect(DEFAULT_LITE_ERRORS_PER_MINUTE).toBe(10);
       const { monitoring, sent } = start({ webVitals: false });

@@ -89,6 +89,39 @@ describe('initMonitoring', () => {
       expect(sentryRequests().some((r) => r.text().includes('before opting out'))).toBe(false);
     });
 
+    it('should forward no breadcrumb from while consent was pending after optIn(), even when the clock stepped back', async () => {
+      const monitoring = initMonitoring({ ...options(), consent: 'pending' });
+      monitoring.setRoute('/account/delete');
+      monitoring.captureException(new Error('while pending'));
+      // The page's clock is set back a minute (NTP, the user): timestamps cannot tell before from after.
+      const now = Date.now.bind(Date);
+      vi.spyOn(Date, 'now').mockImplementation(() => now() - 60_000);
+      try {
+        monitoring.optIn();
+        monitoring.captureException(new Error('after consent'));
+        await receiver.waitFor(() => sentryRequests().length === 1, 5000);
+        await monitoring.flush(3000);
+      } finally {
+        vi.restoreAllMocks();
+      }
+      expect(sentryRequests()).toHaveLength(1);
+      const sent = sentryRequests()[0]!.text();
+      expect(sent).toContain('after consent');
+      expect(sent).not.toContain('/account/delete');
+      expect(sent).not.toContain('while pending');
+    });
+
+    it('should not count errors captured while consent was denied in the group_count of an error sent after optIn()', async () => {
+      const monitoring = initMonitoring({ ...options(), consent: 'denied' });
+      for (let i = 0; i < 3; i++) monitoring.captureException(new Error('same failure'));
+      monitoring.optIn();
+      monitoring.captureException(new Error('same failure'));
+      await monitoring.flush(3000);
+      const logs = receiver.requests.filter((r) => r.url.includes('/v1/logs')).map((r) => r.text());
+      const counts = logs.flatMap((text) => [...text.matchAll(/"key":"group_count","value":\{"intValue":"?(\d+)/g)].map((m) => Number(m[1])));
+      expect(counts).toEqual([1]);
+    });
+
     it('should drop what Lookout\'s Sentry transport holds for a retry at optOut(), and not send it', async () => {
       // Sentry answers 503 to every request made before optOut() (retried with backoff); one made after it is a leak.
       const requests: Array<{ afterOptOut: boolean; body: string }> = [];
