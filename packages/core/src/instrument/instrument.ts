@@ -92,8 +92,9 @@ type AnyFunction = (...args: never[]) => unknown;
  *
  * Works for plain, async and generator functions (sync and async) and for methods: `this`,
  * arguments, the return value and the identity of a thrown or rejected error are passed through
- * unchanged, and the TypeScript signature is kept. A native promise (`Promise` or a subclass,
- * of this realm) is timed until it settles: the caller gets a promise settling the same way, with
+ * unchanged, and the TypeScript signature is kept. A native promise (`Promise` or a subclass, of
+ * this realm or another: a `vm` context, an iframe, Node's own promises under a test runner's
+ * context) is timed until it settles: the caller gets a promise settling the same way, with
  * the original's own properties, and a rejection it leaves unhandled is still reported as
  * unhandled. Any other thenable (a lazy query builder, an execa-like child process, a hand-written
  * `then`) is returned untouched and its `then` is never called: the call is counted as a success
@@ -165,7 +166,8 @@ function wrapFunction(fn: AnyFunction, registry: MetricsRegistry, done: Done, fa
       failed(start, error);
       throw error;
     }
-    if (isNativePromise(result)) return chainNative(result, start, done, failed);
+    if (isNativePromise(result)) return chainNative(result, start, done, failed, ownThen);
+    if (isForeignPromise(result)) return chainNative(result, start, done, failed, realmThen);
     // Anything else, thenables included, goes back untouched: calling a lazy thenable's `then`
     // (a query builder) would run it early, and returning what `then` gives would lose the
     // object's other methods. The call is counted when it returns.
@@ -187,17 +189,45 @@ function isNativePromise(value: unknown): value is Promise<unknown> {
   }
 }
 
+type Then = (promise: Promise<unknown>, ok: (value: unknown) => unknown, ko: (error: unknown) => never) => Promise<unknown>;
+const PROMISE_THEN = Promise.prototype.then;
+const ownThen: Then = (promise, ok, ko) => promise.then(ok, ko);
+const realmThen: Then = (promise, ok, ko) => PROMISE_THEN.call(promise, ok, ko);
+const toStringTag = Object.prototype.toString;
+
 /**
- * Times a native promise until it settles. The host gets the chained promise (not the original)
+ * Whether `value` may be a promise of another realm: tagged `Promise` without being one of this
+ * realm's. `Promise.prototype.then` then decides (it refuses anything that is not a promise
+ * before doing anything). Costs nothing for values that are not objects.
+ */
+function isForeignPromise(value: unknown): value is Promise<unknown> {
+  try {
+    return typeof value === 'object' && value !== null && toStringTag.call(value) === '[object Promise]';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Times a native promise until it settles (`then` subscribes to it: its own method for this
+ * realm's promises, this realm's `Promise.prototype.then` for another's, which answers with a
+ * promise of that realm). The host gets the chained promise (not the original)
  * so that a rejection it leaves unhandled is still reported by the runtime, with the same reason:
  * a handler on the original would mark its rejection handled. Own properties the callee added to
  * its promise (`Object.assign(promise, { cancel })`) are copied over, methods bound to the
  * original, so a decorated promise keeps its API.
  */
-function chainNative(result: Promise<unknown>, start: number, done: Done, failed: Failed): Promise<unknown> {
+function chainNative(
+  result: Promise<unknown>,
+  start: number,
+  done: Done,
+  failed: Failed,
+  then: Then,
+): Promise<unknown> {
   let chained: Promise<unknown>;
   try {
-    chained = result.then(
+    chained = then(
+      result,
       (value: unknown) => {
         done(start);
         return value;
@@ -208,7 +238,8 @@ function chainNative(result: Promise<unknown>, start: number, done: Done, failed
       },
     );
   } catch {
-    // A subclass whose `then` throws, or a Proxy around a promise: handed back as it is.
+    // A subclass whose `then` throws, a Proxy around a promise, or an object only tagged
+    // `Promise` (refused by `then`): handed back as it is.
     done(start);
     return result;
   }
