@@ -192,11 +192,19 @@ function wire(o: LiteMonitoringOptions, warn: Warn, client: LiteClient, undo: Ar
 
   const errors: LiteErrorOptions | false = o.errors !== false && { ...(o.errors as LiteErrorOptions) };
   const gate = createRateGate((errors && errors.maxPerMinute) || DEFAULT_LITE_ERRORS_PER_MINUTE);
+  /** Thrown objects sent, with their event id: one event per object (capture-and-rethrow, then the page's `error` event). */
+  const sent = new WeakMap<object, string>();
   const capture = (thrown: unknown, mechanism: LiteMechanism): string | undefined => {
+    const before = sent.get(thrown as object);
+    if (before) return before;
     // Scrubbed before it is cut: a secret cut at the limit would no longer be recognised.
     const error = describeThrown(thrown, mechanism, scrubString);
     // While consent is denied the client drops it (counted `consent`): it does not use up the minute's allowance.
-    if (client.consent == 'denied' || gate(error.type + error.message)) return client.track(ERROR_EVENT_NAME, { ...error, route: routeNow() });
+    if (client.consent == 'denied' || gate(error.type + error.message)) {
+      const id = client.track(ERROR_EVENT_NAME, { ...error, route: routeNow() });
+      if (id && thrown === Object(thrown)) sent.set(thrown as object, id);
+      return id;
+    }
     client.stats.dropped.rate_limited++;
   };
   const unwatch = errors ? watchPageErrors((thrown, mechanism) => void attempt(() => capture(thrown, mechanism), failed('errors'))) : undefined;

@@ -787,6 +787,18 @@ describe('initMonitoring (lite)', () => {
       expect(events.map((e) => `${e.attributes['type']}: ${e.attributes['message']}`)).toEqual(['TypeError: same', 'TypeError: same', 'RangeError: same', 'TypeError: other', 'TypeError: same']);
     });
 
+    it('should send one event per thrown object, however often it is captured, and return its id again', async () => {
+      const { monitoring, sent } = start({ webVitals: false });
+      const error = new TypeError('checkout failed');
+      const id = monitoring.captureException(error);
+      expect(monitoring.captureException(error)).toBe(id);
+      page.win.fire('error', { error });
+      monitoring.captureException(new TypeError('checkout failed'));
+      monitoring.captureException('plain');
+      monitoring.captureException('plain');
+      expect((await sent()).map((e) => e.attributes['message'])).toEqual(['checkout failed', 'checkout failed', 'plain', 'plain']);
+    });
+
     it('should not let errors captured while consent is denied use up the minute\'s allowance', async () => {
       vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
       const { monitoring, sent } = start({ webVitals: false, consent: 'denied', errors: { maxPerMinute: 2 } });

@@ -82,6 +82,8 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
   const maxCrumbs = o.maxBreadcrumbs ?? DEFAULT_PAGE_MAX_BREADCRUMBS;
   const crumbs: Breadcrumb[] = [];
   const groups = new Map<string, { n: number; w: number; s: number }>();
+  /** Thrown objects captured, with their record id (`undefined` when `beforeCapture` dropped it). */
+  let captured = new WeakMap<object, string | undefined>();
   const categories = new Set<string>();
   let counters: Promise<ReturnType<typeof import('./metrics.js')['createPageCounters']>> | undefined;
   let user: string | undefined;
@@ -137,6 +139,9 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
 
   const capture = (kind: ErrorRecord['kind'], thrown: unknown, rawContext: unknown, anchor?: unknown, severityArg?: unknown): string | undefined => {
     if (closed) return undefined;
+    // One record per thrown object, however often it is captured (capture-and-rethrow, then the page's `error` event), as the full tracker.
+    const object = kind == 'error' && thrown === Object(thrown) ? (thrown as object) : undefined;
+    if (object && captured.has(object)) return captured.get(object);
     const timestamp = Date.now();
     let ctx: CaptureContext = {};
     try {
@@ -198,6 +203,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
       level: ({ critical: 'fatal', low: 'info', medium: 'warning' } as const)[severity as 'low'] ?? 'error',
     });
     const id = randomId().replace(/-/g, '');
+    if (object) captured.set(object, id);
     if (group.w++ >= perMinute) {
       suppress('rate_limited');
       return id;
@@ -235,6 +241,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
         internal(error, 'beforeCapture');
       }
       if (!isPlainRecord(record)) {
+        if (object) captured.set(object, undefined);
         suppress('before_capture');
         return undefined;
       }
@@ -298,6 +305,7 @@ export function createPageErrorCapture(input?: PageErrorCaptureOptions): PageErr
     clear: () => {
       crumbs.length = 0;
       groups.clear();
+      captured = new WeakMap();
     },
     setUser: guard((id) => void (user = asId(id, 'setUser')), 'set'),
     setSession: guard((id) => void (session = asId(id, 'setSession')), 'set'),

@@ -59,7 +59,8 @@ export interface PageErrorCapture {
   /**
    * Captures anything thrown. Returns the record's id (32 hex), or `undefined` once shut down,
    * when ignored, or when `beforeCapture` dropped it. A record over the per-group rate limit gets
-   * an id but reaches no sink.
+   * an id but reaches no sink. An object captured before (capture-and-rethrow, then the page's
+   * `error` event) makes no second record: the first one's id is returned.
    */
   captureError(error: unknown, context?: CaptureContext): string | undefined;
   /** Captures a message at `severity` (default `'low'`). Returns the record's id. */
@@ -67,8 +68,8 @@ export interface PageErrorCapture {
   /** Adds a breadcrumb; the ring keeps the last `maxBreadcrumbs`. */
   addBreadcrumb(breadcrumb: PageBreadcrumbInput): void;
   /**
-   * For consent: forgets what was observed so far, the breadcrumbs and each group's count and
-   * rate-limit window, so no later record carries any of it (`groupCount` starts again at 1). Call
+   * For consent: forgets what was observed so far, the breadcrumbs, each group's count and
+   * rate-limit window and which thrown objects were captured, so no later record carries any of it (`groupCount` starts again at 1). Call
    * it when consent is withdrawn and when it is granted after being `pending` or `denied`; the
    * user, the session, the tags and the listeners stay.
    */
