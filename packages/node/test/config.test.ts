@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createDiagnostics, LookoutConfigError, type Logger } from '@lookout/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeOptionsSchema, resolveNodeOptions, DEFAULT_EXIT_DEADLINE_MS } from '../src/config.js';
 import { fastAccepts } from '../src/internal/fastCheck.js';
 import { mergeOptions, readEnvOptions } from '../src/env/readEnv.js';
@@ -153,6 +153,42 @@ describe('readEnvOptions', () => {
       const { diag } = collecting();
       expect(readEnvOptions({ OTEL_SDK_DISABLED: 'true' }, diag).enabled).toBe(false);
       expect(readEnvOptions({ LOOKOUT_DISABLED: '1' }, diag).enabled).toBe(false);
+    });
+  });
+
+  describe('process.env', () => {
+    const ours = (name: string): boolean => /^(LOOKOUT_|OTEL_|SENTRY_DSN$)/i.test(name);
+    let saved: Record<string, string | undefined> = {};
+    beforeEach(() => {
+      saved = Object.fromEntries(Object.entries(process.env).filter(([name]) => ours(name)));
+      for (const name of Object.keys(saved)) delete process.env[name];
+    });
+    afterEach(() => {
+      for (const name of Object.keys(process.env)) if (ours(name)) delete process.env[name];
+      Object.assign(process.env, saved);
+    });
+
+    it('should read nothing, and warn about nothing, when none of its variables is set', () => {
+      const { diag, messages } = collecting();
+      process.env.LOOKOUT = 'x';
+      process.env.OTEL = 'x';
+      process.env.SENTRY_DSN_BACKUP = 'x';
+      try {
+        expect(readEnvOptions(process.env, diag)).toEqual({});
+      } finally {
+        delete process.env.LOOKOUT;
+        delete process.env.OTEL;
+        delete process.env.SENTRY_DSN_BACKUP;
+      }
+      expect(messages).toEqual([]);
+    });
+
+    it('should read its variables from process.env as from any object, bad values included', () => {
+      const { diag, messages } = collecting();
+      Object.assign(process.env, { OTEL_SERVICE_NAME: 'from-otel', LOOKOUT_PROFILE: 'staging', SENTRY_DSN: 'https://k@sentry.example/1', LOOKOUT_EXIT_DEADLINE_MS: 'soon' });
+      expect(readEnvOptions(process.env, diag)).toEqual({ serviceName: 'from-otel', profile: 'staging', errors: { dsn: 'https://k@sentry.example/1' } });
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain('LOOKOUT_EXIT_DEADLINE_MS');
     });
   });
 

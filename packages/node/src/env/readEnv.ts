@@ -33,6 +33,7 @@ const PROFILES = ['development', 'staging', 'production'] as const;
  * secrets (headers, DSN) are never echoed. Explicit options win over everything read here.
  */
 export function readEnvOptions(env: Env, diag: Diagnostics): NodeMonitoringOptions {
+  if (env === process.env && !namesAny(env)) return {};
   const get = (name: string): string | undefined => {
     let v: unknown;
     try {
@@ -162,6 +163,25 @@ export function mergeOptions(fromEnv: NodeMonitoringOptions, explicit: unknown):
 
 function isPlain(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/**
+ * Whether `env` has a variable {@link readEnvOptions} reads (`LOOKOUT_*`, `OTEL_*`, `SENTRY_DSN`),
+ * from one listing of its names. Most processes set none, and they then skip reading each
+ * variable, and compiling the parsers, at start-up. Case-insensitive, as Windows' `process.env` is.
+ */
+function namesAny(env: Env): boolean {
+  let names: string[];
+  try {
+    names = Object.keys(env);
+  } catch {
+    return true;
+  }
+  for (const name of names) {
+    const upper = name.toUpperCase();
+    if (upper.startsWith('LOOKOUT_') || upper.startsWith('OTEL_') || upper === 'SENTRY_DSN') return true;
+  }
+  return false;
 }
 
 const NO_OTEL: OtelEnvConfig = { resourceAttributes: {}, otlpHeaders: {}, sdkDisabled: false };
