@@ -69,6 +69,17 @@ describe('Monitoring', () => {
       expect(await renderPrometheus(registry)).toMatch(cpuSample);
     });
 
+    it('should keep runtime metrics off when turned off before they were registered', async () => {
+      const registry = createMetricsRegistry();
+      m = initMonitoring({ metrics: { registry }, exit: { signals: false }, errors: false, security: false });
+      m.reconfigure({ runtimeMetrics: false });
+      await m.ready();
+      const { renderPrometheus } = await import('@lookout/core');
+      expect(await renderPrometheus(registry)).not.toContain('process_memory_usage_bytes');
+      m.reconfigure({ runtimeMetrics: true });
+      expect(await renderPrometheus(registry)).toMatch(/^process_memory_usage_bytes \d+/m);
+    });
+
     it('should turn runtime metrics on when they were off at init', async () => {
       const registry = createMetricsRegistry();
       m = initMonitoring({ metrics: { registry }, runtimeMetrics: false, exit: { signals: false }, errors: false, security: false });

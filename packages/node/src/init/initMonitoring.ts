@@ -31,7 +31,7 @@ import { lazyRequire } from '../internal/lazy.js';
 import { createLazyPart, type LazyPart } from '../parts/lazyPart.js';
 import { noopErrors, noopSecurity, noopTelemetry } from '../parts/noops.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../runtime/createRuntimeMetrics.js';
-import { newPushStats, observeNodeDelivery, type PushStats } from '../selfMetrics/observeNodeDelivery.js';
+import { newPushStats, observeNodeDelivery, type NodeDeliverySources, type PushStats } from '../selfMetrics/observeNodeDelivery.js';
 import { createPayloadSpool, type PayloadSpool } from '../spool/createPayloadSpool.js';
 import { createSentryFileSpool } from '../spool/createSentryFileSpool.js';
 import type { Monitoring, MonitoringFlushResult, NodeMonitoringOptions, ReconfigureOptions } from '../types.js';
@@ -184,34 +184,50 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       : (spoolDirMemo ??= o.spool.directory ?? join(lazyRequire<typeof import('node:os')>('node:os').tmpdir(), 'lookout', o.serviceName.replace(/[^\w.-]/g, '_')));
   const deadlineMs = o.exit.deadlineMs;
 
-  // Runtime metrics are observable (read at collection time): they are registered a moment after
-  // start, at ready(), or at Lookout's first collection (scrape, push, exit), whichever comes first,
-  // so a short CLI does not pay for about twenty instrument definitions before its first record.
+  // Runtime metrics (about twenty observable instruments) and Lookout's own delivery metrics
+  // (three) are read at collection time: they are registered a moment after start, at ready(), or
+  // at Lookout's first collection (scrape, push, exit), whichever comes first, so a short CLI does
+  // not pay for their definitions before its first record, and no collection misses them.
   let runtime: RuntimeMetrics | undefined;
   let runtimeConfig = o.metrics !== false && o.runtimeMetrics !== false ? o.runtimeMetrics : undefined;
-  let runtimeTimer: NodeJS.Timeout | undefined;
+  /** Runtime metrics are wanted (on at init, or turned on by reconfigure()). */
+  let runtimeOn = runtimeConfig !== undefined;
   const startRuntime = (): void => {
-    clearTimeout(runtimeTimer);
-    runtimeTimer = undefined;
-    if (runtime !== undefined || runtimeConfig === undefined || stopped) return;
+    if (runtime !== undefined || !runtimeOn || runtimeConfig === undefined || stopped) return;
     runtime = createRuntimeMetrics(registry, runtimeConfig, diag);
     const dir = spoolDir();
     if (dir !== undefined) runtime.addDiskPath('spool', dir);
     const auditDir = o.security === false ? undefined : (o.security.auditLog as { dir?: unknown } | undefined)?.dir;
     if (typeof auditDir === 'string') runtime.addDiskPath('audit_log', auditDir);
   };
-  const scheduleRuntime = (): void => {
-    if (runtimeConfig === undefined || runtime !== undefined || runtimeTimer !== undefined) return;
-    runtimeTimer = setTimeout(startRuntime, RUNTIME_METRICS_DELAY_MS);
-    runtimeTimer.unref();
-  };
   const stopRuntime = (): void => {
-    clearTimeout(runtimeTimer);
-    runtimeTimer = undefined;
+    runtimeOn = false;
     runtime?.setEnabled(false);
   };
+  /** What the delivery metrics read; set once the parts exist (a worker's first report can come sooner). */
+  let deliverySources: NodeDeliverySources | undefined;
+  let stopDeliveryMetrics: (() => void) | undefined;
+  const startDelivery = (): void => {
+    if (stopDeliveryMetrics !== undefined || deliverySources === undefined || o.metrics === false || stopped) return;
+    stopDeliveryMetrics = observeNodeDelivery(registry, deliverySources);
+  };
+  let deferredTimer: NodeJS.Timeout | undefined;
+  let deferredStarted = false;
+  /** Registers the instruments that wait for the first collection (once; later calls are cheap). */
+  const startDeferred = (): void => {
+    if (!deferredStarted) {
+      deferredStarted = true;
+      clearTimeout(deferredTimer);
+      deferredTimer = undefined;
+      startDelivery();
+    }
+    startRuntime();
+  };
   let stopped = false;
-  scheduleRuntime();
+  if (o.metrics !== false) {
+    deferredTimer = setTimeout(startDeferred, RUNTIME_METRICS_DELAY_MS);
+    deferredTimer.unref();
+  }
 
   // cluster / worker_threads: workers report to the primary, which serves and pushes for all.
   const role = workerRole();
@@ -223,7 +239,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       reporter = startWorkerReporter(
         role,
         () => {
-          startRuntime();
+          startDeferred();
           return renderPrometheus(registry);
         },
         o.workers.intervalMs,
@@ -231,7 +247,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       );
   }
   const collectText = async (): Promise<string> => {
-    startRuntime();
+    startDeferred();
     const own = await renderPrometheus(registry);
     return aggregator === undefined ? own : aggregator.merge(own);
   };
@@ -261,7 +277,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       exporters.scrape = lazyScrapeServer(
         m.prometheus,
         async (accept) => {
-          startRuntime();
+          startDeferred();
           const openMetrics = aggregator === undefined || aggregator.workers().length === 0 ? (accept ?? '').includes('application/openmetrics-text') : false;
           const body = openMetrics ? await renderPrometheus(registry, { openMetrics: true }) : await collectText();
           return { status: 200, contentType: openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE, body };
@@ -377,7 +393,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   const pushOtlp = async (): Promise<boolean> => {
     const pusher = exporters.otlpPusher;
     if (pusher === undefined) return true;
-    startRuntime();
+    startDeferred();
     await pusher.resendSpooled();
     return (await pusher.push()) === 'sent';
   };
@@ -398,7 +414,10 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   };
   const pushConfigured = (): boolean => exporters.pushgateway !== undefined || exporters.remoteWriter !== undefined || sdkLoading;
 
-  if (o.metrics !== false) startExporters(o.metrics);
+  // Nothing to serve or push (the usual CLI): the exporters' code is not even compiled.
+  if (o.metrics !== false && (o.metrics.prometheus !== false || o.metrics.pushgateway !== undefined || o.metrics.remoteWrite !== undefined || o.metrics.otlp !== undefined)) {
+    startExporters(o.metrics);
+  }
 
   // ---------------------------------------------------------------- viewer (development)
   // Loaded only when asked for: production installs never load @lookout/viewer.
@@ -535,7 +554,8 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   };
 
   // Lookout's own delivery, as metrics: pushes and spools by outcome, calls a loading part could not keep.
-  const stopDeliveryMetrics = o.metrics === false ? () => undefined : observeNodeDelivery(registry, { pushes: pushStats, spools, parts: { telemetry, errors, security } });
+  deliverySources = { pushes: pushStats, spools, parts: { telemetry, errors, security } };
+  if (deferredStarted) startDelivery();
 
   const shutdown = (deadline = deadlineMs): Promise<MonitoringFlushResult> =>
     (shutdownPromise ??= (async () => {
@@ -559,9 +579,9 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       await withDeadline(stopExporters(left()).then(() => true), left());
       if (viewerReady !== undefined) await withDeadline(viewerReady.then(async (v) => (await v?.close(), true)), left());
       stopped = true;
-      clearTimeout(runtimeTimer);
+      clearTimeout(deferredTimer);
       runtime?.stop();
-      stopDeliveryMetrics();
+      stopDeliveryMetrics?.();
       reporter?.stop();
       aggregator?.stop();
       exitHandlers.remove();
@@ -598,7 +618,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
     exitFlushDone = true;
     if (o.metrics === false || !o.metrics.pushOnExit || (role !== 'primary' && o.workers.aggregate)) return;
     if (exporters.pushgatewaySender === undefined && exporters.remoteWriter === undefined && exporters.otlpPusher === undefined) return;
-    startRuntime();
+    startDeferred();
     const pg = exporters.pushgatewaySender !== undefined && !exitPushed.has('pushgateway');
     const rw = exporters.remoteWriter !== undefined && !exitPushed.has('remoteWrite');
     if (pg || rw) {
@@ -720,7 +740,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
       const waits: Promise<unknown>[] = [];
       waits.push(telemetry.ready, errors.ready, security.ready);
       if (exporters.scrape !== undefined) waits.push(exporters.scrape.ready.then((url) => (exporters.scrapeUrl = url)));
-      startRuntime();
+      startDeferred();
       if (sdkLoading) waits.push(waitForSdk(PROFILE_DEFAULTS[o.profile].exportTimeoutMs));
       await Promise.all(waits);
     },
@@ -755,6 +775,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
         if (changes.runtimeMetrics !== undefined) {
           if (changes.runtimeMetrics === true) {
             runtimeConfig ??= resolveNodeOptions({}, diag, o.serviceName).options.runtimeMetrics || undefined;
+            runtimeOn = true;
             if (runtime !== undefined) runtime.setEnabled(true);
             else if (o.metrics !== false) startRuntime();
           } else if (changes.runtimeMetrics === false) stopRuntime();
