@@ -33,7 +33,11 @@ const PROFILES = ['development', 'staging', 'production'] as const;
  * secrets (headers, DSN) are never echoed. Explicit options win over everything read here.
  */
 export function readEnvOptions(env: Env, diag: Diagnostics): NodeMonitoringOptions {
-  if (env === process.env && !namesAny(env)) return {};
+  // Most processes set none of these: they skip the parsers below, which are not even compiled.
+  return env === process.env && !namesAny(env) ? {} : readVariables(env, diag);
+}
+
+function readVariables(env: Env, diag: Diagnostics): NodeMonitoringOptions {
   const get = (name: string): string | undefined => {
     let v: unknown;
     try {
@@ -167,8 +171,7 @@ function isPlain(v: unknown): v is Record<string, unknown> {
 
 /**
  * Whether `env` has a variable {@link readEnvOptions} reads (`LOOKOUT_*`, `OTEL_*`, `SENTRY_DSN`),
- * from one listing of its names. Most processes set none, and they then skip reading each
- * variable, and compiling the parsers, at start-up. Case-insensitive, as Windows' `process.env` is.
+ * from one listing of its names. Case-insensitive, as Windows' `process.env` is.
  */
 function namesAny(env: Env): boolean {
   let names: string[];
