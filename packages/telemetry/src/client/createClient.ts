@@ -43,7 +43,7 @@ export interface PlatformHooks {
   component?: string;
   /**
    * Builds the encoder of `format`. A hook rather than an import, so each entry bundles only
-   * the encoders it can use (pages never load OpenTelemetry's protobuf serializer).
+   * the encoders it can use (pages never load the protobuf encoder).
    */
   createEncoder: (format: TelemetryFormat, context: EncoderContext, diagnostics: Diagnostics) => EventEncoder;
   /**

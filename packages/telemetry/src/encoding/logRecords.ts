@@ -66,6 +66,19 @@ export function recordAttributes(event: TelemetryEvent): Record<string, unknown>
   return attributes;
 }
 
+/**
+ * The event fields {@link recordAttributes} adds after the properties, by attribute name: one
+ * that is set wins over a property of the same name, in that property's place. For encoders that
+ * write the attributes without building them.
+ */
+export const EVENT_ATTRIBUTES: ReadonlyArray<readonly [string, 'id' | 'sessionId' | 'userId' | 'anonymousId' | 'sampleRate']> = [
+  ['event.id', 'id'],
+  ['session.id', 'sessionId'],
+  ['user.id', 'userId'],
+  ['enduser.pseudo.id', 'anonymousId'],
+  ['lookout.sample_rate', 'sampleRate'],
+];
+
 /** `ms` since the epoch as OTel's `[seconds, nanoseconds]`. */
 export function toHrTime(ms: number): [number, number] {
   const seconds = Math.floor(ms / 1000);

@@ -1,35 +1,15 @@
-import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOtlpJsonEncoder } from '../../src/encoding/otlpJson.js';
-import { createResourceLookup, recordAttributes, SCOPE, toHrTime } from '../../src/encoding/logRecords.js';
 import type { EncoderContext } from '../../src/encoding/logRecords.js';
 import type { JsonValue, TelemetryEvent } from '../../src/types.js';
+import { createReferenceEncoder } from '../helpers/otlpReference.js';
 
 const context: EncoderContext = { appName: 'shop', resourceAttributes: { 'deployment.environment.name': 'prod', 'app.build': 42 } };
 
 /** What OpenTelemetry's own JSON serializer makes of the same events (the reference). */
 function reference(events: readonly TelemetryEvent[]): unknown {
-  const resourceFor = createResourceLookup(context);
-  const resources = new Map<object, { attributes: object }>();
-  const records = events.map((e) => {
-    const attributes = resourceFor(e);
-    let resource = resources.get(attributes);
-    if (resource === undefined) resources.set(attributes, (resource = { attributes }));
-    const time = toHrTime(e.timestamp);
-    return {
-      hrTime: time,
-      hrTimeObserved: time,
-      severityNumber: 9,
-      severityText: 'INFO',
-      attributes: recordAttributes(e),
-      droppedAttributesCount: 0,
-      resource,
-      instrumentationScope: SCOPE,
-      eventName: e.name,
-    };
-  });
-  return JSON.parse(new TextDecoder().decode(JsonLogsSerializer.serializeRequest(records as never)));
+  return decode(createReferenceEncoder('json', context)(events));
 }
 
 function decode(body: Uint8Array | string): unknown {
