@@ -165,12 +165,13 @@ void _accepts;
  * Validates `initMonitoring()` options with the shared rules: each invalid field gets one
  * diagnostic naming its path and falls back to its default; `strict: true` throws
  * `LookoutConfigError`. A well-formed object is accepted without loading zod.
- * `defaultServiceName` fills `serviceName` when neither the options nor the environment set it.
+ * `defaultServiceName` fills `serviceName` when neither the options nor the environment set it
+ * (a function is called only then).
  */
 export function resolveNodeOptions(
   input: unknown,
   diagnostics: Diagnostics,
-  defaultServiceName = 'unknown_service',
+  defaultServiceName: string | (() => string) = 'unknown_service',
 ): { ok: true; options: ResolvedNodeOptions } | { ok: false; options: ResolvedNodeOptions; issues: ConfigIssue[] } {
   let parsed: NodeMonitoringOptions;
   let issues: ConfigIssue[] | undefined;
@@ -186,8 +187,8 @@ export function resolveNodeOptions(
 }
 
 /** Fills every default. Shared by both validation paths, so they cannot disagree on defaults. */
-export function withDefaults(o: NodeMonitoringOptions, defaultServiceName: string): ResolvedNodeOptions {
-  const serviceName = o.serviceName ?? defaultServiceName;
+export function withDefaults(o: NodeMonitoringOptions, defaultServiceName: string | (() => string)): ResolvedNodeOptions {
+  const serviceName = o.serviceName ?? (typeof defaultServiceName === 'function' ? defaultServiceName() : defaultServiceName);
   const m = o.metrics;
   const rt = o.runtimeMetrics === true ? undefined : o.runtimeMetrics;
   const prom = m === false || m === undefined ? undefined : m.prometheus;

@@ -53,6 +53,18 @@ describe('resolveNodeOptions', () => {
       expect(messages).toEqual([]);
     });
 
+    it('should call a default service name function only when no valid name is given', () => {
+      const { diag } = collecting();
+      let calls = 0;
+      const fallback = (): string => (calls++, 'from-script');
+      expect(resolveNodeOptions({ serviceName: 'svc' }, diag, fallback).options.serviceName).toBe('svc');
+      expect(resolveNodeOptions({ serviceName: 'svc', exit: { deadlineMs: -1 } }, diag, fallback).options.serviceName).toBe('svc');
+      expect(calls).toBe(0);
+      expect(resolveNodeOptions({}, diag, fallback).options.serviceName).toBe('from-script');
+      expect(resolveNodeOptions({ serviceName: '' }, diag, fallback).options.serviceName).toBe('from-script');
+      expect(calls).toBe(2);
+    });
+
     it('should default the Pushgateway job and the remote-write job label to the service name', () => {
       const { diag } = collecting();
       const r = resolveNodeOptions({ serviceName: 'svc', metrics: { pushgateway: { url: 'http://g:9091' }, remoteWrite: { url: 'http://p/api/v1/write' } } }, diag);

@@ -107,7 +107,7 @@ function start(input: NodeMonitoringOptions | undefined): Monitoring {
   const logger = hostLogger(input);
   const bootDiag = logger === undefined ? getDiagnostics() : createDiagnostics({ logger });
   const fromEnv = readEnvOptions(envOf(input), bootDiag);
-  const o = resolveNodeOptions(mergeOptions(fromEnv, input), bootDiag, scriptName()).options;
+  const o = resolveNodeOptions(mergeOptions(fromEnv, input), bootDiag, scriptName).options;
   const level = o.diagnostics.level ?? PROFILE_DEFAULTS[o.profile].diagnosticsLevel;
   const diagOptions: DiagnosticsOptions = { level, ...(o.diagnostics.logger === undefined ? {} : { logger: o.diagnostics.logger }), ...(o.diagnostics.maxPerMinute === undefined ? {} : { maxPerMinute: o.diagnostics.maxPerMinute }) };
   // When the host chose a logger or level, core's own messages follow it too.
