@@ -29,7 +29,7 @@ import { newPushStats, observeNodeDelivery, type PushStats } from '../selfMetric
 import { createPayloadSpool, type PayloadSpool } from '../spool/createPayloadSpool.js';
 import { createSentryFileSpool } from '../spool/createSentryFileSpool.js';
 import type { Monitoring, MonitoringFlushResult, ReconfigureOptions } from '../types.js';
-import { startWorkerAggregator, startWorkerReporter, workerRole, type WorkerAggregator, type WorkerReporter, type WorkerRole } from '../workers/createWorkerAggregation.js';
+import { LISTEN_DELAY_MS, startWorkerAggregator, startWorkerReporter, workerRole, type WorkerAggregator, type WorkerReporter, type WorkerRole } from '../workers/createWorkerAggregation.js';
 
 /** Options of errors and security that are fixed at init (they set up sinks and handlers). */
 const ERRORS_FIXED_OPTIONS = ['dsn', 'sentry', 'sinks', 'registry', 'diagnostics', 'namespace', 'strict'] as const;
@@ -83,6 +83,7 @@ export class NodeMonitor {
   private readonly _registry: MetricsRegistry;
   private readonly _deadlineMs: number;
   private readonly _role: WorkerRole;
+  private readonly _startedMs: number;
   private _standard: StandardMetrics | undefined;
   private _spoolDir: string | undefined;
 
@@ -135,6 +136,7 @@ export class NodeMonitor {
   private readonly _exitHandlers: ExitHandlers;
 
   constructor(o: ResolvedNodeOptions, diag: Diagnostics, setLevel: (level: DiagLevel) => void) {
+    this._startedMs = nowMs();
     this._o = o;
     this._diag = diag;
     this._setLevel = setLevel;
@@ -149,10 +151,11 @@ export class NodeMonitor {
       this._deferredTimer.unref();
     }
 
+    // cluster / worker_threads: a worker reports from now on; the primary's aggregator is made with
+    // the deferred metrics and listens from LISTEN_DELAY_MS after init (or its first merge), as before.
     this._role = workerRole();
-    if (o.metrics !== false && o.workers.aggregate) {
-      if (this._role === 'primary') this._aggregator = startWorkerAggregator(o.workers);
-      else this._reporter = startWorkerReporter(this._role, () => this._renderForPrimary(), o.workers.intervalMs, diag);
+    if (o.metrics !== false && o.workers.aggregate && this._role !== 'primary') {
+      this._reporter = startWorkerReporter(this._role, () => this._renderForPrimary(), o.workers.intervalMs, diag);
     }
 
     // Nothing to serve or push (the usual CLI): the exporters' code is not even compiled.
@@ -168,7 +171,7 @@ export class NodeMonitor {
     this._telemetry = createLazyPart(
       'telemetry',
       () => this._loadTelemetry(),
-      noopTelemetry(),
+      noopTelemetry,
       TELEMETRY_METHODS,
       diag,
       o.telemetry === false && this._viewerReady === undefined ? 'off' : 'eager',
@@ -178,7 +181,7 @@ export class NodeMonitor {
     this._errors = createLazyPart(
       'errors',
       () => this._loadErrors(),
-      noopErrors(),
+      noopErrors,
       ERRORS_METHODS,
       diag,
       errors === false ? 'off' : errors.dsn !== undefined || errors.sinks !== undefined ? 'eager' : 'on-use',
@@ -187,7 +190,7 @@ export class NodeMonitor {
     this._security = createLazyPart(
       'security',
       () => this._loadSecurity(),
-      noopSecurity(),
+      noopSecurity,
       SECURITY_METHODS,
       diag,
       security === false ? 'off' : security.auditLog !== undefined || security.siem !== undefined || security.sinks !== undefined ? 'eager' : 'on-use',
@@ -201,10 +204,7 @@ export class NodeMonitor {
         flush: (deadline) => this._flushAtExit(deadline),
         shutdown: (deadline) => this._shutdownOnce(deadline),
         abort: () => this._abortPushes(),
-        exitSync: () => {
-          this._abortPushes();
-          this._spoolAtExit();
-        },
+        exitSync: () => this._exitNow(),
       },
       this._deadlineMs,
       o.exit.signals,
@@ -269,13 +269,17 @@ export class NodeMonitor {
 
   // ---------------------------------------------------------------- runtime and delivery metrics
 
-  /** Registers the instruments that wait for the first collection (once; later calls are cheap). */
+  /** Registers the instruments that wait for the first collection, and makes the primary's aggregator (once; later calls are cheap). */
   private _startDeferred(): void {
     if (!this._deferredStarted) {
       this._deferredStarted = true;
       clearTimeout(this._deferredTimer);
       this._deferredTimer = undefined;
       this._startDelivery();
+      const o = this._o;
+      if (o.metrics !== false && o.workers.aggregate && this._role === 'primary' && !this._stopped) {
+        this._aggregator = startWorkerAggregator({ ...o.workers, listenDelayMs: LISTEN_DELAY_MS - (nowMs() - this._startedMs) });
+      }
     }
     this._startRuntime();
   }
@@ -669,10 +673,18 @@ export class NodeMonitor {
   // this newer one: both are cumulative, so the receiver ends with the newest values. Remote write is encoded now, the Pushgateway
   // takes the text as is, and OTLP keeps a snapshot of the registry (JSON) that the next run
   // encodes with OpenTelemetry's serializers: loading them now would need an await.
+  private _exitNow(): void {
+    this._exitFlushDone = true;
+    const exporters = this._exporters;
+    // Nothing pushes (the usual CLI): nothing to abort or spool, and the code below is not even compiled.
+    if (exporters.pushgatewaySender === undefined && exporters.remoteWriter === undefined && exporters.otlpPusher === undefined) return;
+    this._abortPushes();
+    this._spoolAtExit();
+  }
+
   private _spoolAtExit(): void {
     const o = this._o;
     const exporters = this._exporters;
-    this._exitFlushDone = true;
     if (o.metrics === false || !o.metrics.pushOnExit || (this._role !== 'primary' && o.workers.aggregate)) return;
     if (exporters.pushgatewaySender === undefined && exporters.remoteWriter === undefined && exporters.otlpPusher === undefined) return;
     this._startDeferred();

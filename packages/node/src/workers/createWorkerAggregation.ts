@@ -109,8 +109,10 @@ export interface WorkerAggregator {
  * worker, its series then leave the scrape. Summed, its gauges leave the sums but its counters
  * and histograms stay in them at their last reported values: a summed counter must never go
  * down (Prometheus would read a reset, and `increase()` would count the whole total again).
+ * Listening starts after `listenDelayMs` (default {@link LISTEN_DELAY_MS}; 0: at once) or at
+ * the first `merge()`, whichever comes first.
  */
-export function startWorkerAggregator(options: { labelByWorker: boolean; intervalMs: number }): WorkerAggregator {
+export function startWorkerAggregator(options: { labelByWorker: boolean; intervalMs: number; listenDelayMs?: number }): WorkerAggregator {
   const latest = new Map<string, { text: string; at: number }>();
   /** The counters and histograms of departed workers, summed (as exposition text; bounded by the series, not the workers). */
   let departed = '';
@@ -151,9 +153,9 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
   };
   const onClusterMessage = (_worker: unknown, message: unknown): void => onReport(message);
   const onClusterExit = (worker: { id: number }): void => depart(String(worker.id));
-  // Listening starts a moment after start (or at the first scrape, if sooner), off the startup
-  // path: node:cluster pulls in child_process, net and dgram, which a short CLI that forks no
-  // worker should not pay for; a worker forked at start takes longer than this to boot and report.
+  // Listening starts a moment after start (`listenDelayMs`, or at the first scrape, if sooner), off
+  // the startup path: node:cluster pulls in child_process, net and dgram, which a short CLI that
+  // forks no worker should not pay for; a worker forked at start takes longer than this to boot and report.
   let cluster: Cluster | undefined;
   let channel: BroadcastChannel | undefined;
   let stopped = false;
@@ -169,8 +171,13 @@ export function startWorkerAggregator(options: { labelByWorker: boolean; interva
       cluster.on('exit', onClusterExit);
     });
   };
-  const listenTimer = setTimeout(listen, LISTEN_DELAY_MS);
-  listenTimer.unref();
+  const delay = options.listenDelayMs ?? LISTEN_DELAY_MS;
+  let listenTimer: NodeJS.Timeout | undefined;
+  if (delay <= 0) listen();
+  else {
+    listenTimer = setTimeout(listen, delay);
+    listenTimer.unref();
+  }
   const staleMs = options.intervalMs * 3;
   const live = (): [string, { text: string; at: number }][] => {
     const now = Date.now();

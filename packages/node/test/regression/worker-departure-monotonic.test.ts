@@ -38,6 +38,19 @@ describe('startWorkerAggregator', () => {
     channel?.close();
   });
 
+  it('should listen at once with listenDelayMs 0, and not before its delay or first merge otherwise', async () => {
+    const own = report(1, 1);
+    aggregator = startWorkerAggregator({ labelByWorker: false, intervalMs: 300, listenDelayMs: 60_000 });
+    const waiting = aggregator;
+    aggregator = startWorkerAggregator({ labelByWorker: false, intervalMs: 300, listenDelayMs: 0 });
+    channel = new BroadcastChannel(WORKER_CHANNEL);
+    channel.postMessage({ type: IPC_MESSAGE_TYPE, worker: 'thread-3', text: report(5, 2) });
+    await heard(aggregator, 'thread-3', true);
+    expect(waiting.workers()).toEqual([]);
+    waiting.stop();
+    expect(sample(aggregator.merge(own), 'app_requests_total')).toBe(6);
+  });
+
   it("should keep a departed worker's counters and histograms in the sums, and drop its gauges", async () => {
     aggregator = startWorkerAggregator({ labelByWorker: false, intervalMs: 300 });
     const own = report(1, 1);
