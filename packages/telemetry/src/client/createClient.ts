@@ -400,7 +400,8 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       }
       out = edited;
     }
-    if (redactor !== undefined) out = redactEvent(redactor, out);
+    // Without beforeSend the event is the client's own, seen by no host code: scrubbed in place.
+    if (redactor !== undefined) out = redactEvent(redactor, out, beforeSend === undefined ? out : { ...out });
     return queue.enqueue(out) ? out.id : undefined;
   };
 
@@ -546,8 +547,10 @@ function asObject(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function redactEvent(redactor: Redactor, event: TelemetryEvent): TelemetryEvent {
-  const out: TelemetryEvent = { ...event, name: redactor.redactString(event.name), properties: redactor.redact(event.properties) };
+/** Writes `event`'s name, properties and user ids, scrubbed, to `out` (the event itself or a copy of it) and returns it. */
+function redactEvent(redactor: Redactor, event: TelemetryEvent, out: TelemetryEvent): TelemetryEvent {
+  out.name = redactor.redactString(event.name);
+  out.properties = redactor.redact(event.properties);
   if (event.userId !== undefined) out.userId = redactor.redactString(event.userId);
   if (event.anonymousId !== undefined) out.anonymousId = redactor.redactString(event.anonymousId);
   return out;

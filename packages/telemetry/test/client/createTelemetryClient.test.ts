@@ -118,6 +118,33 @@ describe('createTelemetryClient', () => {
       await client.flush(1000);
       expect(transport.events[0]?.properties.contact).toBe('[REDACTED:email]');
     });
+
+    it('should scrub a copy, leaving the events the hook was given and returned as they were', async () => {
+      const seen: TelemetryEvent[] = [];
+      const returned: TelemetryEvent[] = [];
+      const { client, transport } = makeClient({
+        userId: 'bob@example.com',
+        beforeSend: (e) => {
+          seen.push(e);
+          const out = e.name === 'same' ? e : { ...e, properties: { contact: 'ann@example.org' } };
+          returned.push(out);
+          return out;
+        },
+      });
+      client.track('same', { contact: 'ann@example.org' });
+      client.track('other');
+      await client.flush(1000);
+      expect(transport.events.map((e) => [e.userId, e.properties.contact])).toEqual([
+        ['[REDACTED:email]', '[REDACTED:email]'],
+        ['[REDACTED:email]', '[REDACTED:email]'],
+      ]);
+      expect([...seen, ...returned].map((e) => [e.userId, e.properties.contact])).toEqual([
+        ['bob@example.com', 'ann@example.org'],
+        ['bob@example.com', undefined],
+        ['bob@example.com', 'ann@example.org'],
+        ['bob@example.com', 'ann@example.org'],
+      ]);
+    });
   });
 
   describe('redaction', () => {
