@@ -352,10 +352,19 @@ export function createOtlpProtoEncoder(context: EncoderContext): (events: readon
   const scope = encodeScope();
   return (events) => {
     const groups = new Map<ResourceAttributes, TelemetryEvent[]>();
+    let group: TelemetryEvent[] = [];
+    /** The first event of a run of one version and platform (all of a client's own events) whose resource the lookup keeps. */
+    let run: TelemetryEvent | undefined;
     for (const event of events) {
-      const resource = resourceFor(event);
-      let group = groups.get(resource);
-      if (group === undefined) groups.set(resource, (group = []));
+      if (run === undefined || event.appVersion !== run.appVersion || event.platform !== run.platform) {
+        const resource = resourceFor(event);
+        // The lookup keeps a resource when it hands out the same object again: the run shares it.
+        // Past its cache each event gets a resource of its own, here as there.
+        run = resourceFor(event) === resource ? event : undefined;
+        let found = groups.get(resource);
+        if (found === undefined) groups.set(resource, (found = []));
+        group = found;
+      }
       group.push(event);
     }
     // The records of each resource, one after the other; the request is then put together around them.

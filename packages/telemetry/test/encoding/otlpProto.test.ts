@@ -93,7 +93,11 @@ describe('createOtlpProtoEncoder', () => {
     it('should group records by resource in order of first appearance, past the lookup’s cache of resources too', () => {
       // 70 app versions: past the 64 the lookup remembers, each event gets a resource of its own.
       const events = Array.from({ length: 140 }, (_, i) => event({ id: `e${i}`, appVersion: `${i % 70}.0.0`, platform: i % 3 === 0 ? 'browser' : 'node' }));
-      expectSameBytes([events.slice(0, 100), events.slice(100), events]);
+      // Runs of one version and platform: one resource while the lookup keeps it, one each past its cache.
+      const runs = (versions: string[]) => versions.map((appVersion, i) => event({ id: `r${i}`, appVersion, platform: 'node' }));
+      const early = runs(['1.0.0', '1.0.0', '99.0.0', '99.0.0', '99.0.0', '1.0.0']);
+      const late = runs(['200.0.0', '200.0.0', '200.0.0', '1.0.0', '1.0.0', '201.0.0', '201.0.0']);
+      expectSameBytes([early, events.slice(0, 100), events.slice(100), late, events, early, late]);
     });
 
     it('should grow its buffer for a batch larger than it guessed', () => {
