@@ -116,6 +116,13 @@ describe('resolveNodeOptions', () => {
       expect(fastAccepts({ serviceName: 'x', metrics: { prometheus: { port: 0 }, remoteWrite: { url: 'http://a/w', headers: { a: 'b' } } }, exit: { deadlineMs: 500 } })).toBe(true);
       expect(fastAccepts(undefined)).toBe(true);
     });
+
+    it('should refuse names of Object.prototype, and judge each value again after its check was made', () => {
+      for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) expect(fastAccepts(JSON.parse(`{"${key}": {}}`)), key).toBe(false);
+      expect(fastAccepts({ exit: { deadlineMs: 10 } })).toBe(true);
+      expect(fastAccepts({ exit: { deadlineMs: -10 } })).toBe(false);
+      expect(fastAccepts({ exit: { deadlineMs: 20 } })).toBe(true);
+    });
   });
 });
 
