@@ -23,11 +23,11 @@ import type { ErrorTracker, SecurityLogger, TelemetryClient } from '../internal/
 import { nowMs, processUptimeS } from '../internal/clock.js';
 import { lazyRequire } from '../internal/lazy.js';
 import { createLazyPart, type LazyPart } from '../parts/lazyPart.js';
+import type { PartsHost, ViewerHandle } from '../parts/loadParts.js';
 import { noopErrors, noopSecurity, noopTelemetry } from '../parts/noops.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../runtime/createRuntimeMetrics.js';
 import { newPushStats, observeNodeDelivery, type PushStats } from '../selfMetrics/observeNodeDelivery.js';
 import { createPayloadSpool, type PayloadSpool } from '../spool/createPayloadSpool.js';
-import { createSentryFileSpool } from '../spool/createSentryFileSpool.js';
 import type { Monitoring, MonitoringFlushResult, ReconfigureOptions } from '../types.js';
 import { LISTEN_DELAY_MS, startWorkerAggregator, startWorkerReporter, workerRole, type WorkerAggregator, type WorkerReporter, type WorkerRole } from '../workers/createWorkerAggregation.js';
 
@@ -64,8 +64,6 @@ interface Exporters {
   otlpPusher?: OtlpPusher;
   timers: NodeJS.Timeout[];
 }
-
-type ViewerHandle = Awaited<ReturnType<(typeof import('@lookout/viewer'))['startViewer']>>;
 
 /**
  * One running `initMonitoring()`: the registry, exporters, parts, exit handling and the handle.
@@ -118,7 +116,7 @@ export class NodeMonitor {
   private _exportersGeneration = 0;
 
   private readonly _viewerReady: Promise<ViewerHandle | undefined> | undefined;
-  private readonly _app: { name: string; version?: string };
+  private _host: PartsHost | undefined;
   private readonly _telemetry: LazyPart<TelemetryClient>;
   /** Counts telemetry reconfigurations: a client built for an older one is stopped, never swapped in. */
   private _telemetryGeneration = 0;
@@ -164,13 +162,13 @@ export class NodeMonitor {
     }
 
     // The viewer (development) is loaded only when asked for: production installs never load @lookout/viewer.
-    this._viewerReady = o.viewer === false ? undefined : this._startViewer(o.viewer);
+    const viewer = o.viewer;
+    this._viewerReady = viewer === false ? undefined : this._loadPart((m, host) => m.startViewer(host, viewer));
 
     // Parts: telemetry, errors and security load in the background (or at first use); calls made meanwhile are buffered.
-    this._app = { name: o.serviceName, ...(o.serviceVersion === undefined ? {} : { version: o.serviceVersion }) };
     this._telemetry = createLazyPart(
       'telemetry',
-      () => this._loadTelemetry(),
+      async () => (await this._loadPart((m, host) => m.loadTelemetry(host))) ?? noopTelemetry(),
       noopTelemetry,
       TELEMETRY_METHODS,
       diag,
@@ -180,7 +178,7 @@ export class NodeMonitor {
     const errors = (this._errorsOptions = o.errors);
     this._errors = createLazyPart(
       'errors',
-      () => this._loadErrors(),
+      () => this._loadPart((m, host) => m.loadErrors(host)),
       noopErrors,
       ERRORS_METHODS,
       diag,
@@ -189,7 +187,10 @@ export class NodeMonitor {
     const security = (this._securityOptions = o.security);
     this._security = createLazyPart(
       'security',
-      () => this._loadSecurity(),
+      () => {
+        const options = this._securityOptions;
+        return options === false ? Promise.resolve(noopSecurity()) : this._loadPart((m, host) => m.loadSecurity(host, options));
+      },
       noopSecurity,
       SECURITY_METHODS,
       diag,
@@ -470,89 +471,25 @@ export class NodeMonitor {
 
   // ---------------------------------------------------------------- viewer and parts
 
-  private _startViewer(options: { port?: number }): Promise<ViewerHandle | undefined> {
-    return import('@lookout/viewer')
-      .then(async (m) => {
-        const v = m.startViewer({ registry: this._registry, diagnostics: this._diag, port: options.port ?? 9469 });
-        if (!(await v.ready)) return undefined;
-        process.stderr.write(`Lookout viewer: ${v.url}\n`);
-        return v;
-      })
-      .catch((error: unknown) => {
-        this._diag.warn('viewer.unavailable', `viewer: true needs @lookout/viewer (npm i -D @lookout/viewer): ${(error as Error)?.message ?? String(error)}`);
-        return undefined;
-      });
-  }
-
-  private _makeTelemetry(t: Record<string, unknown>): Promise<TelemetryClient> {
-    return import('@lookout/telemetry/node').then((m) => {
-      const dir = this._spoolDirectory();
-      return m.createNodeTelemetryClient({
-        app: this._app,
-        ...(dir === undefined ? {} : { spool: { directory: join(dir, 'events') } }),
-        ...t,
-        registry: this._registry,
-        diagnostics: this._diag,
-        exitHandling: true,
-        exitDeadlineMs: this._deadlineMs,
-      } as Parameters<typeof m.createNodeTelemetryClient>[0]);
+  /** What the part loaders (a module of their own, imported with the first part that loads) read from this monitor. */
+  private _partsHost(): PartsHost {
+    return (this._host ??= {
+      o: this._o,
+      diag: this._diag,
+      registry: this._registry,
+      deadlineMs: this._deadlineMs,
+      viewer: () => this._viewerReady,
+      spoolDirectory: () => this._spoolDirectory(),
+      spoolFor: (name) => this._spoolFor(name),
+      errorsOptions: () => this._errorsOptions,
+      onErrorHandlers: (remove) => {
+        this._removeErrorHandlers = remove;
+      },
     });
   }
 
-  private async _loadTelemetry(): Promise<TelemetryClient> {
-    if (this._o.telemetry !== false) return this._makeTelemetry(this._o.telemetry);
-    // Without an endpoint, events go to the viewer when there is one.
-    const v = await this._viewerReady;
-    return v === undefined ? noopTelemetry() : this._makeTelemetry({ endpoint: v.endpoints.otlpLogs, format: 'otlp-json' });
-  }
-
-  private async _loadErrors(): Promise<ErrorTracker> {
-    const o = this._o;
-    const diag = this._diag;
-    const registry = this._registry;
-    const mod = await import('@lookout/errors');
-    const errorsOptions = this._errorsOptions;
-    if (errorsOptions === false) return mod.createErrorTracker({ enabled: false, diagnostics: diag });
-    const { dsn, sentry, globalHandlers, ...tracker } = errorsOptions;
-    const sinks = [...(tracker.sinks ?? [])];
-    if (typeof dsn === 'string' && dsn !== '') {
-      const { createSentryNodeSink } = await import('@lookout/errors/sentry-node');
-      const files = this._spoolFor('errors');
-      const spool = files === undefined ? undefined : createSentryFileSpool(files);
-      sinks.push(
-        createSentryNodeSink({
-          dsn,
-          ...(o.environment === undefined ? {} : { environment: o.environment }),
-          ...(o.serviceVersion === undefined ? {} : { release: `${o.serviceName}@${o.serviceVersion}` }),
-          exitFlushTimeoutMs: this._deadlineMs,
-          diagnostics: diag,
-          ...sentry,
-          transport: sentry?.transport === false ? false : { registry, diagnostics: diag, ...(spool === undefined ? {} : { spool }), ...sentry?.transport },
-        }),
-      );
-    }
-    const viewer = await this._viewerReady;
-    if (viewer !== undefined) sinks.push(viewer.errorSink() as (typeof sinks)[number]);
-    const t = mod.createErrorTracker({ namespace: o.namespace, ...tracker, registry, diagnostics: diag, sinks });
-    if (globalHandlers !== false) this._removeErrorHandlers = t.installGlobalHandlers();
-    return t;
-  }
-
-  private async _loadSecurity(): Promise<SecurityLogger> {
-    const securityOptions = this._securityOptions;
-    if (securityOptions === false) return noopSecurity();
-    const diag = this._diag;
-    const mod = await import('@lookout/security');
-    const { auditLog, siem, ...logger } = securityOptions;
-    const sinks = [...(logger.sinks ?? [])];
-    if (auditLog !== undefined) {
-      const { createAuditLog } = await import('@lookout/security/audit-log');
-      sinks.push(createAuditLog({ diagnostics: diag, ...auditLog }).sink);
-    }
-    if (siem !== undefined) sinks.push(mod.createSiemSink({ registry: this._registry, diagnostics: diag, ...siem }));
-    const viewer = await this._viewerReady;
-    if (viewer !== undefined) sinks.push(viewer.securitySink() as (typeof sinks)[number]);
-    return mod.createSecurityLogger({ ...logger, sinks, registry: this._registry, diagnostics: diag });
+  private async _loadPart<T>(load: (loaders: typeof import('../parts/loadParts.js'), host: PartsHost) => Promise<T>): Promise<T> {
+    return load(await import('../parts/loadParts.js'), this._partsHost());
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -753,7 +690,7 @@ export class NodeMonitor {
     } else if (next !== null && typeof next === 'object') {
       const sessionId = telemetry.current()?.sessionId;
       const o = this._o;
-      void this._makeTelemetry({ ...(o.telemetry === false ? {} : o.telemetry), ...next, ...(sessionId ? { sessionId } : {}) }).then(
+      void this._loadPart((m, host) => m.makeTelemetry(host, { ...(o.telemetry === false ? {} : o.telemetry), ...next, ...(sessionId ? { sessionId } : {}) })).then(
         // A later reconfigure (or shutdown) came first: this client is stopped, not used.
         (client) => void (generation === this._telemetryGeneration && this._shutdown === undefined ? telemetry.swap(client) : client)?.shutdown(this._deadlineMs),
         (error: unknown) => this._diag.internalError(error, 'reconfigure telemetry'),
