@@ -71,7 +71,8 @@ interface Exporters {
  * A class rather than one function of closures so that start-up compiles only what it runs: V8
  * compiles a function (every closure written inside it included) on its first call, but each
  * method on its own, on the first call of that method. Flushing, shutdown, the exporters, the
- * exit spool and reconfigure() cost nothing until they are used.
+ * exit spool and reconfigure() cost nothing until they are used; the part loaders are a module
+ * of their own (../parts/loadParts.ts), read only when a part loads.
  */
 export class NodeMonitor {
   readonly handle: Monitoring;
