@@ -525,7 +525,10 @@ function copyProperties(properties: unknown): EventProperties {
   const out: EventProperties = {};
   for (const key of Object.keys(properties)) {
     const value = (properties as Record<string, unknown>)[key];
-    if (value !== undefined) out[key] = value as EventProperties[string];
+    if (value === undefined) continue;
+    // A `__proto__` key (as JSON.parse makes it) stays an own property, as in the page and lite clients: assigned, it would set the prototype and be lost.
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value as EventProperties[string];
   }
   return out;
 }

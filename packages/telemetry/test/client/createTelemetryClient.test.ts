@@ -27,6 +27,16 @@ describe('createTelemetryClient', () => {
       ]);
     });
 
+    it('should send a __proto__ property (as JSON.parse makes it) as an own property, as the page and lite clients do', async () => {
+      const { client, transport } = makeClient();
+      client.track('parsed', JSON.parse('{"a":1,"__proto__":{"b":2},"c":3}') as Record<string, unknown>);
+      await client.flush(1000);
+      const properties = transport.events[0]?.properties as Record<string, unknown>;
+      expect(Object.keys(properties)).toEqual(['a', '__proto__', 'c']);
+      expect(Object.getOwnPropertyDescriptor(properties, '__proto__')?.value).toEqual({ b: 2 });
+      expect(Object.getPrototypeOf(properties)).toBe(Object.prototype);
+    });
+
     it('should drop an invalid event with one diagnostic naming the field, and count it', () => {
       const { client, warnings } = makeClient();
       expect(client.track('bad', { price: Number.NaN })).toBeUndefined();
