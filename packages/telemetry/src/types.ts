@@ -113,10 +113,10 @@ export interface TelemetryClient {
   trackAction(userId: string, action: string, properties?: Record<string, unknown>): string | undefined;
   /** Sets (or with `undefined` clears) the user id carried by later events. */
   identify(userId: string | undefined): void;
-  /** Grants consent: later events are sent. */
+  /** Grants consent: the events held while it was `pending` are queued, later events are sent. */
   optIn(): void;
   /**
-   * Withdraws consent: stops sending, drops everything queued (counted as `consent`) and clears
+   * Withdraws consent: stops sending, drops everything held or queued (counted as `consent`) and clears
    * the store. A batch in flight is never sent again: if its send fails, it is counted as `consent`.
    */
   optOut(): void;
@@ -159,7 +159,10 @@ export interface TelemetryClientOptions {
   userId?: string;
   /** Pseudonymous id carried by every event. */
   anonymousId?: string;
-  /** Initial consent. Default `granted`; `pending` sends nothing until `optIn()`. */
+  /**
+   * Initial consent. Default `granted`. `pending` holds events (up to `maxQueueEvents`; never
+   * sent nor stored) until `optIn()` sends them or `optOut()` drops them; `denied` drops them.
+   */
   consent?: ConsentState;
   /** Most events held (queued, retrying, in flight). Default 1000. */
   maxQueueEvents?: number;

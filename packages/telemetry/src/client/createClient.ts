@@ -111,6 +111,12 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
   let reloadTimer: unknown;
   let shutdownResult: Promise<FlushResult> | undefined;
   const shutdownCallbacks: Array<() => void> = [];
+  /**
+   * Events tracked while consent is `pending`, ready to go: queued by `optIn()`, dropped as
+   * `consent` by `optOut()`, as `shutdown` by `shutdown()`. Never sent nor stored before; at most
+   * `maxQueueEvents` (more are dropped as `queue_full`).
+   */
+  let held: TelemetryEvent[] = [];
 
   const dropped = {} as Record<TelemetryDropReason, number>;
   for (const reason of TELEMETRY_DROP_REASONS) dropped[reason] = 0;
@@ -338,7 +344,7 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       countDrop('shutdown', [], 1);
       return undefined;
     }
-    if (consent !== 'granted') {
+    if (consent === 'denied') {
       countDrop('consent', [], 1);
       return undefined;
     }
@@ -402,6 +408,15 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     }
     // Without beforeSend the event is the client's own, seen by no host code: scrubbed in place.
     if (redactor !== undefined) out = redactEvent(redactor, out, beforeSend === undefined ? out : { ...out });
+    if (consent === 'pending') {
+      if (held.length < options.maxQueueEvents) {
+        held.push(out);
+        return out.id;
+      }
+      diagnostics.warn('telemetry/pending-full', `${signal}: ${options.maxQueueEvents} events held until consent is given; later ones are dropped (counted as queue_full)`, `${signal}:pending-full`);
+      countDrop('queue_full', [out]);
+      return undefined;
+    }
     return queue.enqueue(out) ? out.id : undefined;
   };
 
@@ -424,7 +439,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       // The documented default applies to the store load too: a load that never settles must not hang flush().
       const budget = typeof deadlineMs === 'number' && Number.isFinite(deadlineMs) && deadlineMs >= 0 ? deadlineMs : DEFAULT_FLUSH_DEADLINE_MS;
       if (loading !== undefined) await withDeadline(loading, budget);
-      return await queue.flush(Math.max(0, budget - (Date.now() - started)));
+      const result = await queue.flush(Math.max(0, budget - (Date.now() - started)));
+      // Events held for consent cannot be sent yet: not complete while there are any.
+      return held.length === 0 ? result : { ...result, complete: false, pendingItems: result.pendingItems + held.length };
     } catch (error) {
       diagnostics.internalError(error, `${signal}.flush`);
       return { complete: false, pendingItems: stats.queuedItems, inFlight: false };
@@ -451,11 +468,16 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     optIn() {
       if (shutdownResult !== undefined) return;
       consent = 'granted';
+      const events = held;
+      held = [];
+      countDrop('queue_full', events.slice(enqueueWhileRoom(events)));
       loadStore();
     },
     optOut() {
       try {
         consent = 'denied';
+        countDrop('consent', held);
+        held = [];
         countDrop('consent', queue.drain());
         // The batch in flight is not in the drain: its answer, whatever it is, does not lead to a retry.
         const inFlight = unsettled();
@@ -474,6 +496,9 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
       shutdownResult ??= (async () => {
         const started = Date.now();
         const budget = typeof deadlineMs === 'number' && Number.isFinite(deadlineMs) && deadlineMs >= 0 ? deadlineMs : 5000;
+        // Held for a consent never given: dropped, never stored.
+        countDrop('shutdown', held);
+        held = [];
         await flush(budget);
         // What the flush could not send is dropped as `shutdown` by the queue, which hands it to the store.
         const result = await queue.shutdown(Math.max(0, budget - (Date.now() - started)));

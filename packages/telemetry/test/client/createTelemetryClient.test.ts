@@ -180,8 +180,49 @@ describe('createTelemetryClient', () => {
   });
 
   describe('consent', () => {
-    it('should send nothing until optIn() when consent is pending', async () => {
-      const { client, transport } = makeClient({ consent: 'pending' });
+    it('should hold events while consent is pending, sending and storing none, and send them after optIn(), as the page and lite clients do', async () => {
+      const save = vi.fn(() => true);
+      const store: EventStore = { save, load: () => Promise.resolve([]), clear: () => Promise.resolve() };
+      const { client, transport } = makeClient({ consent: 'pending', store, maxQueueEvents: 2 });
+      const held = client.track('before', { email: 'ann@example.com' });
+      expect(typeof held).toBe('string');
+      client.track('before-2');
+      // Past maxQueueEvents: dropped and counted.
+      expect(client.track('before-3')).toBeUndefined();
+      expect(client.stats.dropped.queue_full).toBe(1);
+      const waiting = await client.flush(50);
+      expect(waiting).toMatchObject({ complete: false, pendingItems: 2 });
+      expect(transport.events).toEqual([]);
+      expect(save).not.toHaveBeenCalled();
+      client.optIn();
+      await client.flush(1000);
+      client.track('after');
+      await client.flush(1000);
+      expect(transport.events.map((e) => e.name)).toEqual(['before', 'before-2', 'after']);
+      expect(transport.events[0]?.id).toBe(held);
+      // Scrubbed as any event.
+      expect(JSON.stringify(transport.events[0]?.properties)).not.toContain('ann@example.com');
+      expect(client.stats.dropped.consent).toBe(0);
+    });
+
+    it('should drop what it held for consent at optOut() (consent) and at shutdown() while still pending (shutdown)', async () => {
+      const a = makeClient({ consent: 'pending' });
+      a.client.track('x');
+      a.client.track('y');
+      a.client.optOut();
+      a.client.optIn();
+      await a.client.flush(1000);
+      expect(a.transport.events).toEqual([]);
+      expect(a.client.stats.dropped.consent).toBe(2);
+      const b = makeClient({ consent: 'pending' });
+      b.client.track('x');
+      await b.client.shutdown(1000);
+      expect(b.transport.events).toEqual([]);
+      expect(b.client.stats.dropped.shutdown).toBe(1);
+    });
+
+    it('should send nothing with consent denied, until optIn()', async () => {
+      const { client, transport } = makeClient({ consent: 'denied' });
       expect(client.track('before')).toBeUndefined();
       client.optIn();
       client.track('after');
