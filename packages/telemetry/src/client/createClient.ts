@@ -137,21 +137,20 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     }
   };
 
-  const persistOrDrop = (events: readonly TelemetryEvent[], reason: TelemetryDropReason): void => {
-    if (events.length === 0) return;
-    if (store !== undefined && consent === 'granted') {
-      let saved = false;
-      try {
-        saved = store.save(events) === true;
-      } catch (error) {
-        diagnostics.internalError(error, `${signal}.store.save`);
-      }
-      if (saved) {
-        stats.persisted += events.length;
-        return;
-      }
+  /** Whether the store took `events` (never without consent). */
+  const persist = (events: readonly TelemetryEvent[]): boolean => {
+    if (store === undefined || consent !== 'granted') return false;
+    let saved = false;
+    try {
+      saved = store.save(events) === true;
+    } catch (error) {
+      diagnostics.internalError(error, `${signal}.store.save`);
     }
-    countDrop(reason, events);
+    if (saved) stats.persisted += events.length;
+    return saved;
+  };
+  const persistOrDrop = (events: readonly TelemetryEvent[], reason: TelemetryDropReason): void => {
+    if (events.length > 0 && !persist(events)) countDrop(reason, events);
   };
 
   // --- delivery: encoder and transport around core's queue ---------------------------------
@@ -234,11 +233,12 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     circuit: options.circuit,
     diagnostics,
     name: signal,
+    // Offered every drop first: what the store takes (or the client already stored) is not a drop,
+    // so the queue neither counts it nor warns that it was lost.
+    keep: (reason, events) => handedOver.has(events) || (!withdrawn.has(events) && PERSISTED_REASONS.has(reason) && persist(events)),
     onDrop(reason, events) {
-      if (handedOver.has(events)) return;
       if (withdrawn.has(events)) countDrop('consent', events);
       else if (restoring && reason === 'queue_full') overflowed = true; // Not dropped: the caller keeps it.
-      else if (PERSISTED_REASONS.has(reason)) persistOrDrop(events, reason);
       else countDrop(reason, events);
     },
   });

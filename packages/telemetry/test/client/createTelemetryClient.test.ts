@@ -247,6 +247,21 @@ describe('createTelemetryClient', () => {
     });
   });
 
+  describe('shutdown with a store', () => {
+    it('should store what shutdown could not send (queued, and the batch it aborts) without reporting it as dropped', async () => {
+      const saved: TelemetryEvent[][] = [];
+      const store: EventStore = { save: (events) => (saved.push([...events]), true), load: () => Promise.resolve([]), clear: () => Promise.resolve() };
+      const { client, warnings } = makeClient({ store, maxBatchEvents: 1, transport: { send: () => new Promise(() => undefined) } });
+      for (const name of ['a', 'b', 'c']) client.track(name);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await client.shutdown(100);
+      expect(saved.flat().map((e) => e.name).sort()).toEqual(['a', 'b', 'c']);
+      expect(client.stats.persisted).toBe(3);
+      expect(client.stats.dropped.shutdown).toBe(0);
+      expect(warnings.filter((w) => w.includes('dropped'))).toEqual([]);
+    });
+  });
+
   describe('queue bounds', () => {
     it('should count queue_full drops exactly and pass them to onDrop', () => {
       const onDrop = vi.fn();
