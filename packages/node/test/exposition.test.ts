@@ -14,6 +14,48 @@ describe('mergeExpositions', () => {
     });
   });
 
+  describe('gauges', () => {
+    const gauges = (cpu: number, p99: number, min: number, mean: number, rss: number, disk: number): string =>
+      [
+        '# TYPE process_cpu_utilization gauge',
+        `process_cpu_utilization{cpu_mode="user"} ${cpu}`,
+        '# TYPE nodejs_eventloop_delay_p99_seconds gauge',
+        `nodejs_eventloop_delay_p99_seconds ${p99}`,
+        '# TYPE nodejs_eventloop_delay_min_seconds gauge',
+        `nodejs_eventloop_delay_min_seconds ${min}`,
+        '# TYPE nodejs_eventloop_delay_mean_seconds gauge',
+        `nodejs_eventloop_delay_mean_seconds ${mean}`,
+        '# TYPE process_memory_usage_bytes gauge',
+        `process_memory_usage_bytes ${rss}`,
+        '# TYPE system_filesystem_usage_bytes gauge',
+        `system_filesystem_usage_bytes{name="spool",system_filesystem_state="used"} ${disk}`,
+        '# TYPE pool_max_connections gauge',
+        'pool_max_connections 10',
+        '',
+      ].join('\n');
+
+    it('should average ratios and means, take the least minimum and the greatest percentile, add amounts, and not add up host-wide readings', () => {
+      const sources = [
+        { worker: '1', text: gauges(0.2, 0.05, 0.001, 0.01, 100, 5000) },
+        { worker: '2', text: gauges(0.6, 0.2, 0.002, 0.02, 200, 5000) },
+        { worker: '3', text: gauges(0.4, 0.1, 0.0005, 0.03, 300, 5000) },
+      ];
+      const value = Object.fromEntries(parseExposition(mergeExpositions(sources, false)).map((f) => [f.name, f.samples[0]!.value]));
+      expect(value['process_cpu_utilization']).toBeCloseTo(0.4, 12);
+      expect(value['nodejs_eventloop_delay_p99_seconds']).toBe(0.2);
+      expect(value['nodejs_eventloop_delay_min_seconds']).toBe(0.0005);
+      expect(value['nodejs_eventloop_delay_mean_seconds']).toBeCloseTo(0.02, 12);
+      expect(value['process_memory_usage_bytes']).toBe(600);
+      expect(value['system_filesystem_usage_bytes']).toBe(5000);
+      expect(value['pool_max_connections']).toBe(30);
+    });
+
+    it('should keep each worker\'s value with labelByWorker', () => {
+      const merged = parseExposition(mergeExpositions([{ worker: '1', text: gauges(0.2, 0.05, 0.001, 0.01, 100, 1) }, { worker: '2', text: gauges(0.6, 0.2, 0.002, 0.02, 200, 1) }], true));
+      expect(merged.find((f) => f.name === 'process_cpu_utilization')!.samples.map((s) => s.value)).toEqual([0.2, 0.6]);
+    });
+  });
+
   describe('labelByWorker', () => {
     it('should keep one series per worker with a worker label', () => {
       const merged = parseExposition(mergeExpositions([{ worker: '1', text: worker(1) }, { worker: '2', text: worker(2) }], true));

@@ -131,18 +131,20 @@ export interface ExpositionSource {
 
 /**
  * Merges several processes' expositions into one: families by name (the first HELP/TYPE wins),
- * samples with identical name and labels summed (counters, histogram buckets, sums and counts
- * add up; gauges are summed too: memory, handles and queue depths of a pool are additive). With
- * `labelByWorker`, nothing is summed: each sample gets a `worker` label instead.
+ * samples with identical name and labels combined: counters, histogram buckets, sums and counts
+ * add up, and gauges as {@link gaugeCombination} says (memory, handles and queue depths of a pool
+ * add up; ratios are averaged, percentiles take the greatest). With `labelByWorker`, nothing is
+ * combined: each sample gets a `worker` label instead.
  */
 export function mergeExpositions(sources: readonly ExpositionSource[], labelByWorker: boolean): string {
   const families: ExpositionFamily[] = [];
-  const byName = new Map<string, { family: ExpositionFamily; index: Map<string, ExpositionSample> }>();
+  const byName = new Map<string, { family: ExpositionFamily; index: Map<string, ExpositionSample>; combine: GaugeCombination; seen: Map<ExpositionSample, number> }>();
   for (const source of sources) {
     for (const f of parseExposition(source.text)) {
       let entry = byName.get(f.name);
       if (entry === undefined) {
-        entry = { family: { name: f.name, type: f.type, help: f.help, samples: [] }, index: new Map() };
+        const combine = labelByWorker || f.type !== 'gauge' ? 'sum' : gaugeCombination(f.name);
+        entry = { family: { name: f.name, type: f.type, help: f.help, samples: [] }, index: new Map(), combine, seen: new Map() };
         byName.set(f.name, entry);
         families.push(entry.family);
       } else if (entry.family.type !== f.type) {
@@ -152,14 +154,41 @@ export function mergeExpositions(sources: readonly ExpositionSource[], labelByWo
         const labels: [string, string][] = labelByWorker ? [['worker', source.worker], ...s.labels.filter(([k]) => k !== 'worker')] : s.labels;
         const key = `${s.name}\u0000${labels.map(([k, v]) => `${k}\u0001${v}`).join('\u0000')}`;
         const existing = entry.index.get(key);
-        if (existing !== undefined) existing.value += s.value;
-        else {
+        if (existing === undefined) {
           const sample = { name: s.name, labels, value: s.value };
           entry.index.set(key, sample);
           entry.family.samples.push(sample);
+          entry.seen.set(sample, 1);
+        } else {
+          const n = (entry.seen.get(existing) ?? 1) + 1;
+          entry.seen.set(existing, n);
+          if (entry.combine === 'sum') existing.value += s.value;
+          else if (entry.combine === 'min') existing.value = Math.min(existing.value, s.value);
+          else if (entry.combine === 'max') existing.value = Math.max(existing.value, s.value);
+          else existing.value += (s.value - existing.value) / n; // A running mean.
         }
       }
     }
   }
   return renderFamilies(families);
+}
+
+/** How summed worker metrics combine one gauge's values across processes. */
+export type GaugeCombination = 'sum' | 'avg' | 'min' | 'max';
+
+/**
+ * How a gauge is combined across workers when they are summed (not labelled by worker), by its
+ * Prometheus name: amounts (bytes, handles, counts) add up; ratios and means are averaged over the
+ * processes (`*_utilization`, `*_ratio`, `*_mean`); a minimum takes the least, a maximum, a
+ * percentile or a standard deviation the greatest (percentiles cannot be combined without the
+ * distributions: the greatest is the bound an alert wants); host-wide readings that every process
+ * reports alike (`system_*`, such as a filesystem's usage) are not added up either, and take the
+ * greatest. A unit may follow the name's last word (`_p99_seconds`, `_min_bytes`).
+ */
+export function gaugeCombination(name: string): GaugeCombination {
+  if (name.startsWith('system_')) return 'max';
+  if (/_(?:utilization|ratio)$|_mean(?:_seconds|_bytes)?$/.test(name)) return 'avg';
+  if (/_min(?:_seconds|_bytes)?$/.test(name)) return 'min';
+  if (/_(?:max|stddev|p\d{1,3})(?:_seconds|_bytes)?$/.test(name)) return 'max';
+  return 'sum';
 }
