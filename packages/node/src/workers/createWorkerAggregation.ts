@@ -67,19 +67,33 @@ export function startWorkerReporter(role: Exclude<WorkerRole, 'primary'>, render
     channel = new (workerThreads().BroadcastChannel)(WORKER_CHANNEL);
     (channel as unknown as { unref?: () => void }).unref?.();
   }
-  let sending = false;
-  const report = async (): Promise<void> => {
-    if (sending) return;
-    sending = true;
+  const sendOnce = async (): Promise<void> => {
     try {
       const message: WorkerReport = { type: IPC_MESSAGE_TYPE, worker, text: await render() };
       if (channel !== undefined) channel.postMessage(message);
       else if (typeof process.send === 'function' && process.connected) process.send(message);
     } catch (error) {
       diag.warn('workers.report', `cannot send metrics to the primary: ${(error as Error).message}`, 'workers.report');
-    } finally {
-      sending = false;
     }
+  };
+  // One report at a time. A call while one is being made (the exit's, during the timer's) is not
+  // skipped: one more follows it, so what the primary last gets was read after the call.
+  let running: Promise<void> | undefined;
+  let again = false;
+  const report = (): Promise<void> => {
+    if (running !== undefined) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await sendOnce();
+      } while (again);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
   };
   const timer = setInterval(() => void report(), intervalMs);
   timer.unref();
