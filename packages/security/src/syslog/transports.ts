@@ -35,8 +35,9 @@ export function splitOctetCounted(body: Uint8Array): Uint8Array[] {
 
 /**
  * UDP (RFC 5426): one message per datagram. A send error, the request's timeout or its signal
- * stops the batch, `retryable`; the retry of that batch sends only the datagrams the kernel had
- * not taken, so none is sent twice.
+ * stops the batch, `retryable`, checked before each datagram; the retry of that batch starts after
+ * the datagrams already handed to the kernel (UDP cannot take one back, so none is sent twice),
+ * with the one the kernel refused, if any.
  */
 export function makeUdpTransport(host: string, port: number): ClosableTransport {
   let socket: UdpSocket | undefined;
@@ -56,14 +57,30 @@ export function makeUdpTransport(host: string, port: number): ClosableTransport 
   return {
     send: async (request): Promise<TransportResult> => {
       const { stopped, dispose } = whenStopped(request);
+      let halted: SendStopped | undefined;
+      stopped.catch((error: SendStopped) => {
+        halted = error;
+      });
       const key = typeof request.body === 'object' ? request.body : undefined;
       let taken = key === undefined ? 0 : (takenBefore.get(key) ?? 0);
       try {
         const s = get();
         const messages = splitOctetCounted(toBytes(request.body));
-        for (; taken < messages.length; taken++) {
+        while (taken < messages.length) {
+          // Checked before each datagram: once handed to send(), it may leave whatever happens next.
+          if (request.signal?.aborted === true) throw new SendStopped('aborted');
+          if (halted !== undefined) throw halted;
           const message = messages[taken] as Uint8Array;
-          await Promise.race([new Promise<void>((resolve, reject) => s.send(message, port, host, (error) => (error ? reject(error) : resolve()))), stopped]);
+          const sent = new Promise<void>((resolve, reject) => s.send(message, port, host, (error) => (error ? reject(error) : resolve())));
+          try {
+            await Promise.race([sent, stopped]);
+          } catch (error) {
+            // Stopped after send(): the datagram may have left, so the retry does not send it again.
+            // One the kernel refused (an error of its own) did not leave, and is sent again.
+            if (error instanceof SendStopped) taken++;
+            throw error;
+          }
+          taken++;
         }
         if (key !== undefined) takenBefore.delete(key);
         return { kind: 'success' };

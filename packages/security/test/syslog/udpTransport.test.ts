@@ -28,11 +28,33 @@ describe('makeUdpTransport', () => {
 
   it('should send nothing for a request whose signal has aborted, and say it was stopped', async () => {
     const transport = makeUdpTransport('127.0.0.1', port);
-    const result = await transport.send(request(batch(Buffer.from('a'), Buffer.from('b'), Buffer.from('c')), AbortSignal.abort()));
-    transport.close();
+    // A socket that has sent before: its next send() would go out at once.
+    expect((await transport.send(request(batch(Buffer.from('warm'))))).kind).toBe('success');
+    const body = batch(Buffer.from('a'), Buffer.from('b'), Buffer.from('c'));
+    const result = await transport.send(request(body, AbortSignal.abort()));
     await settle();
     expect(result).toMatchObject({ kind: 'retryable', reason: expect.stringContaining('aborted') });
-    expect(got).toEqual([]);
+    expect(got).toEqual(['warm']);
+    // The retry sends the whole batch, once.
+    expect((await transport.send(request(body))).kind).toBe('success');
+    transport.close();
+    await settle();
+    expect(got).toEqual(['warm', 'a', 'b', 'c']);
+  });
+
+  it('should not send again a datagram handed to the kernel before its send was stopped', async () => {
+    const transport = makeUdpTransport('127.0.0.1', port);
+    expect((await transport.send(request(batch(Buffer.from('warm'))))).kind).toBe('success');
+    const body = batch(Buffer.from('a'), Buffer.from('b'), Buffer.from('c'));
+    const controller = new AbortController();
+    const first = transport.send(request(body, controller.signal));
+    // Stopped right after the first datagram was handed over, before its callback.
+    controller.abort();
+    expect((await first).kind).toBe('retryable');
+    expect((await transport.send(request(body))).kind).toBe('success');
+    transport.close();
+    await settle();
+    expect(got).toEqual(['warm', 'a', 'b', 'c']);
   });
 
   it('should send each datagram once: the retry of a stopped batch sends only those the kernel had not taken', async () => {
