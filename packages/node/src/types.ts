@@ -83,7 +83,7 @@ export interface RuntimeMetricsOptions {
 export interface WorkersOptions {
   /** Aggregate workers' metrics into the primary's scrape. Default true. */
   aggregate?: boolean;
-  /** Keep one series per worker (`worker` label) instead of summing them. Default false. */
+  /** Keep one series per worker (`worker` label) instead of combining them (counters summed, gauges as docs/node.md says). Default false. */
   labelByWorker?: boolean;
   /** How often a worker sends its metrics, in ms. Default 1000. */
   intervalMs?: number;

@@ -34,20 +34,34 @@ describe('mergeExpositions', () => {
         '',
       ].join('\n');
 
-    it('should average ratios and means, take the least minimum and the greatest percentile, add amounts, and not add up host-wide readings', () => {
+    it('should average ratios and means, take the least minimum and the greatest percentile, add amounts, and not add up host-wide readings (cluster workers)', () => {
       const sources = [
         { worker: '1', text: gauges(0.2, 0.05, 0.001, 0.01, 100, 5000) },
         { worker: '2', text: gauges(0.6, 0.2, 0.002, 0.02, 200, 5000) },
         { worker: '3', text: gauges(0.4, 0.1, 0.0005, 0.03, 300, 5000) },
       ];
       const value = Object.fromEntries(parseExposition(mergeExpositions(sources, false)).map((f) => [f.name, f.samples[0]!.value]));
-      expect(value['process_cpu_utilization']).toBeCloseTo(0.4, 12);
+      // Each process's share of the host's CPUs: the pool's share is their sum.
+      expect(value['process_cpu_utilization']).toBeCloseTo(1.2, 12);
       expect(value['nodejs_eventloop_delay_p99_seconds']).toBe(0.2);
       expect(value['nodejs_eventloop_delay_min_seconds']).toBe(0.0005);
       expect(value['nodejs_eventloop_delay_mean_seconds']).toBeCloseTo(0.02, 12);
       expect(value['process_memory_usage_bytes']).toBe(600);
       expect(value['system_filesystem_usage_bytes']).toBe(5000);
       expect(value['pool_max_connections']).toBe(30);
+    });
+
+    it('should not add up the process-wide readings of worker threads, which share one process', () => {
+      const sources = [
+        { worker: 'primary', text: gauges(0.5, 0.05, 0.001, 0.01, 900, 5000) },
+        { worker: 'thread-1', text: gauges(0.5, 0.2, 0.002, 0.02, 900, 5000) },
+        { worker: 'thread-2', text: gauges(0.5, 0.1, 0.0005, 0.03, 900, 5000) },
+      ];
+      const value = Object.fromEntries(parseExposition(mergeExpositions(sources, false)).map((f) => [f.name, f.samples[0]!.value]));
+      expect(value['process_cpu_utilization']).toBe(0.5);
+      expect(value['process_memory_usage_bytes']).toBe(900);
+      expect(value['nodejs_eventloop_delay_p99_seconds']).toBe(0.2);
+      expect(value['nodejs_eventloop_delay_mean_seconds']).toBeCloseTo(0.02, 12);
     });
 
     it('should keep each worker\'s value with labelByWorker', () => {

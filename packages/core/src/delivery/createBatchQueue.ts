@@ -502,7 +502,7 @@ class BatchQueueImpl<T> {
     const leftover = this.drain();
     if (leftover.length > 0) this._drop('shutdown', leftover);
     const inFlight = this._inFlight;
-    // The in-flight batch is counted when its (aborted) send answers: sent, or dropped as shutdown.
+    // The in-flight batch is counted when its (aborted) send answers: sent, kept by `keep`, or dropped as shutdown.
     if (inFlight !== undefined) this._inFlightAbort?.abort();
     return { complete: leftover.length === 0 && inFlight === undefined, pendingItems: leftover.length + (inFlight?.items.length ?? 0), inFlight: inFlight !== undefined };
   }

@@ -139,11 +139,13 @@ export interface ExpositionSource {
 export function mergeExpositions(sources: readonly ExpositionSource[], labelByWorker: boolean): string {
   const families: ExpositionFamily[] = [];
   const byName = new Map<string, { family: ExpositionFamily; index: Map<string, ExpositionSample>; combine: GaugeCombination; seen: Map<ExpositionSample, number> }>();
+  // Worker threads share their primary's process: its process-wide readings come from each of them alike.
+  const threads = sources.some((source) => source.worker.startsWith('thread-'));
   for (const source of sources) {
     for (const f of parseExposition(source.text)) {
       let entry = byName.get(f.name);
       if (entry === undefined) {
-        const combine = labelByWorker || f.type !== 'gauge' ? 'sum' : gaugeCombination(f.name);
+        const combine = labelByWorker || f.type !== 'gauge' ? 'sum' : gaugeCombination(f.name, threads);
         entry = { family: { name: f.name, type: f.type, help: f.help, samples: [] }, index: new Map(), combine, seen: new Map() };
         byName.set(f.name, entry);
         families.push(entry.family);
@@ -178,15 +180,19 @@ export type GaugeCombination = 'sum' | 'avg' | 'min' | 'max';
 
 /**
  * How a gauge is combined across workers when they are summed (not labelled by worker), by its
- * Prometheus name: amounts (bytes, handles, counts) add up; ratios and means are averaged over the
- * processes (`*_utilization`, `*_ratio`, `*_mean`); a minimum takes the least, a maximum, a
- * percentile or a standard deviation the greatest (percentiles cannot be combined without the
- * distributions: the greatest is the bound an alert wants); host-wide readings that every process
- * reports alike (`system_*`, such as a filesystem's usage) are not added up either, and take the
- * greatest. A unit may follow the name's last word (`_p99_seconds`, `_min_bytes`).
+ * Prometheus name. Readings that several sources take of one thing are not added up but take the
+ * greatest: host-wide ones (`system_*`, such as a filesystem's usage) always, process-wide ones
+ * (`process_*`) from worker threads, which share their primary's process; from cluster workers,
+ * separate processes, these add up (`process_cpu_utilization` is each process's share of the
+ * host's CPUs, so the sum is the pool's share). Other amounts (bytes, handles, counts) add up;
+ * ratios and means are averaged over the sources (`*_utilization` such as the event loop's,
+ * `*_ratio`, `*_mean`); a minimum takes the least, a maximum, a percentile or a standard deviation
+ * the greatest (percentiles cannot be combined without the distributions: the greatest is the
+ * bound an alert wants). A unit may follow the name's last word (`_p99_seconds`, `_min_bytes`).
  */
-export function gaugeCombination(name: string): GaugeCombination {
-  if (name.startsWith('system_')) return 'max';
+export function gaugeCombination(name: string, threads = false): GaugeCombination {
+  if (name.startsWith('system_') || (threads && name.startsWith('process_'))) return 'max';
+  if (name.startsWith('process_')) return 'sum';
   if (/_(?:utilization|ratio)$|_mean(?:_seconds|_bytes)?$/.test(name)) return 'avg';
   if (/_min(?:_seconds|_bytes)?$/.test(name)) return 'min';
   if (/_(?:max|stddev|p\d{1,3})(?:_seconds|_bytes)?$/.test(name)) return 'max';

@@ -95,7 +95,8 @@ export function startWorkerReporter(role: Exclude<WorkerRole, 'primary'>, render
     });
     return running;
   };
-  const timer = setInterval(() => void report(), intervalMs);
+  // The timer skips a tick while a report is being made (a slow render must not make reports run back to back).
+  const timer = setInterval(() => void (running === undefined && report()), intervalMs);
   timer.unref();
   void report();
   return {
@@ -109,7 +110,7 @@ export function startWorkerReporter(role: Exclude<WorkerRole, 'primary'>, render
 
 /** The primary's side: the latest metrics of each worker, merged into its own at each collection. */
 export interface WorkerAggregator {
-  /** Own exposition plus every live worker's, summed (or labelled by worker). */
+  /** Own exposition plus every live worker's, combined (or labelled by worker). */
   merge(own: string): string;
   /** Workers heard from and still alive. */
   workers(): string[];

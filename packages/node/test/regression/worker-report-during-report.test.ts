@@ -17,7 +17,7 @@ describe('startWorkerReporter', () => {
       // The first report (made at start) is in progress.
       await Promise.all([reporter.report(), reporter.report()]);
       expect(renders).toBe(2);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waited = 0; got.length < 2 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(got).toEqual(['render 1', 'render 2']);
     } finally {
       reporter.stop();
