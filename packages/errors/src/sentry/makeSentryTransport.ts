@@ -194,12 +194,21 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   let exitDropped = 0;
   /**
    * Envelopes whose request went out and got no answer (a timeout, a reset, the abort at shutdown,
-   * the one in flight at exit): Sentry may have them. See {@link resendable}.
+   * the one in flight at exit): Sentry may have them. Not one that never left (connection refused,
+   * DNS failure, no fetch: see {@link mayHaveReached}). See {@link resendable}.
    */
   const maybeDelivered = new WeakSet<SpooledEnvelope>();
   /** The envelope sent last: while a send is in flight, the one in flight. */
   let current: (SpooledEnvelope & { bytes: number }) | undefined;
-  const last: { response: { status: number; rateLimits: string | null; retryAfter: string | null } | undefined } = { response: undefined };
+  const last: {
+    response: { status: number; rateLimits: string | null; retryAfter: string | null } | undefined;
+    /** Whether the request was handed to fetch at all (not when fetch is missing or the send was aborted first). */
+    called: boolean;
+    /** What fetch threw, if it did. */
+    error: unknown;
+    /** Counts sends: a fetch that rejects after its send gave up (timed out) does not write over the next one's `error`. */
+    send: number;
+  } = { response: undefined, called: false, error: undefined, send: 0 };
 
   // Wraps fetch only to read Sentry's rate-limit headers; core's fetch transport does the rest
   // (timeout, abort, keepalive budget, status classification). The queue sends one request at
@@ -207,7 +216,15 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
   const capturingFetch: FetchLike = async (url: string, init: FetchInitLike): Promise<FetchResponseLike> => {
     const impl = o.fetchImpl ?? (globalThis as { fetch?: FetchLike }).fetch;
     if (typeof impl !== 'function') throw new Error('fetch is not available');
-    const response = await impl(url, init);
+    last.called = true;
+    const send = last.send;
+    let response: FetchResponseLike;
+    try {
+      response = await impl(url, init);
+    } catch (error) {
+      if (last.send === send) last.error = error;
+      throw error;
+    }
     last.response = {
       status: response.status,
       rateLimits: response.headers.get('x-sentry-rate-limits'),
@@ -270,9 +287,12 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       if (limits.waitMs(categories, now()) > 0) return limitedAnswer(categories, true);
       const outgoing = await compressor.compress({ ...request, headers });
       last.response = undefined;
+      last.called = false;
+      last.error = undefined;
+      last.send++;
       const result = await http.send(outgoing);
       const response = readLast(last);
-      if (response === undefined && result.kind !== 'success' && item !== undefined) maybeDelivered.add(item);
+      if (response === undefined && result.kind !== 'success' && item !== undefined && mayHaveReached(last.called, last.error)) maybeDelivered.add(item);
       if (response !== undefined && (response.status === 429 || response.rateLimits !== null)) {
         limits.update(response.status, response.rateLimits, response.retryAfter, now());
         dropQueuedLimited();
@@ -505,6 +525,50 @@ function createLookoutSentryTransport(o: SentryTransportOptions, sentry: SentryT
       return stats();
     },
   };
+}
+
+/**
+ * Error codes (Node's, undici's) of a request that certainly never reached the server: no
+ * connection was made, so nothing was sent.
+ */
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EAI_FAIL',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_INVALID_URL',
+]);
+
+/**
+ * Whether a send that got no HTTP response may still have reached Sentry: its request went to
+ * fetch and did not fail before connecting (a timeout, an abort in flight, a reset, or an error
+ * we cannot read, as a browser's bare `Failed to fetch`). Not when fetch was missing, the send
+ * was aborted before it started, or the error (or its `cause`, or one of an AggregateError's
+ * errors) carries a code of {@link NEVER_SENT_CODES} (connection refused, DNS failure, network
+ * unreachable).
+ */
+function mayHaveReached(called: boolean, error: unknown): boolean {
+  if (!called) return false;
+  return error === undefined || !neverSent(error, 0);
+}
+
+function neverSent(error: unknown, depth: number): boolean {
+  if (depth > 4 || typeof error !== 'object' || error === null) return false;
+  try {
+    const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return true;
+    if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => neverSent(e, depth + 1))) return true;
+    return neverSent(cause, depth + 1);
+  } catch {
+    return false;
+  }
 }
 
 /** Sentry's client-report reason for each of the kernel's drop reasons. */
