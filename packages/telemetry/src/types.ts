@@ -100,8 +100,9 @@ export type OnDrop = (reason: TelemetryDropReason, events: readonly TelemetryEve
 export interface TelemetryClient {
   /**
    * Records an event named `name` with `properties`. Returns the event's id when it was queued,
-   * `undefined` when it was dropped (no consent, sampled out, invalid, `beforeSend`, queue full,
-   * after `shutdown()`):
+   * or held while consent is `pending` (sent after `optIn()`, dropped by `optOut()` or at
+   * shutdown); `undefined` when it was dropped (consent `denied`, sampled out, invalid,
+   * `beforeSend`, queue full, after `shutdown()`):
    * every drop is counted in `stats.dropped` and passed to `onDrop`.
    */
   track(name: string, properties?: Record<string, unknown>): string | undefined;
@@ -127,9 +128,10 @@ export interface TelemetryClient {
   /** Sends everything queued; resolves by `deadlineMs` (default 5000) with what is left. */
   flush(deadlineMs?: number): Promise<FlushResult>;
   /**
-   * Flushes until `deadlineMs` (default 5000), then stops. With a store, what could not be sent
-   * (the batch in flight included) is persisted for the next run before the promise resolves;
-   * without one it is dropped as `shutdown`. Later `track()` calls are dropped as `shutdown`.
+   * Flushes until `deadlineMs` (default 5000), then stops. With a store, what was queued but
+   * could not be sent (the batch in flight included) is persisted for the next run before the
+   * promise resolves; without one it is dropped as `shutdown`. Events held while consent is
+   * `pending` are dropped as `shutdown`, never persisted. Later `track()` calls are dropped as `shutdown`.
    * Idempotent.
    */
   shutdown(deadlineMs?: number): Promise<FlushResult>;

@@ -691,9 +691,19 @@ export class NodeMonitor {
     } else if (next !== null && typeof next === 'object') {
       const sessionId = telemetry.current()?.sessionId;
       const o = this._o;
-      void this._loadPart((m, host) => m.makeTelemetry(host, { ...(o.telemetry === false ? {} : o.telemetry), ...next, ...(sessionId ? { sessionId } : {}) })).then(
-        // A later reconfigure (or shutdown) came first: this client is stopped, not used.
-        (client) => void (generation === this._telemetryGeneration && this._shutdown === undefined ? telemetry.swap(client) : client)?.shutdown(this._deadlineMs),
+      // The replacement starts with the consent the host has given the current client (optIn()
+      // after init), not the init options' again; `consent` passed to reconfigure() wins.
+      const carry = next.consent === undefined;
+      const consent = carry ? liveConsent(telemetry.current()) : undefined;
+      const options = { ...(o.telemetry === false ? {} : o.telemetry), ...next, ...(sessionId ? { sessionId } : {}), ...(consent ? { consent } : {}) };
+      void this._loadPart((m, host) => m.makeTelemetry(host, options)).then(
+        (client) => {
+          // A later reconfigure (or shutdown) came first: this client is stopped, not used.
+          if (generation !== this._telemetryGeneration || this._shutdown !== undefined) return void client.shutdown(this._deadlineMs);
+          // Consent may have changed while the client loaded.
+          if (carry) adoptConsent(client, liveConsent(telemetry.current()));
+          void telemetry.swap(client)?.shutdown(this._deadlineMs);
+        },
         (error: unknown) => this._diag.internalError(error, 'reconfigure telemetry'),
       );
     }
@@ -829,4 +839,16 @@ export function pushgatewayGroupUrl(base: string, job: string, labels: Record<st
   let url = `${base.replace(/\/+$/, '')}/metrics${segment('job', job)}`;
   for (const [k, v] of Object.entries(labels)) url += segment(k, v);
   return url;
+}
+
+/** The consent of a loaded telemetry client; `undefined` for none or the stand-in of telemetry off (its session id is empty). */
+function liveConsent(client: TelemetryClient | undefined): TelemetryClient['consent'] | undefined {
+  return client === undefined || client.sessionId === '' ? undefined : client.consent;
+}
+
+/** Brings `client` to `consent` (no-op when `undefined` or already there). */
+function adoptConsent(client: TelemetryClient, consent: TelemetryClient['consent'] | undefined): void {
+  if (consent === undefined || client.consent === consent) return;
+  if (consent === 'granted') client.optIn();
+  else if (consent === 'denied') client.optOut();
 }

@@ -47,5 +47,32 @@ describe('Monitoring', () => {
       await m.shutdown(1000);
       expect(receiver.requests.length).toBeGreaterThan(0);
     });
+
+    it('should start the replacing telemetry client with the consent the host gave, not the init options', async () => {
+      m = initMonitoring({ ...QUIET, metrics: { registry: createMetricsRegistry() }, telemetry: { endpoint: `${receiver.url}/events`, consent: 'pending' } });
+      await m.ready();
+      m.telemetry.optIn();
+      const before = m.telemetry;
+      expect(before.consent).toBe('granted');
+      m.reconfigure({ telemetry: { sampling: { defaultRate: 1 } } });
+      await pollUntil('telemetry client', async () => (m!.telemetry !== before ? true : undefined), 10_000);
+      expect(m.telemetry.consent).toBe('granted');
+      m.telemetry.track('after.reconfigure');
+      await m.flush(1000);
+      expect(receiver.requests.length).toBeGreaterThan(0);
+    });
+
+    it('should keep telemetry denied across a reconfigure after optOut()', async () => {
+      m = initMonitoring({ ...QUIET, metrics: { registry: createMetricsRegistry() }, telemetry: { endpoint: `${receiver.url}/events`, consent: 'granted' } });
+      await m.ready();
+      m.telemetry.optOut();
+      const before = m.telemetry;
+      m.reconfigure({ telemetry: { sampling: { defaultRate: 1 } } });
+      await pollUntil('telemetry client', async () => (m!.telemetry !== before ? true : undefined), 10_000);
+      expect(m.telemetry.consent).toBe('denied');
+      m.telemetry.track('after.reconfigure');
+      await m.flush(500);
+      expect(receiver.requests).toHaveLength(0);
+    });
   });
 });

@@ -67,6 +67,11 @@ export interface ClientInternals {
    * (drained) and the batch whose send has not been settled. The caller must persist or count it.
    */
   takeUnsent(): TelemetryEvent[];
+  /**
+   * Takes the events held while consent is `pending` (see `optIn()`). Without consent they may be
+   * neither sent nor stored: the caller must count them dropped.
+   */
+  takeHeld(): TelemetryEvent[];
   /** Hands `events` to the store, or counts them dropped under `reason` when there is none or it refuses. */
   persistOrDrop(events: readonly TelemetryEvent[], reason: TelemetryDropReason): void;
   /** Counts a drop the platform decided on. */
@@ -532,6 +537,11 @@ export function createClient(input: TelemetryClientOptions | undefined, hooks: P
     stats,
     consentGranted: () => consent === 'granted',
     takeUnsent,
+    takeHeld: () => {
+      const events = held;
+      held = [];
+      return events;
+    },
     persistOrDrop,
     countDrop,
     requeue,

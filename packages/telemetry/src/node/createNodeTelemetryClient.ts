@@ -103,7 +103,7 @@ export function createNodeTelemetryClient(options?: NodeTelemetryClientOptions):
  * them within the deadline; what is still unsent then is handed to the store by `shutdown`.
  * `exit`: nothing async can run any more, so queued and in-flight events go to the store
  * synchronously (an in-flight batch may also have arrived: it keeps its ids, so a receiver can
- * drop the duplicate).
+ * drop the duplicate); events held while consent is `pending` are counted dropped as `shutdown`.
  */
 function installExitHandling(client: TelemetryClient, internals: ClientInternals, deadlineMs: number, diagnostics: Diagnostics): void {
   let flushing = false;
@@ -120,6 +120,8 @@ function installExitHandling(client: TelemetryClient, internals: ClientInternals
   };
   const onExit = (): void => {
     try {
+      // Held for a consent never given: dropped, never stored.
+      internals.countDrop('shutdown', internals.takeHeld());
       internals.persistOrDrop(internals.takeUnsent(), 'shutdown');
     } catch (error) {
       diagnostics.internalError(error, 'telemetry.exit');
