@@ -3,9 +3,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_AUDIT_LINE_BYTES } from './format.js';
 
-/** Bytes read from a file at a time. */
-const CHUNK_BYTES = 1 << 20;
-const NEWLINE = 0x0a;
+/** Bytes read from an audit file at a time. */
+export const CHUNK_BYTES = 1 << 20;
+export const NEWLINE = 0x0a;
 
 /** One line of an audit file. */
 export interface AuditLine {

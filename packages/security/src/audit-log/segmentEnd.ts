@@ -2,10 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { MAX_AUDIT_LINE_BYTES, sha256Hex } from './format.js';
-
-/** Bytes read from a segment at a time. */
-const CHUNK_BYTES = 1 << 20;
-const NEWLINE = 0x0a;
+import { CHUNK_BYTES, NEWLINE } from './LineCursor.js';
 
 /** What the writer needs of its last segment to append to it, read without loading the whole file. */
 export interface SegmentEnd {
