@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { resolveChanges, resolveOptions } from '@lookout/core';
 import type { SafeParser, Diagnostics, MetricsRegistry, RedactorOptions, ResolveResult, RetryOptions, CircuitOptions, Transport, FetchLike } from '@lookout/core';
 import type { AlertCallback, SecurityEvent, SecuritySink } from './types.js';
+import { MAX_BRUTE_FORCE_MAX_FAILURES } from './detectors/createBruteForceDetector.js';
 
 /** Default cooldown between two alerts with the same key: 1 minute. */
 export const DEFAULT_ALERT_COOLDOWN_MS = 60_000;
@@ -43,7 +44,7 @@ const httpUrl = z.string().check(
 
 /** Options of the brute-force detector inside a logger; `false` turns it off. */
 export const bruteForceOptionsSchema = z.strictObject({
-  maxFailures: z.optional(positiveInt),
+  maxFailures: z.optional(positiveInt.check(z.maximum(MAX_BRUTE_FORCE_MAX_FAILURES))),
   windowMs: z.optional(positiveInt),
   blockDurationMs: z.optional(positiveInt),
   maxKeys: z.optional(positiveInt),

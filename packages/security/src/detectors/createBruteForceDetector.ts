@@ -71,6 +71,9 @@ interface KeyState {
   count: number;
 }
 
+/** Largest `maxFailures`: each key keeps a ring of that many failure times. */
+export const MAX_BRUTE_FORCE_MAX_FAILURES = 10_000;
+
 /**
  * Creates a brute-force detector: `maxFailures` failures of one key inside `windowMs` block the
  * key for `blockDurationMs`. The window slides: each key keeps the times of its last
@@ -87,7 +90,14 @@ export function createBruteForceDetector(options: BruteForceOptions = {}): Brute
     diag.warn('security/invalid-options', `createBruteForceDetector: ${name} must be a number of at least 1; ${fallback} is used`, `bruteforce:${name}`);
     return fallback;
   };
-  let maxFailures = positive(o.maxFailures, DEFAULT_BRUTE_FORCE_MAX_FAILURES, 'maxFailures');
+  /** `maxFailures` sizes a ring per key: above {@link MAX_BRUTE_FORCE_MAX_FAILURES} it is refused, not allocated. */
+  const failuresLimit = (value: unknown, fallback: number): number => {
+    const n = positive(value, fallback, 'maxFailures');
+    if (n <= MAX_BRUTE_FORCE_MAX_FAILURES) return n;
+    diag.warn('security/invalid-options', `createBruteForceDetector: maxFailures must be at most ${MAX_BRUTE_FORCE_MAX_FAILURES}; ${fallback} is used`, 'bruteforce:maxFailures');
+    return fallback;
+  };
+  let maxFailures = failuresLimit(o.maxFailures, DEFAULT_BRUTE_FORCE_MAX_FAILURES);
   let windowMs = positive(o.windowMs, DEFAULT_BRUTE_FORCE_WINDOW_MS, 'windowMs');
   let blockDurationMs = positive(o.blockDurationMs, DEFAULT_BLOCK_DURATION_MS, 'blockDurationMs');
   const maxKeys = positive(o.maxKeys, DEFAULT_DETECTOR_MAX_KEYS, 'maxKeys');
@@ -127,7 +137,7 @@ export function createBruteForceDetector(options: BruteForceOptions = {}): Brute
       try {
         if (changes === null || typeof changes !== 'object') return;
         const previousMax = maxFailures;
-        maxFailures = positive(changes.maxFailures, maxFailures, 'maxFailures');
+        maxFailures = failuresLimit(changes.maxFailures, maxFailures);
         windowMs = positive(changes.windowMs, windowMs, 'windowMs');
         blockDurationMs = positive(changes.blockDurationMs, blockDurationMs, 'blockDurationMs');
         if (maxFailures !== previousMax) resizeRings(now());
