@@ -160,14 +160,14 @@ export function mergeExpositions(sources: readonly ExpositionSource[], labelByWo
           const sample = { name: s.name, labels, value: s.value };
           entry.index.set(key, sample);
           entry.family.samples.push(sample);
-          entry.seen.set(sample, 1);
-        } else {
+        } else if (entry.combine === 'sum') existing.value += s.value;
+        else if (entry.combine === 'min') existing.value = Math.min(existing.value, s.value);
+        else if (entry.combine === 'max') existing.value = Math.max(existing.value, s.value);
+        else {
+          // A running mean; only averaged samples keep a count (a sample seen once has none).
           const n = (entry.seen.get(existing) ?? 1) + 1;
           entry.seen.set(existing, n);
-          if (entry.combine === 'sum') existing.value += s.value;
-          else if (entry.combine === 'min') existing.value = Math.min(existing.value, s.value);
-          else if (entry.combine === 'max') existing.value = Math.max(existing.value, s.value);
-          else existing.value += (s.value - existing.value) / n; // A running mean.
+          existing.value += (s.value - existing.value) / n;
         }
       }
     }
